@@ -1,0 +1,26 @@
+# Every target runs from a clean clone; tools are built from tools/*/go.mod
+# into _tools/bin (git-ignored) on first use and reused after.
+SHELL := /usr/bin/env bash
+VERSION ?= v0.1.0
+
+.PHONY: test generate lint tools xpkg render
+
+# The test command of the README: generation drift, vet, lint, every test.
+test:
+	./hack/test.sh
+
+generate:
+	go generate ./...
+
+tools:
+	./hack/tools.sh
+
+lint: tools
+	_tools/bin/golangci-lint run ./...
+
+# One .xpkg per platform in _output/, e.g. make xpkg VERSION=v0.1.0
+xpkg: tools
+	./hack/xpkg.sh $(VERSION)
+
+render:
+	go run . render example/xr-aws.yaml

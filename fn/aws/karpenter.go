@@ -1,0 +1,234 @@
+package aws
+
+import (
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+)
+
+// Karpenter API versions and the well-known labels the pools pin.
+const (
+	NodePoolAPIVersion  = "karpenter.sh/v1"
+	NodeClassAPIVersion = "karpenter.k8s.aws/v1"
+	NodeClassGroup      = "karpenter.k8s.aws"
+	NodeClassKind       = "EC2NodeClass"
+
+	LabelZone         = "topology.kubernetes.io/zone"
+	LabelInstanceType = "node.kubernetes.io/instance-type"
+	LabelCapacityType = "karpenter.sh/capacity-type"
+	DiscoveryTagKey   = "karpenter.sh/discovery"
+	PoolTagKey        = "spacescaling.crossplane.io/pool"
+)
+
+// NodePool is a karpenter.sh/v1 NodePool.
+type NodePool struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta `json:"metadata"`
+	Spec             NodePoolSpec       `json:"spec"`
+}
+
+// NodePoolSpec is the spec of a NodePool.
+type NodePoolSpec struct {
+	Template   NodeClaimTemplate `json:"template"`
+	Disruption *Disruption       `json:"disruption,omitempty"`
+	Limits     map[string]string `json:"limits,omitempty"`
+}
+
+// NodeClaimTemplate describes the nodes of a NodePool.
+type NodeClaimTemplate struct {
+	Metadata *TemplateMetadata `json:"metadata,omitempty"`
+	Spec     NodeClaimSpec     `json:"spec"`
+}
+
+// TemplateMetadata are the labels of the nodes.
+type TemplateMetadata struct {
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// NodeClaimSpec is the spec of the nodes.
+type NodeClaimSpec struct {
+	NodeClassRef NodeClassRef  `json:"nodeClassRef"`
+	Requirements []Requirement `json:"requirements"`
+	Taints       []Taint       `json:"taints,omitempty"`
+	ExpireAfter  string        `json:"expireAfter,omitempty"`
+}
+
+// NodeClassRef references the EC2NodeClass.
+type NodeClassRef struct {
+	Group string `json:"group"`
+	Kind  string `json:"kind"`
+	Name  string `json:"name"`
+}
+
+// Requirement is a node selector requirement.
+type Requirement struct {
+	Key      string   `json:"key"`
+	Operator string   `json:"operator"`
+	Values   []string `json:"values,omitempty"`
+}
+
+// Taint is a node taint.
+type Taint struct {
+	Key    string `json:"key"`
+	Value  string `json:"value,omitempty"`
+	Effect string `json:"effect"`
+}
+
+// Disruption says when Karpenter may take nodes away. Writing it makes
+// consolidateAfter required.
+type Disruption struct {
+	ConsolidationPolicy string   `json:"consolidationPolicy,omitempty"`
+	ConsolidateAfter    string   `json:"consolidateAfter"`
+	Budgets             []Budget `json:"budgets,omitempty"`
+}
+
+// Budget caps how many nodes may be disrupted at once.
+type Budget struct {
+	Nodes string `json:"nodes"`
+}
+
+// EC2NodeClass is a karpenter.k8s.aws/v1 EC2NodeClass.
+type EC2NodeClass struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta `json:"metadata"`
+	Spec             EC2NodeClassSpec   `json:"spec"`
+}
+
+// EC2NodeClassSpec is the spec of an EC2NodeClass.
+type EC2NodeClassSpec struct {
+	Role                       string               `json:"role"`
+	AMISelectorTerms           []AMISelectorTerm    `json:"amiSelectorTerms"`
+	SubnetSelectorTerms        []SelectorTerm       `json:"subnetSelectorTerms"`
+	SecurityGroupSelectorTerms []SelectorTerm       `json:"securityGroupSelectorTerms"`
+	BlockDeviceMappings        []BlockDeviceMapping `json:"blockDeviceMappings,omitempty"`
+	MetadataOptions            *MetadataOptions     `json:"metadataOptions,omitempty"`
+	Tags                       map[string]string    `json:"tags,omitempty"`
+}
+
+// AMISelectorTerm selects the node image.
+type AMISelectorTerm struct {
+	Alias string `json:"alias"`
+}
+
+// SelectorTerm selects subnets or security groups by tag.
+type SelectorTerm struct {
+	Tags map[string]string `json:"tags"`
+}
+
+// BlockDeviceMapping is a node disk.
+type BlockDeviceMapping struct {
+	DeviceName string `json:"deviceName"`
+	EBS        EBS    `json:"ebs"`
+}
+
+// EBS describes an EBS volume.
+type EBS struct {
+	VolumeSize          string `json:"volumeSize"`
+	VolumeType          string `json:"volumeType"`
+	Encrypted           bool   `json:"encrypted"`
+	DeleteOnTermination bool   `json:"deleteOnTermination"`
+}
+
+// MetadataOptions of the instance metadata service.
+type MetadataOptions struct {
+	HTTPEndpoint            string `json:"httpEndpoint"`
+	HTTPTokens              string `json:"httpTokens"`
+	HTTPPutResponseHopLimit int32  `json:"httpPutResponseHopLimit"`
+}
+
+// Disruption of the pools. Dedicated pools (etcd, API servers) lose a node
+// only when it is empty and one at a time, so an etcd member is never taken
+// down to pack pods tighter; the general pool consolidates freely, 10% at a
+// time.
+var (
+	conservativeDisruption = Disruption{ConsolidationPolicy: "WhenEmpty", ConsolidateAfter: "30m", Budgets: []Budget{{Nodes: "1"}}}
+	generalDisruption      = Disruption{ConsolidationPolicy: "WhenEmptyOrUnderutilized", ConsolidateAfter: "5m", Budgets: []Budget{{Nodes: "10%"}}}
+)
+
+// nodePool renders a pool as a Karpenter NodePool. Karpenter has no
+// minimum for a dynamic pool: nodes appear for pending pods, and the etcd
+// and API server pods' required hostname anti-affinity makes minNodes
+// nodes. maxNodes becomes limits.nodes, and the capacity of maxNodes nodes
+// of the first machine type becomes limits.cpu and limits.memory.
+func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[string]string) *NodePool {
+	np := &NodePool{
+		TypeMeta: compose.TypeMeta{APIVersion: NodePoolAPIVersion, Kind: "NodePool"},
+		Metadata: compose.ObjectMeta{Name: name, Labels: labels},
+		Spec: NodePoolSpec{
+			Template: NodeClaimTemplate{
+				Metadata: &TemplateMetadata{Labels: nodeLabels(p, labels)},
+				Spec: NodeClaimSpec{
+					NodeClassRef: NodeClassRef{Group: NodeClassGroup, Kind: NodeClassKind, Name: name},
+					Requirements: []Requirement{
+						{Key: LabelZone, Operator: "In", Values: p.Zones},
+						{Key: LabelInstanceType, Operator: "In", Values: p.MachineTypes},
+						{Key: LabelCapacityType, Operator: "In", Values: []string{"on-demand"}},
+					},
+					ExpireAfter: "720h",
+				},
+			},
+			Limits: map[string]string{"nodes": strconv.Itoa(int(p.MaxNodes))},
+		},
+	}
+	for _, t := range p.Taints {
+		np.Spec.Template.Spec.Taints = append(np.Spec.Template.Spec.Taints, Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
+	}
+	d := generalDisruption
+	if p.Conservative {
+		d = conservativeDisruption
+	}
+	np.Spec.Disruption = &d
+	if pc != nil && pc.Known {
+		np.Spec.Limits["cpu"] = resource.NewMilliQuantity(pc.Limits.MilliCPU, resource.DecimalSI).String()
+		np.Spec.Limits["memory"] = resource.NewQuantity(pc.Limits.MemoryBytes, resource.BinarySI).String()
+	}
+	return np
+}
+
+func nodeLabels(p *plan.Pool, extra map[string]string) map[string]string {
+	own := make(map[string]string, len(p.Labels))
+	for _, l := range p.Labels {
+		own[l.Key] = l.Value
+	}
+	return compose.Labels(extra, own)
+}
+
+// nodeClass renders the EC2NodeClass of a pool: the node role, the AMI
+// alias, subnets and security groups found by the discovery tag, an
+// encrypted gp3 root volume and IMDSv2 only.
+func nodeClass(name string, p *plan.Pool, a Settings, labels, tags map[string]string) *EC2NodeClass {
+	discovery := map[string]string{DiscoveryTagKey: a.DiscoveryTag}
+	return &EC2NodeClass{
+		TypeMeta: compose.TypeMeta{APIVersion: NodeClassAPIVersion, Kind: NodeClassKind},
+		Metadata: compose.ObjectMeta{Name: name, Labels: labels},
+		Spec: EC2NodeClassSpec{
+			Role:                       a.NodeRole,
+			AMISelectorTerms:           []AMISelectorTerm{{Alias: a.AMIAlias}},
+			SubnetSelectorTerms:        []SelectorTerm{{Tags: discovery}},
+			SecurityGroupSelectorTerms: []SelectorTerm{{Tags: discovery}},
+			BlockDeviceMappings: []BlockDeviceMapping{{
+				DeviceName: "/dev/xvda",
+				EBS:        EBS{VolumeSize: strconv.Itoa(int(p.DiskSizeGiB)) + "Gi", VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true},
+			}},
+			MetadataOptions: &MetadataOptions{HTTPEndpoint: "enabled", HTTPTokens: "required", HTTPPutResponseHopLimit: 1},
+			Tags:            compose.Labels(tags, map[string]string{PoolTagKey: string(p.Role)}),
+		},
+	}
+}
+
+// storageClass renders the etcd StorageClass on the EBS CSI driver: gp3
+// with provisioned IOPS and throughput, encrypted.
+func storageClass(s plan.Storage, labels map[string]string) *compose.StorageClass {
+	sc := compose.NewStorageClass(s.ClassName, "ebs.csi.aws.com", map[string]string{
+		"type":                      "gp3",
+		"iops":                      strconv.Itoa(int(s.MinIOPS)),
+		"throughput":                strconv.Itoa(int(s.MinThroughputMiBps)),
+		"encrypted":                 "true",
+		"csi.storage.k8s.io/fstype": "ext4",
+	})
+	sc.Metadata.Labels = labels
+	return sc
+}

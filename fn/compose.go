@@ -1,0 +1,194 @@
+package fn
+
+import (
+	"encoding/json"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane/function-sdk-go/errors"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/response"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/fn/status"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
+)
+
+// Request is what Compose needs of a RunFunctionRequest, as plain data.
+type Request struct {
+	// XR is the observed XR as JSON.
+	XR []byte
+	// Namespace of the XR; empty for a cluster-scoped XR.
+	Namespace string
+	// Input of the function; never nil.
+	Input *v1beta1.Input
+	// Observed composed resources by composition resource name.
+	Observed map[string]*status.Observed
+}
+
+// Result is everything the function composes for one XR.
+type Result struct {
+	// Resources in a deterministic order.
+	Resources []compose.Resource
+	// Ready says, per resource key, whether the observed resource is ready.
+	Ready map[string]bool
+	// Status of the XR.
+	Status spec.Status
+	// Warnings about degraded choices, in a fixed order.
+	Warnings []string
+}
+
+// Compose is the function without protobuf: XR in, resources and status
+// out. Invalid input returns every error, each with its field path, and no
+// resources.
+func Compose(req Request) (*Result, field.ErrorList) {
+	xr, errs := spec.Decode(req.XR)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	s := &xr.Spec
+	newRenderer, ok := renderers[s.Cloud]
+	if !ok {
+		// Validate reports the unsupported cloud with the other errors.
+		return nil, spec.Validate(s)
+	}
+	r := newRenderer(s)
+	spec.ApplyCloudDefaults(s, cloudDefaults(r.Defaults(), req.Input, s.Cloud))
+	if errs := spec.Validate(s); len(errs) > 0 {
+		return nil, errs
+	}
+	if req.Namespace != "" && s.Delivery == spec.DeliveryDirect {
+		return nil, field.ErrorList{field.Invalid(field.NewPath("spec", "delivery"), s.Delivery,
+			"a namespaced XR cannot compose cluster-scoped objects such as NodePools and StorageClasses: use Object")}
+	}
+
+	p, errs := plan.Build(xr.Name, s, r)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind}
+	secretNS := req.Input.ConnectionSecretNamespace
+	if secretNS == "" {
+		secretNS = v1beta1.DefaultConnectionSecretNamespace
+	}
+	env := cloud.Env{
+		Scope:           scope,
+		Delivery:        compose.Delivery{Direct: s.Delivery == spec.DeliveryDirect, Scope: scope, ProviderConfig: s.ProviderConfigs.Kubernetes},
+		ProviderConfig:  s.ProviderConfigs.Cloud,
+		Labels:          req.Input.Labels,
+		Tags:            req.Input.Tags,
+		SecretNamespace: secretNS,
+	}
+	out, err := r.Render(p, env)
+	if err != nil {
+		return nil, field.ErrorList{field.InternalError(field.NewPath("spec"), errors.Wrap(err, errRender))}
+	}
+
+	res := &Result{Resources: out.Resources}
+	srs := make([]status.Resource, 0, len(res.Resources))
+	for _, cr := range res.Resources {
+		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component, Observed: req.Observed[cr.Key]})
+	}
+	res.Status.Components, res.Ready = status.Components(srs)
+	res.Status.CapacityPlan = capacityStatus(p)
+	res.Warnings = warnings(s)
+	return res, nil
+}
+
+// cloudDefaults lays the input's per-cloud defaults over the renderer's.
+func cloudDefaults(d spec.CloudDefaults, in *v1beta1.Input, c spec.Cloud) spec.CloudDefaults {
+	var o *v1beta1.CloudDefaults
+	switch c {
+	case spec.CloudAWS:
+		o = in.AWS
+	case spec.CloudGCP:
+		o = in.GCP
+	case spec.CloudAzure:
+		o = in.Azure
+	}
+	if o == nil {
+		return d
+	}
+	pick := func(over, def []string) []string {
+		if len(over) > 0 {
+			return slices.Clone(over)
+		}
+		return def
+	}
+	d.EtcdMachineTypes = pick(o.EtcdMachineTypes, d.EtcdMachineTypes)
+	d.APIServerMachineTypes = pick(o.APIServerMachineTypes, d.APIServerMachineTypes)
+	d.ControlPlanesMachineTypes = pick(o.ControlPlanesMachineTypes, d.ControlPlanesMachineTypes)
+	if o.DatabaseInstanceSize != "" {
+		d.InstanceSize = o.DatabaseInstanceSize
+	}
+	return d
+}
+
+func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*status.Observed {
+	out := make(map[string]*status.Observed, len(obs))
+	for k, o := range obs {
+		if o.Resource == nil {
+			continue
+		}
+		out[string(k)] = &status.Observed{Object: o.Resource.Object}
+	}
+	return out
+}
+
+// writeDesired adds the composed resources to the desired state (keeping
+// what earlier pipeline steps composed) and the status to the desired XR.
+func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, desired map[resource.Name]*resource.DesiredComposed, res *Result) error {
+	for _, cr := range res.Resources {
+		u, err := toUnstructured(cr.Object)
+		if err != nil {
+			return errors.Wrapf(err, "cannot convert %s", cr.Key)
+		}
+		dc := &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: resource.ReadyFalse}
+		if res.Ready[cr.Key] {
+			dc.Ready = resource.ReadyTrue
+		}
+		desired[resource.Name(cr.Key)] = dc
+	}
+	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+		return err
+	}
+
+	dxr, err := request.GetDesiredCompositeResource(req)
+	if err != nil {
+		return errors.Wrap(err, "cannot get the desired composite resource")
+	}
+	st, err := toMap(res.Status)
+	if err != nil {
+		return errors.Wrap(err, "cannot convert the status")
+	}
+	if err := dxr.Resource.SetValue("status", st); err != nil {
+		return errors.Wrap(err, "cannot set the status")
+	}
+	return response.SetDesiredCompositeResource(rsp, dxr)
+}
+
+func toUnstructured(o any) (*unstructured.Unstructured, error) {
+	m, err := toMap(o)
+	if err != nil {
+		return nil, err
+	}
+	return &unstructured.Unstructured{Object: m}, nil
+}
+
+func toMap(o any) (map[string]any, error) {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	return m, json.Unmarshal(b, &m)
+}

@@ -1,0 +1,156 @@
+package compose
+
+import (
+	"maps"
+	"slices"
+)
+
+// A Resource is one composed resource: the key it has in the desired state
+// (the composition resource name, stable across reconciles), the concern it
+// belongs to (for status.components), and the typed object itself.
+type Resource struct {
+	// Key is the composition resource name, e.g. "etcd-nodepool".
+	Key string
+	// Component is the concern the resource belongs to, e.g. "etcdPool".
+	Component string
+	// Object is a typed struct with apiVersion, kind and metadata; it is
+	// marshalled to JSON as is.
+	Object any
+}
+
+// TypeMeta is apiVersion and kind.
+type TypeMeta struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+}
+
+// ObjectMeta is the part of Kubernetes object metadata the function sets.
+type ObjectMeta struct {
+	Name        string            `json:"name,omitempty"`
+	Namespace   string            `json:"namespace,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// Reference names another object.
+type Reference struct {
+	Name string `json:"name"`
+}
+
+// ProviderConfigReference references a ProviderConfig. Kind is set only for
+// namespaced managed resources.
+type ProviderConfigReference struct {
+	Kind string `json:"kind,omitempty"`
+	Name string `json:"name"`
+}
+
+// SecretReference names a Secret. Namespace is empty for namespaced managed
+// resources, whose secrets live in their own namespace.
+type SecretReference struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+// SecretKeySelector selects a key of a Secret.
+type SecretKeySelector struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
+	Key       string `json:"key"`
+}
+
+// ManagedSpec is the part of every managed resource's spec that Crossplane
+// defines rather than the provider. Embed it inline.
+type ManagedSpec struct {
+	ProviderConfigRef          *ProviderConfigReference `json:"providerConfigRef,omitempty"`
+	DeletionPolicy             string                   `json:"deletionPolicy,omitempty"`
+	ManagementPolicies         []string                 `json:"managementPolicies,omitempty"`
+	WriteConnectionSecretToRef *SecretReference         `json:"writeConnectionSecretToRef,omitempty"`
+}
+
+// Scope says whether the XR, and so every managed resource it composes, is
+// cluster-scoped or namespaced (Crossplane v2).
+type Scope struct {
+	// Namespace of the XR; empty for a cluster-scoped XR.
+	Namespace string
+	// ProviderConfigKind is the providerConfigRef kind of namespaced managed
+	// resources (ProviderConfig or ClusterProviderConfig).
+	ProviderConfigKind string
+}
+
+// Namespaced is true for a namespaced XR.
+func (s Scope) Namespaced() bool { return s.Namespace != "" }
+
+// APIVersion picks the cluster-scoped or the namespaced apiVersion.
+func (s Scope) APIVersion(cluster, namespaced string) string {
+	if s.Namespaced() {
+		return namespaced
+	}
+	return cluster
+}
+
+// Protection says what deleting the XR may do to a managed resource.
+type Protection bool
+
+// The protections.
+const (
+	// Delete lets Crossplane delete the external resource with the XR.
+	Delete Protection = false
+	// Orphan keeps the external resource when the XR is deleted.
+	Orphan Protection = true
+)
+
+// FullControlWithoutDelete is every management policy but Delete, the
+// namespaced managed resources' equivalent of deletionPolicy: Orphan.
+var FullControlWithoutDelete = []string{"Observe", "Create", "Update", "LateInitialize"}
+
+// Managed returns the Crossplane part of a managed resource's spec: the
+// providerConfigRef (with kind when namespaced), and, for a protected
+// resource, deletionPolicy Orphan (cluster-scoped) or management policies
+// without Delete (namespaced, which have no deletionPolicy).
+func (s Scope) Managed(providerConfig string, p Protection) ManagedSpec {
+	ms := ManagedSpec{ProviderConfigRef: &ProviderConfigReference{Name: providerConfig}}
+	if s.Namespaced() {
+		ms.ProviderConfigRef.Kind = s.ProviderConfigKind
+		if p == Orphan {
+			ms.ManagementPolicies = slices.Clone(FullControlWithoutDelete)
+		}
+		return ms
+	}
+	if p == Orphan {
+		ms.DeletionPolicy = "Orphan"
+	}
+	return ms
+}
+
+// ConnectionSecret is where a managed resource writes its connection
+// details: in the XR's namespace when namespaced (no namespace field), else
+// in defaultNamespace.
+func (s Scope) ConnectionSecret(name, defaultNamespace string) *SecretReference {
+	if s.Namespaced() {
+		return &SecretReference{Name: name}
+	}
+	return &SecretReference{Name: name, Namespace: defaultNamespace}
+}
+
+// SecretKey selects key of the Secret name, namespaced like ConnectionSecret.
+func (s Scope) SecretKey(name, defaultNamespace, key string) *SecretKeySelector {
+	if s.Namespaced() {
+		return &SecretKeySelector{Name: name, Key: key}
+	}
+	return &SecretKeySelector{Name: name, Namespace: defaultNamespace, Key: key}
+}
+
+// Labels merges label sets; later sets win. It returns nil for no labels.
+func Labels(sets ...map[string]string) map[string]string {
+	var out map[string]string
+	for _, s := range sets {
+		if len(s) == 0 {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]string, len(s))
+		}
+		maps.Copy(out, s)
+	}
+	return out
+}

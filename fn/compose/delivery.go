@@ -1,0 +1,86 @@
+package compose
+
+// API versions of provider-kubernetes Objects.
+const (
+	ObjectAPIVersion           = "kubernetes.crossplane.io/v1alpha2"
+	ObjectAPIVersionNamespaced = "kubernetes.m.crossplane.io/v1alpha1"
+	ObjectKind                 = "Object"
+)
+
+// ReadinessDeriveFromObject makes an Object ready only when the object it
+// manages reports Ready (or has no conditions and exists).
+const ReadinessDeriveFromObject = "DeriveFromObject"
+
+// Object is a provider-kubernetes Object: a manifest applied to the Space
+// cluster through a ProviderConfig.
+type Object struct {
+	TypeMeta `json:",inline"`
+	Metadata ObjectMeta `json:"metadata"`
+	Spec     ObjectSpec `json:"spec"`
+}
+
+// ObjectSpec is the spec of an Object.
+type ObjectSpec struct {
+	ManagedSpec `json:",inline"`
+	ForProvider ObjectParameters  `json:"forProvider"`
+	Readiness   *ObjectReadiness  `json:"readiness,omitempty"`
+	References  []ObjectReference `json:"references,omitempty"`
+}
+
+// ObjectParameters carries the manifest.
+type ObjectParameters struct {
+	Manifest any `json:"manifest"`
+}
+
+// ObjectReadiness says how the Object's readiness is computed.
+type ObjectReadiness struct {
+	Policy string `json:"policy"`
+}
+
+// ObjectReference patches a field of another object into the manifest.
+type ObjectReference struct {
+	PatchesFrom *PatchesFrom `json:"patchesFrom,omitempty"`
+	ToFieldPath string       `json:"toFieldPath,omitempty"`
+}
+
+// PatchesFrom names the object and field a reference copies from.
+type PatchesFrom struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace,omitempty"`
+	FieldPath  string `json:"fieldPath"`
+}
+
+// Delivery turns an in-cluster manifest (a Karpenter NodePool, a
+// StorageClass, a Secret, a PrometheusRule) into the composed resource that
+// delivers it: a provider-kubernetes Object, or the manifest itself.
+type Delivery struct {
+	// Direct composes manifests as themselves.
+	Direct bool
+	// Scope of the XR.
+	Scope Scope
+	// ProviderConfig of provider-kubernetes.
+	ProviderConfig string
+}
+
+// InCluster returns the composed resource that delivers manifest to the
+// Space cluster. name is the Object's metadata.name; refs, if any, patch
+// fields of other objects into the manifest (only possible through an
+// Object: with Direct delivery they are the caller's concern).
+func (d Delivery) InCluster(key, component, name string, manifest any, refs ...ObjectReference) Resource {
+	if d.Direct {
+		return Resource{Key: key, Component: component, Object: manifest}
+	}
+	o := &Object{
+		TypeMeta: TypeMeta{APIVersion: d.Scope.APIVersion(ObjectAPIVersion, ObjectAPIVersionNamespaced), Kind: ObjectKind},
+		Metadata: ObjectMeta{Name: name},
+		Spec: ObjectSpec{
+			ManagedSpec: d.Scope.Managed(d.ProviderConfig, Delete),
+			ForProvider: ObjectParameters{Manifest: manifest},
+			Readiness:   &ObjectReadiness{Policy: ReadinessDeriveFromObject},
+			References:  refs,
+		},
+	}
+	return Resource{Key: key, Component: component, Object: o}
+}

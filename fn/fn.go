@@ -1,0 +1,142 @@
+// Package fn is the composition function: it reads the request once, turns
+// the XR into a validated spec, the spec into a cloud-neutral plan, the plan
+// into each cloud's resources, and writes them with the XR's status into
+// the response. Nothing below this file touches protobuf.
+package fn
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane/function-sdk-go/errors"
+	"github.com/crossplane/function-sdk-go/logging"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/response"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
+)
+
+// Function composes everything an Upbound Space needs for production.
+type Function struct {
+	fnv1.UnimplementedFunctionRunnerServiceServer
+
+	log logging.Logger
+	ttl time.Duration
+}
+
+// Option configures a Function.
+type Option func(*Function)
+
+// WithLogger sets the logger.
+func WithLogger(l logging.Logger) Option { return func(f *Function) { f.log = l } }
+
+// WithTTL sets how long Crossplane may cache a response.
+func WithTTL(d time.Duration) Option { return func(f *Function) { f.ttl = d } }
+
+// New returns a Function.
+func New(o ...Option) *Function {
+	f := &Function{log: logging.NewNopLogger(), ttl: response.DefaultTTL}
+	for _, fn := range o {
+		fn(f)
+	}
+	return f
+}
+
+// renderers are the clouds the function knows, by spec.cloud.
+var renderers = map[spec.Cloud]func(*spec.Spec) cloud.Renderer{
+	spec.CloudAWS: aws.New,
+}
+
+// Error messages: constant text, context wrapped around causes.
+const (
+	errGetXR      = "cannot get the observed composite resource"
+	errGetInput   = "cannot get the function input"
+	errInvalid    = "invalid XSpaceScaling"
+	errRender     = "cannot render the composed resources"
+	errSetDesired = "cannot set the desired state"
+)
+
+// RunFunction runs the function. It never panics on bad input: every
+// problem is a Fatal result naming the field to fix.
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, err error) {
+	rsp = response.To(req, f.ttl)
+	defer func() {
+		// A bug must cost one call, not the process: report it as Fatal.
+		if r := recover(); r != nil {
+			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
+			rsp = response.To(req, f.ttl)
+			response.Fatal(rsp, errors.Errorf("internal error: %v", r))
+			err = nil
+		}
+	}()
+
+	oxr, err := request.GetObservedCompositeResource(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, errGetXR))
+		return rsp, nil
+	}
+	in := &v1beta1.Input{}
+	if req.GetInput() != nil {
+		if err := request.GetInput(req, in); err != nil {
+			response.Fatal(rsp, errors.Wrap(err, errGetInput))
+			return rsp, nil
+		}
+	}
+	log := f.log.WithValues("xr", oxr.Resource.GetName(), "xr-kind", oxr.Resource.GetKind())
+
+	raw, err := json.Marshal(oxr.Resource.Object)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, errGetXR))
+		return rsp, nil
+	}
+	obs, err := request.GetObservedComposedResources(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composed resources"))
+		return rsp, nil
+	}
+	desired, err := request.GetDesiredComposedResources(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the desired composed resources"))
+		return rsp, nil
+	}
+
+	res, errs := Compose(Request{
+		XR:        raw,
+		Namespace: oxr.Resource.GetNamespace(),
+		Input:     in,
+		Observed:  observedFrom(obs),
+	})
+	if len(errs) > 0 {
+		log.Debug("invalid XR", "errors", len(errs))
+		response.Fatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
+		return rsp, nil
+	}
+
+	if err := writeDesired(rsp, req, desired, res); err != nil {
+		response.Fatal(rsp, errors.Wrap(err, errSetDesired))
+		return rsp, nil
+	}
+	for _, w := range res.Warnings {
+		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
+	}
+	log.Debug("composed", "resources", len(res.Resources))
+	return rsp, nil
+}
+
+// FormatErrors joins field errors into one message, each with its path.
+func FormatErrors(errs field.ErrorList) string {
+	msgs := make([]string, 0, len(errs))
+	for _, e := range errs {
+		msgs = append(msgs, e.Error())
+	}
+	return strings.Join(msgs, "; ")
+}

@@ -1,0 +1,269 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+)
+
+// Database defaults that are not the user's to choose.
+const (
+	DatabaseName      = "upbound"
+	DatabaseAdminUser = "upbound"
+)
+
+// Build turns a defaulted, validated spec into the plan. catalog sizes the
+// machine types; errors name the field the user must change.
+func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList) {
+	p := &Plan{
+		XRName:           xrName,
+		HighAvailability: s.HighAvailability,
+		Region:           s.Region,
+		Zones:            slices.Clone(s.Zones),
+		ClusterName:      s.ClusterName,
+		Storage:          Storage{ClassName: compose.Name(xrName, "etcd"), MinIOPS: EtcdVolumeIOPS, MinThroughputMiBps: EtcdVolumeThroughputMiBps},
+	}
+
+	c, errs := capacityInputs(s)
+	demands := Demands(c)
+
+	type poolSpec struct {
+		role      Role
+		field     string
+		np        spec.NodePool
+		dedicated bool
+	}
+	for _, ps := range []poolSpec{
+		{RoleEtcd, "etcd", s.NodePools.Etcd, true},
+		{RoleAPIServer, "apiServer", s.NodePools.APIServer, true},
+		{RoleControlPlanes, "controlPlanes", s.NodePools.ControlPlanes, false},
+	} {
+		fp := field.NewPath("spec", "nodePools", ps.field)
+		pc := PoolCapacity{Role: ps.role, Basis: basis(ps.role, c), Demand: demands[ps.role], MinNodes: ps.np.MinNodes, MaxNodes: ps.np.MaxNodes}
+		if len(ps.np.MachineTypes) > 0 {
+			pc.MachineType = ps.np.MachineTypes[0]
+			pc.Machine, pc.Known = catalog.Machine(pc.MachineType)
+		}
+		if pc.MaxNodes == 0 {
+			if !pc.Known {
+				errs = append(errs, field.Required(fp.Child("maxNodes"),
+					fmt.Sprintf("machine type %q is not in the function's catalog, so maxNodes cannot be computed: set maxNodes, or use a known machine type", pc.MachineType)))
+				continue
+			}
+			pc.MaxNodes = max(pc.MinNodes, NodesFor(pc.Demand, pc.Machine))
+			pc.Computed = true
+		}
+		if pc.Known {
+			pc.Limits = pc.Machine.Capacity(pc.MaxNodes)
+		}
+		c.Pools = append(c.Pools, pc)
+
+		pool := Pool{
+			Role:         ps.role,
+			SpecField:    ps.field,
+			MinNodes:     pc.MinNodes,
+			MaxNodes:     pc.MaxNodes,
+			MachineTypes: slices.Clone(ps.np.MachineTypes),
+			Zones:        slices.Clone(s.Zones),
+			DiskSizeGiB:  ps.np.DiskSizeGiB,
+			Labels:       []Label{{Key: TargetLabel, Value: string(ps.role)}},
+			Demand:       pc.Demand,
+			Conservative: ps.dedicated,
+		}
+		if ps.dedicated {
+			pool.Taints = []Taint{{Key: TargetLabel, Value: string(ps.role), Effect: EffectNoSchedule}}
+		}
+		p.Pools = append(p.Pools, pool)
+	}
+	p.Capacity = c
+
+	if s.QueryAPI.Enabled {
+		pg := s.QueryAPI.Postgres
+		ha := s.HighAvailability
+		if pg.HighAvailability != nil {
+			ha = *pg.HighAvailability
+		}
+		p.Database = &Database{
+			Version:             pg.Version,
+			InstanceSize:        pg.InstanceSize,
+			StorageGiB:          pg.StorageGiB,
+			MinIOPS:             pg.MinIOPS,
+			HighAvailability:    ha,
+			DeletionProtection:  pg.DeletionProtection,
+			BackupRetentionDays: pg.BackupRetentionDays,
+			PasswordSecretName:  pg.PasswordSecretName,
+			Name:                DatabaseName,
+			AdminUser:           DatabaseAdminUser,
+		}
+	}
+	p.Spaces = spacesPlan(s)
+	if s.Monitoring.Enabled {
+		m := s.Monitoring
+		p.Monitoring = &Monitoring{
+			RuleLabels:            maps.Clone(m.RuleLabels),
+			ErrorRatePercent:      m.ErrorRatePercent,
+			DegradedControlPlanes: m.DegradedControlPlanes,
+			StuckControlPlanes:    m.StuckControlPlanes,
+			For:                   m.For,
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+func spacesPlan(s *spec.Spec) Spaces {
+	sp := s.Spaces
+	out := Spaces{
+		Version:         sp.Version,
+		ChartRepository: sp.ChartRepository,
+		Namespace:       sp.Namespace,
+		PullSecretName:  sp.PullSecretName,
+		APIReplicas:     sp.APIReplicas,
+		ApolloReplicas:  sp.ApolloReplicas,
+		Router: RouterScaling{
+			MinReplicas:                       sp.Router.MinReplicas,
+			MaxReplicas:                       sp.Router.MaxReplicas,
+			TargetCPUUtilizationPercentage:    sp.Router.TargetCPUUtilizationPercentage,
+			TargetMemoryUtilizationPercentage: sp.Router.TargetMemoryUtilizationPercentage,
+		},
+		ControllerRequests: ResourceQuantities{CPU: sp.ControllerResources.Requests.CPU, Memory: sp.ControllerResources.Requests.Memory},
+		ControllerLimits:   ResourceQuantities{CPU: sp.ControllerResources.Limits.CPU, Memory: sp.ControllerResources.Limits.Memory},
+		EtcdVolumeSize:     sp.EtcdVolumeSize,
+		ProviderConfig:     s.ProviderConfigs.Helm,
+	}
+	if sp.Values != nil && len(sp.Values.Raw) > 0 && string(sp.Values.Raw) != "null" {
+		out.Values = slices.Clone(sp.Values.Raw)
+	}
+	return out
+}
+
+// The etcd volumes' performance where a StorageClass can ask for it: etcd
+// is latency-bound on fsync, so ask for more than the gp3 baseline.
+const (
+	EtcdVolumeIOPS            = 6000
+	EtcdVolumeThroughputMiBps = 250
+)
+
+func basis(r Role, c Capacity) string {
+	switch r {
+	case RoleEtcd:
+		return fmt.Sprintf("%d control planes x %d etcd members x (%dm CPU, %s) + %d%%",
+			c.ControlPlanes, c.EtcdMembersPerControlPlane, c.EtcdPodRequests.MilliCPU, mi(c.EtcdPodRequests.MemoryBytes), BufferPercent)
+	case RoleAPIServer:
+		return fmt.Sprintf("%d control planes x %d API servers x (%dm CPU, %s) + %d%%",
+			c.ControlPlanes, c.APIServersPerControlPlane, c.APIServerPodRequests.MilliCPU, mi(c.APIServerPodRequests.MemoryBytes), BufferPercent)
+	default:
+		return fmt.Sprintf("%d control planes x (640MB + %d CRDs x 3MB memory, %d MRs x 5m CPU) + %d%%",
+			c.ControlPlanes, c.ProviderCRDsPerControlPlane, c.ManagedResourcesPerControlPlane, BufferPercent)
+	}
+}
+
+func mi(b int64) string { return MiQuantity(b) }
+
+// MiQuantity formats bytes as a quantity in Mi, rounded up.
+func MiQuantity(b int64) string {
+	return resource.NewQuantity(ceilDiv(b, 1<<20)<<20, resource.BinarySI).String()
+}
+
+// capacityInputs reads the sizing inputs, including pod requests the user
+// overrode under spec.spaces.values.
+func capacityInputs(s *spec.Spec) (Capacity, field.ErrorList) {
+	c := Capacity{
+		ControlPlanes:                   s.Capacity.ControlPlanes,
+		ManagedResourcesPerControlPlane: s.Capacity.ManagedResourcesPerControlPlane,
+		ProviderCRDsPerControlPlane:     s.Capacity.ProviderCRDsPerControlPlane,
+		EtcdMembersPerControlPlane:      EtcdMembers,
+		APIServersPerControlPlane:       APIServers,
+		EtcdPodRequests:                 EtcdPodRequests,
+		APIServerPodRequests:            APIServerPodRequests,
+	}
+	if s.HighAvailability {
+		c.EtcdMembersPerControlPlane = EtcdMembersHA
+		c.APIServersPerControlPlane = APIServersHA
+	}
+	var values map[string]any
+	if s.Spaces.Values != nil && len(s.Spaces.Values.Raw) > 0 {
+		if err := json.Unmarshal(s.Spaces.Values.Raw, &values); err != nil {
+			return c, field.ErrorList{field.TypeInvalid(field.NewPath("spec", "spaces", "values"), "", "must be an object")}
+		}
+	}
+	var errs field.ErrorList
+	c.EtcdPodRequests, errs = overrideRequests(values, c.EtcdPodRequests, errs, "controlPlanes", "etcd", "resources", "requests")
+	c.APIServerPodRequests, errs = overrideRequests(values, c.APIServerPodRequests, errs, "controlPlanes", "vcluster", "resources", "requests")
+	return c, errs
+}
+
+func overrideRequests(values map[string]any, def Resources, errs field.ErrorList, path ...string) (Resources, field.ErrorList) {
+	fp := field.NewPath("spec", "spaces", "values")
+	for _, p := range path {
+		fp = fp.Child(p)
+	}
+	node, ok := lookup(values, path...)
+	if !ok {
+		return def, errs
+	}
+	m, ok := node.(map[string]any)
+	if !ok {
+		return def, append(errs, field.TypeInvalid(fp, node, "must be an object"))
+	}
+	out := def
+	if v, ok := m["cpu"]; ok {
+		q, err := parseQuantity(v)
+		if err != nil {
+			errs = append(errs, field.Invalid(fp.Child("cpu"), v, err.Error()))
+		} else {
+			out.MilliCPU = q.MilliValue()
+		}
+	}
+	if v, ok := m["memory"]; ok {
+		q, err := parseQuantity(v)
+		if err != nil {
+			errs = append(errs, field.Invalid(fp.Child("memory"), v, err.Error()))
+		} else {
+			out.MemoryBytes = q.Value()
+		}
+	}
+	return out, errs
+}
+
+func parseQuantity(v any) (resource.Quantity, error) {
+	switch t := v.(type) {
+	case string:
+		q, err := resource.ParseQuantity(t)
+		if err == nil && q.Sign() < 0 {
+			return q, fmt.Errorf("must not be negative")
+		}
+		return q, err
+	case float64:
+		if t < 0 {
+			return resource.Quantity{}, fmt.Errorf("must not be negative")
+		}
+		return resource.ParseQuantity(fmt.Sprintf("%g", t))
+	default:
+		return resource.Quantity{}, fmt.Errorf("must be a quantity")
+	}
+}
+
+func lookup(m map[string]any, path ...string) (any, bool) {
+	var cur any = m
+	for _, p := range path {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur, ok = mm[p]
+		if !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}

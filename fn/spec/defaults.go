@@ -1,0 +1,191 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Defaults of the fields whose default does not depend on the cloud. They
+// match the +kubebuilder:default markers above; a test checks that the XRD's
+// structural defaulting and these agree.
+const (
+	DefaultEtcdMinNodes          = 3
+	DefaultAPIServerMinNodes     = 2
+	DefaultControlPlanesMinNodes = 3
+	DefaultDiskSizeGiB           = 100
+	DefaultControlPlanes         = 10
+	DefaultManagedResources      = 100
+	DefaultProviderCRDs          = 100
+	DefaultChartRepository       = "oci://xpkg.upbound.io/spaces-artifacts"
+	DefaultNamespace             = "upbound-system"
+	DefaultPullSecretName        = "upbound-pull-secret"
+	DefaultReplicas              = 2
+	DefaultRouterMaxReplicas     = 8
+	DefaultUtilizationPercent    = 80
+	DefaultEtcdVolumeSize        = "50Gi"
+	DefaultPostgresVersion       = "16"
+	DefaultStorageGiB            = 100
+	DefaultMinIOPS               = 400
+	DefaultBackupRetentionDays   = 7
+	DefaultErrorRatePercent      = 5
+	DefaultFor                   = "10m"
+	DefaultProviderConfig        = "default"
+	DefaultProviderConfigKind    = "ClusterProviderConfig"
+	DefaultAMIAlias              = "al2023@latest"
+	// NodeRolePrefix makes the default AWS node role KarpenterNodeRole-<clusterName>.
+	NodeRolePrefix = "KarpenterNodeRole-"
+)
+
+// Defaults returns a Spec with every cloud-neutral default set. Decoding an
+// XR's spec over it keeps the defaults of every field the XR leaves out,
+// which is what the API server's structural defaulting does with the XRD.
+func Defaults() Spec {
+	pool := func(minNodes int32) NodePool {
+		return NodePool{MinNodes: minNodes, DiskSizeGiB: DefaultDiskSizeGiB}
+	}
+	return Spec{
+		HighAvailability: true,
+		NodePools: NodePools{
+			Etcd:          pool(DefaultEtcdMinNodes),
+			APIServer:     pool(DefaultAPIServerMinNodes),
+			ControlPlanes: pool(DefaultControlPlanesMinNodes),
+		},
+		Capacity: Capacity{
+			ControlPlanes:                   DefaultControlPlanes,
+			ManagedResourcesPerControlPlane: DefaultManagedResources,
+			ProviderCRDsPerControlPlane:     DefaultProviderCRDs,
+		},
+		Spaces: Spaces{
+			ChartRepository: DefaultChartRepository,
+			Namespace:       DefaultNamespace,
+			PullSecretName:  DefaultPullSecretName,
+			APIReplicas:     DefaultReplicas,
+			ApolloReplicas:  DefaultReplicas,
+			Router: Router{
+				MinReplicas:                       DefaultReplicas,
+				MaxReplicas:                       DefaultRouterMaxReplicas,
+				TargetCPUUtilizationPercentage:    DefaultUtilizationPercent,
+				TargetMemoryUtilizationPercentage: DefaultUtilizationPercent,
+			},
+			ControllerResources: Resources{
+				Requests: ResourceList{CPU: "500m", Memory: "1Gi"},
+				Limits:   ResourceList{CPU: "2000m", Memory: "4Gi"},
+			},
+			EtcdVolumeSize: DefaultEtcdVolumeSize,
+		},
+		QueryAPI: QueryAPI{
+			Enabled: true,
+			Postgres: Postgres{
+				Version:             DefaultPostgresVersion,
+				StorageGiB:          DefaultStorageGiB,
+				MinIOPS:             DefaultMinIOPS,
+				DeletionProtection:  true,
+				BackupRetentionDays: DefaultBackupRetentionDays,
+			},
+		},
+		Monitoring: Monitoring{
+			Enabled:          true,
+			ErrorRatePercent: DefaultErrorRatePercent,
+			For:              DefaultFor,
+		},
+		Delivery: DeliveryObject,
+		ProviderConfigs: ProviderConfigs{
+			Cloud:      DefaultProviderConfig,
+			Helm:       DefaultProviderConfig,
+			Kubernetes: DefaultProviderConfig,
+			Kind:       DefaultProviderConfigKind,
+		},
+	}
+}
+
+// CloudDefaults are the defaults that depend on the cloud (and on the
+// function's input, which can override them per Composition).
+type CloudDefaults struct {
+	// MachineTypes per pool field name (etcd, apiServer, controlPlanes).
+	EtcdMachineTypes          []string
+	APIServerMachineTypes     []string
+	ControlPlanesMachineTypes []string
+	// InstanceSize of the database.
+	InstanceSize string
+}
+
+// ApplyCloudDefaults fills what the cloud decides and what follows from other
+// fields: machine types, the database instance size, the database's HA
+// (spec.highAvailability) and the AWS node role and discovery tag.
+func ApplyCloudDefaults(s *Spec, d CloudDefaults) {
+	fill := func(p *NodePool, def []string) {
+		if len(p.MachineTypes) == 0 {
+			p.MachineTypes = slices.Clone(def)
+		}
+	}
+	fill(&s.NodePools.Etcd, d.EtcdMachineTypes)
+	fill(&s.NodePools.APIServer, d.APIServerMachineTypes)
+	fill(&s.NodePools.ControlPlanes, d.ControlPlanesMachineTypes)
+	if s.QueryAPI.Postgres.InstanceSize == "" {
+		s.QueryAPI.Postgres.InstanceSize = d.InstanceSize
+	}
+	if s.QueryAPI.Postgres.HighAvailability == nil {
+		ha := s.HighAvailability
+		s.QueryAPI.Postgres.HighAvailability = &ha
+	}
+	if s.AWS != nil {
+		if s.AWS.NodeRole == "" {
+			s.AWS.NodeRole = NodeRolePrefix + s.ClusterName
+		}
+		if s.AWS.DiscoveryTag == "" {
+			s.AWS.DiscoveryTag = s.ClusterName
+		}
+		if s.AWS.AMIAlias == "" {
+			s.AWS.AMIAlias = DefaultAMIAlias
+		}
+	}
+}
+
+// Decode decodes an XR (as JSON) over the defaults. A value of the wrong
+// type is reported as a field error with its path.
+func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
+	xr := &XSpaceScaling{Spec: Defaults()}
+	d := json.NewDecoder(bytes.NewReader(xrJSON))
+	if err := d.Decode(xr); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			p := te.Field
+			if p == "" {
+				p = "spec"
+			}
+			return nil, field.ErrorList{field.TypeInvalid(field.NewPath(p), te.Value, fmt.Sprintf("must be of type %s", jsonType(te.Type.Kind().String())))}
+		}
+		return nil, field.ErrorList{field.Invalid(field.NewPath("spec"), "", "cannot decode the XR: "+err.Error())}
+	}
+	// AWS defaults that depend only on the AWS block itself.
+	if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {
+		xr.Spec.AWS.AMIAlias = DefaultAMIAlias
+	}
+	return xr, nil
+}
+
+func jsonType(goKind string) string {
+	switch goKind {
+	case "int32", "int64", "int":
+		return "integer"
+	case "bool":
+		return "boolean"
+	case "slice":
+		return "array"
+	case "struct", "map", "ptr":
+		return "object"
+	default:
+		return goKind
+	}
+}
+
+// SortedKeys returns the keys of m in order.
+func SortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,656 @@
+// Package spec holds the XSpaceScaling v1alpha1 API: the Go types (the source
+// of the XRD schema, through kubebuilder markers), the defaults the function
+// applies itself, and the validation that names every bad field path.
+//
+// +kubebuilder:object:generate=false
+// +groupName=spacescaling.crossplane.io
+// +versionName=v1alpha1
+package spec
+
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Group, version and kind of the composite resource.
+const (
+	Group   = "spacescaling.crossplane.io"
+	Version = "v1alpha1"
+	Kind    = "XSpaceScaling"
+)
+
+// Cloud is the cloud that hosts the Space cluster.
+// +kubebuilder:validation:Enum=aws;gcp;azure
+type Cloud string
+
+// The supported clouds.
+const (
+	CloudAWS   Cloud = "aws"
+	CloudGCP   Cloud = "gcp"
+	CloudAzure Cloud = "azure"
+)
+
+// Delivery says how in-cluster manifests reach the Space cluster.
+// +kubebuilder:validation:Enum=Object;Direct
+type Delivery string
+
+// The delivery modes.
+const (
+	// DeliveryObject wraps every in-cluster manifest in a provider-kubernetes Object.
+	DeliveryObject Delivery = "Object"
+	// DeliveryDirect composes in-cluster manifests as themselves (Crossplane runs in the Space cluster).
+	DeliveryDirect Delivery = "Direct"
+)
+
+// XSpaceScaling makes an Upbound Space ready for production scale and high
+// availability: dedicated node pools, autoscaling, the Spaces chart with HA
+// values, the Query API database and alerts.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:scope=Cluster,categories=crossplane
+// +kubebuilder:subresource:status
+type XSpaceScaling struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   Spec   `json:"spec"`
+	Status Status `json:"status,omitempty"`
+}
+
+// Spec is the desired state of a Space's production setup.
+//
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'aws' || has(self.aws)",message="spec.aws is required when cloud is aws",fieldPath=".aws"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'gcp' || has(self.gcp)",message="spec.gcp is required when cloud is gcp",fieldPath=".gcp"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || has(self.azure)",message="spec.azure is required when cloud is azure",fieldPath=".azure"
+// +kubebuilder:validation:XValidation:rule="!self.highAvailability || self.nodePools.etcd.minNodes >= 3",message="must be at least 3 when highAvailability is true",fieldPath=".nodePools.etcd.minNodes"
+// +kubebuilder:validation:XValidation:rule="!self.highAvailability || self.nodePools.apiServer.minNodes >= 2",message="must be at least 2 when highAvailability is true",fieldPath=".nodePools.apiServer.minNodes"
+// +kubebuilder:validation:XValidation:rule="!self.highAvailability || self.spaces.apiReplicas >= 2",message="must be at least 2 when highAvailability is true",fieldPath=".spaces.apiReplicas"
+// +kubebuilder:validation:XValidation:rule="!self.highAvailability || self.spaces.apolloReplicas >= 2",message="must be at least 2 when highAvailability is true",fieldPath=".spaces.apolloReplicas"
+// +kubebuilder:validation:XValidation:rule="!self.highAvailability || self.spaces.router.minReplicas >= 2",message="must be at least 2 when highAvailability is true",fieldPath=".spaces.router.minReplicas"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'aws' || !self.queryAPI.enabled || (has(self.aws) && has(self.aws.databaseSubnetIds) && size(self.aws.databaseSubnetIds) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".aws.databaseSubnetIds"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'aws' || !self.queryAPI.enabled || (has(self.aws) && has(self.aws.databaseSecurityGroupIds) && size(self.aws.databaseSecurityGroupIds) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".aws.databaseSecurityGroupIds"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'gcp' || !self.queryAPI.enabled || (has(self.gcp) && has(self.gcp.privateNetwork) && self.gcp.privateNetwork != '')",message="is required when queryAPI.enabled is true",fieldPath=".gcp.privateNetwork"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || !self.queryAPI.enabled || (has(self.azure) && has(self.azure.delegatedSubnetId) && self.azure.delegatedSubnetId != '')",message="is required when queryAPI.enabled is true",fieldPath=".azure.delegatedSubnetId"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || !self.queryAPI.enabled || (has(self.azure) && has(self.azure.privateDnsZoneId) && self.azure.privateDnsZoneId != '')",message="is required when queryAPI.enabled is true",fieldPath=".azure.privateDnsZoneId"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || self.zones.all(z, z in ['1', '2', '3'])",message="Azure zones are \"1\", \"2\" or \"3\"",fieldPath=".zones"
+type Spec struct {
+	// Cloud that hosts the Space cluster. Immutable.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="cloud is immutable"
+	Cloud Cloud `json:"cloud"`
+
+	// Region of the Space cluster, for example us-east-1.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Region string `json:"region"`
+
+	// Zones the node pools spread over. On Azure these are "1", "2" and "3".
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=64
+	// +listType=set
+	Zones []string `json:"zones"`
+
+	// ClusterName is the existing EKS, GKE or AKS cluster that hosts the Space.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=100
+	ClusterName string `json:"clusterName"`
+
+	// HighAvailability turns on the HA rules. false is allowed for
+	// non-production Spaces and yields a Warning result.
+	// +kubebuilder:default=true
+	// +optional
+	HighAvailability bool `json:"highAvailability"`
+
+	// NodePools are the dedicated, autoscaling pools of the Space cluster.
+	// +kubebuilder:default={}
+	// +optional
+	NodePools NodePools `json:"nodePools"`
+
+	// Capacity drives the capacity plan.
+	// +kubebuilder:default={}
+	// +optional
+	Capacity Capacity `json:"capacity"`
+
+	// Spaces configures the Spaces Helm release.
+	Spaces Spaces `json:"spaces"`
+
+	// QueryAPI configures the Query API and its PostgreSQL database.
+	// +kubebuilder:default={}
+	// +optional
+	QueryAPI QueryAPI `json:"queryAPI"`
+
+	// Monitoring configures the alerts.
+	// +kubebuilder:default={}
+	// +optional
+	Monitoring Monitoring `json:"monitoring"`
+
+	// Delivery says how in-cluster manifests reach the Space cluster: Object
+	// wraps them in provider-kubernetes Objects, Direct composes them as
+	// themselves.
+	// +kubebuilder:default=Object
+	// +optional
+	Delivery Delivery `json:"delivery"`
+
+	// ProviderConfigs names the ProviderConfigs the composed resources use.
+	// +kubebuilder:default={}
+	// +optional
+	ProviderConfigs ProviderConfigs `json:"providerConfigs"`
+
+	// AWS settings; required when cloud is aws.
+	// +optional
+	AWS *AWS `json:"aws,omitempty"`
+
+	// GCP settings; required when cloud is gcp.
+	// +optional
+	GCP *GCP `json:"gcp,omitempty"`
+
+	// Azure settings; required when cloud is azure.
+	// +optional
+	Azure *Azure `json:"azure,omitempty"`
+}
+
+// NodePools are the three dedicated pools.
+type NodePools struct {
+	// Etcd hosts every control plane's etcd members.
+	// +kubebuilder:default={minNodes: 3}
+	// +optional
+	Etcd NodePool `json:"etcd"`
+
+	// APIServer hosts every control plane's API server pods.
+	// +kubebuilder:default={minNodes: 2}
+	// +optional
+	APIServer NodePool `json:"apiServer"`
+
+	// ControlPlanes hosts the control planes' other pods.
+	// +kubebuilder:default={minNodes: 3}
+	// +optional
+	ControlPlanes NodePool `json:"controlPlanes"`
+}
+
+// NodePool is one autoscaling pool, spread over all zones.
+//
+// +kubebuilder:validation:XValidation:rule="self.maxNodes == 0 || self.maxNodes >= self.minNodes",message="must be 0 (computed) or at least minNodes",fieldPath=".maxNodes"
+type NodePool struct {
+	// MinNodes is the smallest size of the pool, in total over all zones.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +optional
+	MinNodes int32 `json:"minNodes"`
+
+	// MaxNodes is the largest size of the pool; 0 computes it from the capacity plan.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000
+	// +kubebuilder:default=0
+	// +optional
+	MaxNodes int32 `json:"maxNodes"`
+
+	// MachineTypes the pool may use; the first sizes the capacity plan.
+	// Defaults to a general-purpose, high-network type per cloud.
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=64
+	// +listType=set
+	// +optional
+	MachineTypes []string `json:"machineTypes,omitempty"`
+
+	// DiskSizeGiB is the node disk size.
+	// +kubebuilder:validation:Minimum=20
+	// +kubebuilder:validation:Maximum=16384
+	// +kubebuilder:default=100
+	// +optional
+	DiskSizeGiB int32 `json:"diskSizeGiB"`
+}
+
+// Capacity is what the Space is expected to carry.
+type Capacity struct {
+	// ControlPlanes is the expected number of control planes.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10000
+	// +kubebuilder:default=10
+	// +optional
+	ControlPlanes int32 `json:"controlPlanes"`
+
+	// ManagedResourcesPerControlPlane is the expected number of managed resources of one control plane.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100000
+	// +kubebuilder:default=100
+	// +optional
+	ManagedResourcesPerControlPlane int32 `json:"managedResourcesPerControlPlane"`
+
+	// ProviderCRDsPerControlPlane is the number of CRDs the providers of one control plane install.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10000
+	// +kubebuilder:default=100
+	// +optional
+	ProviderCRDsPerControlPlane int32 `json:"providerCRDsPerControlPlane"`
+}
+
+// Spaces configures the Spaces Helm release.
+type Spaces struct {
+	// Version of the Spaces Helm chart.
+	// +kubebuilder:validation:Pattern=`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`
+	// +kubebuilder:validation:MaxLength=64
+	Version string `json:"version"`
+
+	// ChartRepository is the OCI repository of the chart.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:default="oci://xpkg.upbound.io/spaces-artifacts"
+	// +optional
+	ChartRepository string `json:"chartRepository"`
+
+	// Namespace the Spaces chart installs into.
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:default="upbound-system"
+	// +optional
+	Namespace string `json:"namespace"`
+
+	// PullSecretName is the Secret that pulls the chart and its images.
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:default="upbound-pull-secret"
+	// +optional
+	PullSecretName string `json:"pullSecretName"`
+
+	// APIReplicas is the replica count of the Spaces API.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=20
+	// +kubebuilder:default=2
+	// +optional
+	APIReplicas int32 `json:"apiReplicas"`
+
+	// ApolloReplicas is the replica count of the Query API server.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=20
+	// +kubebuilder:default=2
+	// +optional
+	ApolloReplicas int32 `json:"apolloReplicas"`
+
+	// Router configures the spaces-router autoscaler.
+	// +kubebuilder:default={}
+	// +optional
+	Router Router `json:"router"`
+
+	// ControllerResources are the spaces-controller's requests and limits.
+	// +kubebuilder:default={requests: {cpu: "500m", memory: "1Gi"}, limits: {cpu: "2000m", memory: "4Gi"}}
+	// +optional
+	ControllerResources Resources `json:"controllerResources"`
+
+	// EtcdVolumeSize is the size of each etcd member's volume.
+	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:default="50Gi"
+	// +optional
+	EtcdVolumeSize string `json:"etcdVolumeSize"`
+
+	// Values are free-form Helm values, deep-merged last: the user wins over
+	// every computed value; lists replace.
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:validation:Type=object
+	// +optional
+	Values *apiextensionsv1.JSON `json:"values,omitempty"`
+}
+
+// Router configures the spaces-router horizontal pod autoscaler.
+//
+// +kubebuilder:validation:XValidation:rule="self.maxReplicas >= self.minReplicas",message="must be at least minReplicas",fieldPath=".maxReplicas"
+type Router struct {
+	// MinReplicas of the router.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=2
+	// +optional
+	MinReplicas int32 `json:"minReplicas"`
+
+	// MaxReplicas of the router.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=8
+	// +optional
+	MaxReplicas int32 `json:"maxReplicas"`
+
+	// TargetCPUUtilizationPercentage of the router autoscaler.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=80
+	// +optional
+	TargetCPUUtilizationPercentage int32 `json:"targetCPUUtilizationPercentage"`
+
+	// TargetMemoryUtilizationPercentage of the router autoscaler.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=80
+	// +optional
+	TargetMemoryUtilizationPercentage int32 `json:"targetMemoryUtilizationPercentage"`
+}
+
+// Resources are requests and limits of a container.
+type Resources struct {
+	// Requests of the container.
+	// +kubebuilder:default={cpu: "500m", memory: "1Gi"}
+	// +optional
+	Requests ResourceList `json:"requests"`
+	// Limits of the container.
+	// +kubebuilder:default={cpu: "2000m", memory: "4Gi"}
+	// +optional
+	Limits ResourceList `json:"limits"`
+}
+
+// ResourceList is CPU and memory as Kubernetes quantities.
+type ResourceList struct {
+	// CPU as a Kubernetes quantity, for example 500m.
+	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]+)?m?$`
+	// +kubebuilder:validation:MaxLength=32
+	// +optional
+	CPU string `json:"cpu,omitempty"`
+	// Memory as a Kubernetes quantity, for example 1Gi.
+	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`
+	// +kubebuilder:validation:MaxLength=32
+	// +optional
+	Memory string `json:"memory,omitempty"`
+}
+
+// QueryAPI configures the Query API.
+type QueryAPI struct {
+	// Enabled composes the Query API's PostgreSQL database and wires Spaces to it.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled bool `json:"enabled"`
+
+	// Postgres configures the managed PostgreSQL database.
+	// +kubebuilder:default={}
+	// +optional
+	Postgres Postgres `json:"postgres"`
+}
+
+// Postgres configures the managed PostgreSQL database of the Query API.
+type Postgres struct {
+	// Version of PostgreSQL. Spaces requires 16.
+	// +kubebuilder:validation:Enum="16"
+	// +kubebuilder:default="16"
+	// +optional
+	Version string `json:"version"`
+
+	// InstanceSize is the RDS instance class, Cloud SQL tier or Azure SKU.
+	// Defaults per cloud.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	InstanceSize string `json:"instanceSize,omitempty"`
+
+	// StorageGiB is the allocated storage.
+	// +kubebuilder:validation:Minimum=20
+	// +kubebuilder:validation:Maximum=32767
+	// +kubebuilder:default=100
+	// +optional
+	StorageGiB int32 `json:"storageGiB"`
+
+	// MinIOPS the database must provide; the function picks storage type,
+	// size and tier to meet it.
+	// +kubebuilder:validation:Minimum=400
+	// +kubebuilder:validation:Maximum=256000
+	// +kubebuilder:default=400
+	// +optional
+	MinIOPS int32 `json:"minIOPS"`
+
+	// HighAvailability of the database (Multi-AZ, REGIONAL, ZoneRedundant).
+	// Defaults to spec.highAvailability.
+	// +optional
+	HighAvailability *bool `json:"highAvailability,omitempty"`
+
+	// DeletionProtection of the database. While true, deleting the XR also
+	// orphans the database.
+	// +kubebuilder:default=true
+	// +optional
+	DeletionProtection bool `json:"deletionProtection"`
+
+	// BackupRetentionDays of automated backups.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=35
+	// +kubebuilder:default=7
+	// +optional
+	BackupRetentionDays int32 `json:"backupRetentionDays"`
+
+	// PasswordSecretName names an existing Secret (key "password") in the
+	// management cluster to use instead of a generated password.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$`
+	// +optional
+	PasswordSecretName string `json:"passwordSecretName,omitempty"`
+
+	// AllowReplacement lets the function drop or replace a database it
+	// observes (cloud change, queryAPI turned off, a change that replaces
+	// the instance). Without it, such a change is refused.
+	// +kubebuilder:default=false
+	// +optional
+	AllowReplacement bool `json:"allowReplacement"`
+}
+
+// Monitoring configures the alerts.
+type Monitoring struct {
+	// Enabled composes the PrometheusRule and turns on the pod monitors.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled bool `json:"enabled"`
+
+	// RuleLabels are labels the Prometheus rule selector needs.
+	// +kubebuilder:validation:MaxProperties=32
+	// +optional
+	RuleLabels map[string]string `json:"ruleLabels,omitempty"`
+
+	// ErrorRatePercent is the share of 5xx (and separately 4xx) router
+	// responses above which an alert fires.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=5
+	// +optional
+	ErrorRatePercent int32 `json:"errorRatePercent"`
+
+	// DegradedControlPlanes is how many degraded control planes are tolerated.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10000
+	// +kubebuilder:default=0
+	// +optional
+	DegradedControlPlanes int32 `json:"degradedControlPlanes"`
+
+	// StuckControlPlanes is how many control planes stuck provisioning or deleting are tolerated.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10000
+	// +kubebuilder:default=0
+	// +optional
+	StuckControlPlanes int32 `json:"stuckControlPlanes"`
+
+	// For is how long a condition holds before its alert fires.
+	// +kubebuilder:validation:Pattern=`^([0-9]+(ms|s|m|h|d|w|y))+$`
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:default="10m"
+	// +optional
+	For string `json:"for"`
+}
+
+// ProviderConfigs names the ProviderConfigs to reference.
+type ProviderConfigs struct {
+	// Cloud is the ProviderConfig of the cloud's provider.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:default="default"
+	// +optional
+	Cloud string `json:"cloud"`
+	// Helm is the ProviderConfig of provider-helm.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:default="default"
+	// +optional
+	Helm string `json:"helm"`
+	// Kubernetes is the ProviderConfig of provider-kubernetes.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:default="default"
+	// +optional
+	Kubernetes string `json:"kubernetes"`
+	// Kind of the referenced ProviderConfigs when the XR is namespaced:
+	// ProviderConfig (in the XR's namespace) or ClusterProviderConfig.
+	// Ignored for cluster-scoped XRs.
+	// +kubebuilder:validation:Enum=ProviderConfig;ClusterProviderConfig
+	// +kubebuilder:default=ClusterProviderConfig
+	// +optional
+	Kind string `json:"kind"`
+}
+
+// AWS holds the settings of an EKS-hosted Space.
+type AWS struct {
+	// NodeRole is the IAM role of the Karpenter nodes. Defaults to
+	// KarpenterNodeRole-<clusterName>.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	NodeRole string `json:"nodeRole,omitempty"`
+
+	// DiscoveryTag is the karpenter.sh/discovery tag value of the subnets and
+	// security groups. Defaults to clusterName.
+	// +kubebuilder:validation:MaxLength=256
+	// +optional
+	DiscoveryTag string `json:"discoveryTag,omitempty"`
+
+	// AMIAlias selects the node image.
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]+@.+$`
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:default="al2023@latest"
+	// +optional
+	AMIAlias string `json:"amiAlias"`
+
+	// DatabaseSubnetIDs are the subnets of the database subnet group.
+	// Required when queryAPI is enabled.
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:items:Pattern=`^subnet-[0-9a-z]+$`
+	// +listType=set
+	// +optional
+	DatabaseSubnetIDs []string `json:"databaseSubnetIds,omitempty"`
+
+	// DatabaseSecurityGroupIDs are the security groups of the database.
+	// Required when queryAPI is enabled.
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:items:Pattern=`^sg-[0-9a-z]+$`
+	// +listType=set
+	// +optional
+	DatabaseSecurityGroupIDs []string `json:"databaseSecurityGroupIds,omitempty"`
+}
+
+// GCP holds the settings of a GKE-hosted Space.
+type GCP struct {
+	// Project of the resources; else the ProviderConfig's project.
+	// +kubebuilder:validation:MaxLength=30
+	// +optional
+	Project string `json:"project,omitempty"`
+
+	// PrivateNetwork is the VPC of the Cloud SQL instance's private IP.
+	// Required when queryAPI is enabled.
+	// +kubebuilder:validation:MaxLength=512
+	// +optional
+	PrivateNetwork string `json:"privateNetwork,omitempty"`
+}
+
+// Azure holds the settings of an AKS-hosted Space.
+type Azure struct {
+	// ResourceGroupName of the database.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=90
+	ResourceGroupName string `json:"resourceGroupName"`
+
+	// ClusterID is the resource ID of the AKS cluster.
+	// +kubebuilder:validation:Pattern=`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerService/managedClusters/[^/]+$`
+	// +kubebuilder:validation:MaxLength=1024
+	ClusterID string `json:"clusterId"`
+
+	// DelegatedSubnetID is the subnet delegated to PostgreSQL flexible servers.
+	// Required when queryAPI is enabled.
+	// +kubebuilder:validation:MaxLength=1024
+	// +optional
+	DelegatedSubnetID string `json:"delegatedSubnetId,omitempty"`
+
+	// PrivateDNSZoneID is the private DNS zone of the database.
+	// Required when queryAPI is enabled.
+	// +kubebuilder:validation:MaxLength=1024
+	// +optional
+	PrivateDNSZoneID string `json:"privateDnsZoneId,omitempty"`
+}
+
+// Status is what the function reports on the XR.
+type Status struct {
+	// CapacityPlan shows the numbers behind the pool sizes.
+	// +optional
+	CapacityPlan *CapacityPlanStatus `json:"capacityPlan,omitempty"`
+	// Database describes the Query API database.
+	// +optional
+	Database *DatabaseStatus `json:"database,omitempty"`
+	// Components lists every composed concern and whether it is ready.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Components []ComponentStatus `json:"components,omitempty"`
+}
+
+// CapacityPlanStatus shows why the pools are the size they are.
+type CapacityPlanStatus struct {
+	// ControlPlanes the plan is for.
+	ControlPlanes int32 `json:"controlPlanes"`
+	// ManagedResourcesPerControlPlane the plan assumes.
+	ManagedResourcesPerControlPlane int32 `json:"managedResourcesPerControlPlane"`
+	// ProviderCRDsPerControlPlane the plan assumes.
+	ProviderCRDsPerControlPlane int32 `json:"providerCRDsPerControlPlane"`
+	// BufferPercent added to every demand.
+	BufferPercent int32 `json:"bufferPercent"`
+	// Pools is the demand and size of each pool.
+	// +listType=map
+	// +listMapKey=name
+	Pools []PoolPlanStatus `json:"pools,omitempty"`
+}
+
+// PoolPlanStatus is the demand and size of one pool.
+type PoolPlanStatus struct {
+	// Name of the pool: etcd, apiServer or controlPlanes.
+	Name string `json:"name"`
+	// CPU demand with the buffer, as a quantity.
+	CPU string `json:"cpu"`
+	// Memory demand with the buffer, as a quantity.
+	Memory string `json:"memory"`
+	// Basis says how the demand was computed.
+	Basis string `json:"basis,omitempty"`
+	// MachineType that sized the pool.
+	MachineType string `json:"machineType,omitempty"`
+	// MinNodes of the pool.
+	MinNodes int32 `json:"minNodes"`
+	// MaxNodes of the pool.
+	MaxNodes int32 `json:"maxNodes"`
+	// MaxNodesSource says whether maxNodes was computed or set by the user.
+	MaxNodesSource string `json:"maxNodesSource,omitempty"`
+}
+
+// DatabaseStatus describes the Query API database.
+type DatabaseStatus struct {
+	// Engine of the database.
+	Engine string `json:"engine"`
+	// Version of the engine.
+	Version string `json:"version"`
+	// StorageType chosen to meet minIOPS.
+	StorageType string `json:"storageType"`
+	// StorageGiB allocated.
+	StorageGiB int32 `json:"storageGiB"`
+	// IOPS the storage provides.
+	IOPS int32 `json:"iops"`
+	// Endpoint once observed.
+	// +optional
+	Endpoint string `json:"endpoint,omitempty"`
+}
+
+// ComponentStatus says whether one composed concern is ready.
+type ComponentStatus struct {
+	// Name of the concern.
+	Name string `json:"name"`
+	// Ready is true when every resource of the concern is ready.
+	Ready bool `json:"ready"`
+	// Reason it is not ready, or what it is.
+	// +optional
+	Reason string `json:"reason,omitempty"`
+}

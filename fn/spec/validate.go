@@ -1,0 +1,374 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Bounds shared by the markers in types.go and the checks below.
+const (
+	MaxZones          = 5
+	MaxNodes          = 1000
+	MinDiskSizeGiB    = 20
+	MaxDiskSizeGiB    = 16384
+	MinStorageGiB     = 20
+	MaxStorageGiB     = 32767
+	MinIOPSFloor      = 400
+	MaxIOPS           = 256000
+	MaxBackupDays     = 35
+	MaxReplicas       = 20
+	MaxRouterReplicas = 100
+	haEtcdMinNodes    = 3
+	haMinTwo          = 2
+)
+
+var (
+	reVersion  = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
+	reDuration = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
+	reCPU      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
+	reMemory   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	reAMIAlias = regexp.MustCompile(`^[a-z0-9]+@.+$`)
+	reSubnet   = regexp.MustCompile(`^subnet-[0-9a-z]+$`)
+	reSG       = regexp.MustCompile(`^sg-[0-9a-z]+$`)
+	reAKSID    = regexp.MustCompile(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerService/managedClusters/[^/]+$`)
+	azureZones = []string{"1", "2", "3"}
+)
+
+// Validate checks a defaulted spec against every rule of the API and
+// returns all errors at once, each with its field path.
+func Validate(s *Spec) field.ErrorList {
+	p := field.NewPath("spec")
+	var errs field.ErrorList
+
+	switch s.Cloud {
+	case CloudAWS, CloudGCP, CloudAzure:
+	case "":
+		errs = append(errs, field.Required(p.Child("cloud"), "must be one of aws, gcp, azure"))
+	default:
+		errs = append(errs, field.NotSupported(p.Child("cloud"), s.Cloud, []Cloud{CloudAWS, CloudGCP, CloudAzure}))
+	}
+	errs = append(errs, requiredString(p.Child("region"), s.Region, 64)...)
+	errs = append(errs, validateZones(p.Child("zones"), s)...)
+	errs = append(errs, requiredString(p.Child("clusterName"), s.ClusterName, 100)...)
+	errs = append(errs, validateNodePools(p.Child("nodePools"), s)...)
+	errs = append(errs, validateCapacity(p.Child("capacity"), &s.Capacity)...)
+	errs = append(errs, validateSpaces(p.Child("spaces"), &s.Spaces, s.HighAvailability)...)
+	errs = append(errs, validatePostgres(p.Child("queryAPI", "postgres"), &s.QueryAPI.Postgres)...)
+	errs = append(errs, validateMonitoring(p.Child("monitoring"), &s.Monitoring)...)
+	switch s.Delivery {
+	case DeliveryObject, DeliveryDirect:
+	default:
+		errs = append(errs, field.NotSupported(p.Child("delivery"), s.Delivery, []Delivery{DeliveryObject, DeliveryDirect}))
+	}
+	errs = append(errs, validateProviderConfigs(p.Child("providerConfigs"), &s.ProviderConfigs)...)
+	errs = append(errs, validateCloudBlock(p, s)...)
+	return errs
+}
+
+func requiredString(p *field.Path, v string, maxLen int) field.ErrorList {
+	if v == "" {
+		return field.ErrorList{field.Required(p, "")}
+	}
+	if len(v) > maxLen {
+		return field.ErrorList{field.TooLong(p, "", maxLen)}
+	}
+	return nil
+}
+
+func inRange(p *field.Path, v, lo, hi int64) field.ErrorList {
+	if v < lo || v > hi {
+		return field.ErrorList{field.Invalid(p, v, fmt.Sprintf("must be between %d and %d", lo, hi))}
+	}
+	return nil
+}
+
+func atLeastWithHA(p *field.Path, v int32, floor int32, ha bool) field.ErrorList {
+	if ha && v < floor {
+		return field.ErrorList{field.Invalid(p, v, fmt.Sprintf("must be at least %d when highAvailability is true", floor))}
+	}
+	return nil
+}
+
+func validateZones(p *field.Path, s *Spec) field.ErrorList {
+	var errs field.ErrorList
+	switch {
+	case len(s.Zones) == 0:
+		return field.ErrorList{field.Required(p, "at least one zone")}
+	case len(s.Zones) > MaxZones:
+		errs = append(errs, field.TooMany(p, len(s.Zones), MaxZones))
+	}
+	seen := map[string]bool{}
+	for i, z := range s.Zones {
+		switch {
+		case z == "":
+			errs = append(errs, field.Required(p.Index(i), ""))
+		case len(z) > 64:
+			errs = append(errs, field.TooLong(p.Index(i), "", 64))
+		case seen[z]:
+			errs = append(errs, field.Duplicate(p.Index(i), z))
+		case s.Cloud == CloudAzure && !slices.Contains(azureZones, z):
+			errs = append(errs, field.NotSupported(p.Index(i), z, azureZones))
+		}
+		seen[z] = true
+	}
+	return errs
+}
+
+func validateNodePools(p *field.Path, s *Spec) field.ErrorList {
+	var errs field.ErrorList
+	pools := []struct {
+		name  string
+		pool  *NodePool
+		floor int32
+	}{
+		{"etcd", &s.NodePools.Etcd, haEtcdMinNodes},
+		{"apiServer", &s.NodePools.APIServer, haMinTwo},
+		{"controlPlanes", &s.NodePools.ControlPlanes, 1},
+	}
+	for _, np := range pools {
+		pp := p.Child(np.name)
+		errs = append(errs, validateNodePool(pp, np.pool)...)
+		errs = append(errs, atLeastWithHA(pp.Child("minNodes"), np.pool.MinNodes, np.floor, s.HighAvailability)...)
+	}
+	return errs
+}
+
+func validateNodePool(p *field.Path, np *NodePool) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, inRange(p.Child("minNodes"), int64(np.MinNodes), 1, MaxNodes)...)
+	errs = append(errs, inRange(p.Child("maxNodes"), int64(np.MaxNodes), 0, MaxNodes)...)
+	if np.MaxNodes != 0 && np.MaxNodes < np.MinNodes {
+		errs = append(errs, field.Invalid(p.Child("maxNodes"), np.MaxNodes, "must be 0 (computed) or at least minNodes"))
+	}
+	errs = append(errs, uniqueStrings(p.Child("machineTypes"), np.MachineTypes, 20, 64, nil)...)
+	errs = append(errs, inRange(p.Child("diskSizeGiB"), int64(np.DiskSizeGiB), MinDiskSizeGiB, MaxDiskSizeGiB)...)
+	return errs
+}
+
+// uniqueStrings checks a list of non-empty, unique strings of at most
+// maxLen characters, each matching re if re is set.
+func uniqueStrings(p *field.Path, vs []string, maxItems, maxLen int, re *regexp.Regexp) field.ErrorList {
+	var errs field.ErrorList
+	if len(vs) > maxItems {
+		errs = append(errs, field.TooMany(p, len(vs), maxItems))
+	}
+	seen := map[string]bool{}
+	for i, v := range vs {
+		switch {
+		case v == "":
+			errs = append(errs, field.Required(p.Index(i), ""))
+		case len(v) > maxLen:
+			errs = append(errs, field.TooLong(p.Index(i), "", maxLen))
+		case seen[v]:
+			errs = append(errs, field.Duplicate(p.Index(i), v))
+		case re != nil && !re.MatchString(v):
+			errs = append(errs, field.Invalid(p.Index(i), v, "must match "+re.String()))
+		}
+		seen[v] = true
+	}
+	return errs
+}
+
+func validateCapacity(p *field.Path, c *Capacity) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, inRange(p.Child("controlPlanes"), int64(c.ControlPlanes), 1, 10000)...)
+	errs = append(errs, inRange(p.Child("managedResourcesPerControlPlane"), int64(c.ManagedResourcesPerControlPlane), 0, 100000)...)
+	errs = append(errs, inRange(p.Child("providerCRDsPerControlPlane"), int64(c.ProviderCRDsPerControlPlane), 0, 10000)...)
+	return errs
+}
+
+func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
+	var errs field.ErrorList
+	switch {
+	case s.Version == "":
+		errs = append(errs, field.Required(p.Child("version"), "the Spaces Helm chart version, e.g. 1.17.1"))
+	case len(s.Version) > 64 || !reVersion.MatchString(s.Version):
+		errs = append(errs, field.Invalid(p.Child("version"), s.Version, "must be a semantic version, e.g. 1.17.1"))
+	}
+	errs = append(errs, requiredString(p.Child("chartRepository"), s.ChartRepository, 512)...)
+	for _, e := range validation.IsDNS1123Label(s.Namespace) {
+		errs = append(errs, field.Invalid(p.Child("namespace"), s.Namespace, e))
+	}
+	for _, e := range validation.IsDNS1123Subdomain(s.PullSecretName) {
+		errs = append(errs, field.Invalid(p.Child("pullSecretName"), s.PullSecretName, e))
+	}
+	errs = append(errs, inRange(p.Child("apiReplicas"), int64(s.APIReplicas), 1, MaxReplicas)...)
+	errs = append(errs, atLeastWithHA(p.Child("apiReplicas"), s.APIReplicas, haMinTwo, ha)...)
+	errs = append(errs, inRange(p.Child("apolloReplicas"), int64(s.ApolloReplicas), 1, MaxReplicas)...)
+	errs = append(errs, atLeastWithHA(p.Child("apolloReplicas"), s.ApolloReplicas, haMinTwo, ha)...)
+
+	r := p.Child("router")
+	errs = append(errs, inRange(r.Child("minReplicas"), int64(s.Router.MinReplicas), 1, MaxRouterReplicas)...)
+	errs = append(errs, atLeastWithHA(r.Child("minReplicas"), s.Router.MinReplicas, haMinTwo, ha)...)
+	errs = append(errs, inRange(r.Child("maxReplicas"), int64(s.Router.MaxReplicas), 1, MaxRouterReplicas)...)
+	if s.Router.MaxReplicas < s.Router.MinReplicas {
+		errs = append(errs, field.Invalid(r.Child("maxReplicas"), s.Router.MaxReplicas, "must be at least minReplicas"))
+	}
+	errs = append(errs, inRange(r.Child("targetCPUUtilizationPercentage"), int64(s.Router.TargetCPUUtilizationPercentage), 1, 100)...)
+	errs = append(errs, inRange(r.Child("targetMemoryUtilizationPercentage"), int64(s.Router.TargetMemoryUtilizationPercentage), 1, 100)...)
+
+	cr := p.Child("controllerResources")
+	errs = append(errs, validateResourceList(cr.Child("requests"), s.ControllerResources.Requests)...)
+	errs = append(errs, validateResourceList(cr.Child("limits"), s.ControllerResources.Limits)...)
+	errs = append(errs, quantity(p.Child("etcdVolumeSize"), s.EtcdVolumeSize, reMemory, true)...)
+	if q, err := resource.ParseQuantity(s.EtcdVolumeSize); err == nil && q.Value() < 1<<30 {
+		errs = append(errs, field.Invalid(p.Child("etcdVolumeSize"), s.EtcdVolumeSize, "must be at least 1Gi"))
+	}
+	if s.Values != nil && len(s.Values.Raw) > 0 && s.Values.Raw[0] != '{' {
+		errs = append(errs, field.TypeInvalid(p.Child("values"), string(s.Values.Raw), "must be an object"))
+	}
+	return errs
+}
+
+func validateResourceList(p *field.Path, r ResourceList) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, quantity(p.Child("cpu"), r.CPU, reCPU, false)...)
+	errs = append(errs, quantity(p.Child("memory"), r.Memory, reMemory, false)...)
+	return errs
+}
+
+func quantity(p *field.Path, v string, re *regexp.Regexp, required bool) field.ErrorList {
+	if v == "" {
+		if required {
+			return field.ErrorList{field.Required(p, "")}
+		}
+		return nil
+	}
+	if len(v) > 32 || !re.MatchString(v) {
+		return field.ErrorList{field.Invalid(p, v, "must be a quantity matching "+re.String())}
+	}
+	if _, err := resource.ParseQuantity(v); err != nil {
+		return field.ErrorList{field.Invalid(p, v, err.Error())}
+	}
+	return nil
+}
+
+func validatePostgres(p *field.Path, pg *Postgres) field.ErrorList {
+	var errs field.ErrorList
+	if pg.Version != DefaultPostgresVersion {
+		errs = append(errs, field.NotSupported(p.Child("version"), pg.Version, []string{DefaultPostgresVersion}))
+	}
+	if len(pg.InstanceSize) > 64 {
+		errs = append(errs, field.TooLong(p.Child("instanceSize"), "", 64))
+	}
+	errs = append(errs, inRange(p.Child("storageGiB"), int64(pg.StorageGiB), MinStorageGiB, MaxStorageGiB)...)
+	if pg.MinIOPS < MinIOPSFloor {
+		errs = append(errs, field.Invalid(p.Child("minIOPS"), pg.MinIOPS, "must be at least 400 (the Query API's requirement)"))
+	} else {
+		errs = append(errs, inRange(p.Child("minIOPS"), int64(pg.MinIOPS), MinIOPSFloor, MaxIOPS)...)
+	}
+	errs = append(errs, inRange(p.Child("backupRetentionDays"), int64(pg.BackupRetentionDays), 1, MaxBackupDays)...)
+	if pg.PasswordSecretName != "" {
+		for _, e := range validation.IsDNS1123Subdomain(pg.PasswordSecretName) {
+			errs = append(errs, field.Invalid(p.Child("passwordSecretName"), pg.PasswordSecretName, e))
+		}
+	}
+	return errs
+}
+
+func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
+	var errs field.ErrorList
+	if len(m.RuleLabels) > 32 {
+		errs = append(errs, field.TooMany(p.Child("ruleLabels"), len(m.RuleLabels), 32))
+	}
+	for _, k := range SortedKeys(m.RuleLabels) {
+		for _, e := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(p.Child("ruleLabels").Key(k), k, e))
+		}
+		for _, e := range validation.IsValidLabelValue(m.RuleLabels[k]) {
+			errs = append(errs, field.Invalid(p.Child("ruleLabels").Key(k), m.RuleLabels[k], e))
+		}
+	}
+	errs = append(errs, inRange(p.Child("errorRatePercent"), int64(m.ErrorRatePercent), 1, 100)...)
+	errs = append(errs, inRange(p.Child("degradedControlPlanes"), int64(m.DegradedControlPlanes), 0, 10000)...)
+	errs = append(errs, inRange(p.Child("stuckControlPlanes"), int64(m.StuckControlPlanes), 0, 10000)...)
+	if len(m.For) > 32 || !reDuration.MatchString(m.For) {
+		errs = append(errs, field.Invalid(p.Child("for"), m.For, "must be a Prometheus duration, e.g. 10m"))
+	}
+	return errs
+}
+
+func validateProviderConfigs(p *field.Path, pc *ProviderConfigs) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, requiredString(p.Child("cloud"), pc.Cloud, 253)...)
+	errs = append(errs, requiredString(p.Child("helm"), pc.Helm, 253)...)
+	errs = append(errs, requiredString(p.Child("kubernetes"), pc.Kubernetes, 253)...)
+	if pc.Kind != "ProviderConfig" && pc.Kind != "ClusterProviderConfig" {
+		errs = append(errs, field.NotSupported(p.Child("kind"), pc.Kind, []string{"ProviderConfig", "ClusterProviderConfig"}))
+	}
+	return errs
+}
+
+func validateCloudBlock(p *field.Path, s *Spec) field.ErrorList {
+	var errs field.ErrorList
+	db := s.QueryAPI.Enabled
+	switch s.Cloud {
+	case CloudAWS:
+		a := s.AWS
+		if a == nil {
+			return field.ErrorList{field.Required(p.Child("aws"), "required when cloud is aws")}
+		}
+		ap := p.Child("aws")
+		if len(a.NodeRole) > 64 {
+			errs = append(errs, field.TooLong(ap.Child("nodeRole"), "", 64))
+		}
+		if len(a.DiscoveryTag) > 256 {
+			errs = append(errs, field.TooLong(ap.Child("discoveryTag"), "", 256))
+		}
+		if len(a.AMIAlias) > 64 || !reAMIAlias.MatchString(a.AMIAlias) {
+			errs = append(errs, field.Invalid(ap.Child("amiAlias"), a.AMIAlias, "must be family@version, e.g. al2023@latest"))
+		}
+		errs = append(errs, uniqueStrings(ap.Child("databaseSubnetIds"), a.DatabaseSubnetIDs, 20, 64, reSubnet)...)
+		errs = append(errs, uniqueStrings(ap.Child("databaseSecurityGroupIds"), a.DatabaseSecurityGroupIDs, 5, 64, reSG)...)
+		if db && len(a.DatabaseSubnetIDs) == 0 {
+			errs = append(errs, field.Required(ap.Child("databaseSubnetIds"), "required when queryAPI.enabled is true"))
+		}
+		if db && len(a.DatabaseSecurityGroupIDs) == 0 {
+			errs = append(errs, field.Required(ap.Child("databaseSecurityGroupIds"), "required when queryAPI.enabled is true"))
+		}
+	case CloudGCP:
+		g := s.GCP
+		if g == nil {
+			return field.ErrorList{field.Required(p.Child("gcp"), "required when cloud is gcp")}
+		}
+		gp := p.Child("gcp")
+		if len(g.Project) > 30 {
+			errs = append(errs, field.TooLong(gp.Child("project"), "", 30))
+		}
+		if len(g.PrivateNetwork) > 512 {
+			errs = append(errs, field.TooLong(gp.Child("privateNetwork"), "", 512))
+		}
+		if db && g.PrivateNetwork == "" {
+			errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))
+		}
+	case CloudAzure:
+		z := s.Azure
+		if z == nil {
+			return field.ErrorList{field.Required(p.Child("azure"), "required when cloud is azure")}
+		}
+		zp := p.Child("azure")
+		errs = append(errs, requiredString(zp.Child("resourceGroupName"), z.ResourceGroupName, 90)...)
+		switch {
+		case z.ClusterID == "":
+			errs = append(errs, field.Required(zp.Child("clusterId"), "the resource ID of the AKS cluster"))
+		case len(z.ClusterID) > 1024 || !reAKSID.MatchString(z.ClusterID):
+			errs = append(errs, field.Invalid(zp.Child("clusterId"), z.ClusterID, "must be an AKS cluster resource ID"))
+		}
+		for _, f := range []struct {
+			name, v string
+		}{{"delegatedSubnetId", z.DelegatedSubnetID}, {"privateDnsZoneId", z.PrivateDNSZoneID}} {
+			if len(f.v) > 1024 {
+				errs = append(errs, field.TooLong(zp.Child(f.name), "", 1024))
+			}
+			if db && f.v == "" {
+				errs = append(errs, field.Required(zp.Child(f.name), "required when queryAPI.enabled is true"))
+			}
+		}
+	}
+	return errs
+}
