@@ -60,5 +60,10 @@ func (r Renderer) Render(p *plan.Plan, env cloud.Env) (*cloud.Output, error) {
 	}
 	out.Resources = append(out.Resources, env.Delivery.InCluster("etcd-storageclass", cloud.ComponentStorage,
 		compose.Name(p.XRName, "etcd", "storageclass"), storageClass(p.Storage, env.Labels)))
+	if p.Database != nil {
+		rs, db := r.database(p, env)
+		out.Resources = append(out.Resources, rs...)
+		out.Database = db
+	}
 	return out, nil
 }
