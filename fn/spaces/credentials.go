@@ -1,0 +1,88 @@
+package spaces
+
+import (
+	"encoding/base64"
+	"regexp"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+)
+
+// The Query API's credentials Secret in the Space cluster.
+const (
+	// CredentialsKey is the composition resource name of the Secret.
+	CredentialsKey = "query-api-credentials"
+	// CredentialsSecretName is the Secret's name in the Spaces namespace.
+	CredentialsSecretName = "spaces-query-api-postgres"
+	// SecretTypeBasicAuth is the type of the Secret: keys username and
+	// password, what the chart's basicauth format reads.
+	SecretTypeBasicAuth = "kubernetes.io/basic-auth"
+	// KeyUsername and KeyPassword are the Secret's keys.
+	KeyUsername = "username"
+	KeyPassword = "password"
+)
+
+// Credentials returns the Secret the Query API reads its database
+// credentials from, in the Spaces namespace of the Space cluster.
+//
+// The manifest carries the username (not a secret) and never the password:
+// the provider-kubernetes Object that delivers it copies data.password from
+// the management-cluster Secret that holds it (db.PasswordSecret), so the
+// password never enters the desired state.
+//
+// With Direct delivery there is no Object to copy through, so Credentials
+// returns nothing: the cloud renderer then writes the database's connection
+// secret (which carries username and password) straight into the Spaces
+// namespace, and the release reads that Secret instead (see
+// CredentialsSecret). It returns nothing, too, when there is no external
+// database.
+func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Resource {
+	if db == nil || env.Delivery.Direct {
+		return nil
+	}
+	s := &compose.Secret{
+		TypeMeta: compose.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		Metadata: compose.ObjectMeta{
+			Name:      CredentialsSecretName,
+			Namespace: p.Spaces.Namespace,
+			Labels:    compose.Labels(env.Labels),
+		},
+		Type: SecretTypeBasicAuth,
+		Data: map[string]string{KeyUsername: base64.StdEncoding.EncodeToString([]byte(db.Username))},
+	}
+	password := compose.ObjectReference{
+		PatchesFrom: &compose.PatchesFrom{
+			APIVersion: "v1",
+			Kind:       "Secret",
+			Name:       db.PasswordSecret.Name,
+			Namespace:  db.PasswordSecret.Namespace,
+			FieldPath:  dataField(db.PasswordSecret.Key),
+		},
+		ToFieldPath: dataField(KeyPassword),
+	}
+	return []compose.Resource{env.Delivery.InCluster(CredentialsKey, cloud.ComponentDatabase,
+		compose.Name(p.XRName, "query-api-credentials"), s, password)}
+}
+
+// CredentialsSecret is the name of the Secret in the Spaces namespace that
+// holds the Query API's database credentials: the Secret Credentials
+// delivers, or, with Direct delivery, the connection secret the cloud
+// renderer writes there.
+func CredentialsSecret(db *cloud.Database, env cloud.Env) string {
+	if env.Delivery.Direct && db != nil {
+		return db.ConnectionSecret.Name
+	}
+	return CredentialsSecretName
+}
+
+var simpleKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// dataField is the field path of a Secret's data key; keys with dots or
+// other characters a field path treats specially are bracketed.
+func dataField(key string) string {
+	if simpleKey.MatchString(key) {
+		return "data." + key
+	}
+	return "data[" + key + "]"
+}

@@ -1,0 +1,217 @@
+package spaces
+
+// The Helm values the function computes for the Spaces chart. Only the
+// fields the function sets are here; every other value keeps the chart's
+// default unless the user sets it under spec.spaces.values. Where the HA
+// guide and the chart's values table disagree, the chart wins:
+// controller.controller.resources (not controller.resources) and
+// apollo.apollo.replicaCount (not features.alpha.apollo.replicaCount).
+
+// Values is the root of the computed values.
+type Values struct {
+	ControlPlanes ControlPlanesValues `json:"controlPlanes"`
+	API           APIValues           `json:"api"`
+	Features      FeaturesValues      `json:"features"`
+	Apollo        ApolloValues        `json:"apollo"`
+	Router        RouterValues        `json:"router"`
+	Controller    ControllerValues    `json:"controller"`
+}
+
+// ControlPlanesValues place every control plane's pods.
+type ControlPlanesValues struct {
+	HA       HAValues     `json:"ha"`
+	VCluster PodPlacement `json:"vcluster"`
+	Etcd     EtcdValues   `json:"etcd"`
+}
+
+// HAValues switches the control planes' high availability. Enabled is
+// always written, so that false is explicit.
+type HAValues struct {
+	Enabled bool `json:"enabled"`
+}
+
+// PodPlacement is where the pods of one control-plane component run.
+type PodPlacement struct {
+	Affinity    *Affinity    `json:"affinity,omitempty"`
+	Tolerations []Toleration `json:"tolerations,omitempty"`
+}
+
+// EtcdValues are the etcd members' placement and volumes.
+type EtcdValues struct {
+	PodPlacement `json:",inline"`
+	Persistence  Persistence `json:"persistence"`
+}
+
+// Persistence is the etcd volume.
+type Persistence struct {
+	Size             string `json:"size,omitempty"`
+	StorageClassName string `json:"storageClassName,omitempty"`
+}
+
+// Affinity is a Kubernetes pod affinity.
+type Affinity struct {
+	NodeAffinity    *NodeAffinity    `json:"nodeAffinity,omitempty"`
+	PodAntiAffinity *PodAntiAffinity `json:"podAntiAffinity,omitempty"`
+}
+
+// NodeAffinity pins pods to nodes.
+type NodeAffinity struct {
+	Required *NodeSelector `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+}
+
+// NodeSelector is a set of node selector terms (ORed).
+type NodeSelector struct {
+	NodeSelectorTerms []NodeSelectorTerm `json:"nodeSelectorTerms"`
+}
+
+// NodeSelectorTerm is a set of requirements (ANDed).
+type NodeSelectorTerm struct {
+	MatchExpressions []Requirement `json:"matchExpressions"`
+}
+
+// Requirement is a node selector requirement.
+type Requirement struct {
+	Key      string   `json:"key"`
+	Operator string   `json:"operator"`
+	Values   []string `json:"values,omitempty"`
+}
+
+// PodAntiAffinity spreads pods apart.
+type PodAntiAffinity struct {
+	Required  []PodAffinityTerm         `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+	Preferred []WeightedPodAffinityTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
+}
+
+// PodAffinityTerm selects pods and the topology they must not share.
+type PodAffinityTerm struct {
+	LabelSelector LabelSelector `json:"labelSelector"`
+	TopologyKey   string        `json:"topologyKey"`
+}
+
+// WeightedPodAffinityTerm is a preferred term.
+type WeightedPodAffinityTerm struct {
+	Weight          int32           `json:"weight"`
+	PodAffinityTerm PodAffinityTerm `json:"podAffinityTerm"`
+}
+
+// LabelSelector selects pods by labels.
+type LabelSelector struct {
+	MatchLabels map[string]string `json:"matchLabels"`
+}
+
+// Toleration lets a pod run on a tainted node.
+type Toleration struct {
+	Key      string `json:"key"`
+	Operator string `json:"operator"`
+	Value    string `json:"value,omitempty"`
+	Effect   string `json:"effect,omitempty"`
+}
+
+// APIValues are the spaces-api's values.
+type APIValues struct {
+	ReplicaCount int32             `json:"replicaCount"`
+	Prometheus   *PrometheusValues `json:"prometheus,omitempty"`
+}
+
+// PrometheusValues switch a component's PodMonitor.
+type PrometheusValues struct {
+	PodMonitor Switch `json:"podMonitor"`
+}
+
+// Switch is an enabled flag, always written.
+type Switch struct {
+	Enabled bool `json:"enabled"`
+}
+
+// FeaturesValues are the chart's feature flags.
+type FeaturesValues struct {
+	Alpha AlphaFeatures `json:"alpha"`
+}
+
+// AlphaFeatures are the alpha feature flags.
+type AlphaFeatures struct {
+	Apollo Switch `json:"apollo"`
+}
+
+// ApolloValues are the Query API's values.
+type ApolloValues struct {
+	Apollo ApolloServer `json:"apollo"`
+}
+
+// ApolloServer is the Query API server.
+type ApolloServer struct {
+	ReplicaCount int32         `json:"replicaCount"`
+	Storage      ApolloStorage `json:"storage"`
+}
+
+// ApolloStorage is the Query API's database.
+type ApolloStorage struct {
+	Postgres Postgres `json:"postgres"`
+}
+
+// Postgres says whether the chart creates its own PostgreSQL (Create) or
+// connects to an external one (Connection).
+type Postgres struct {
+	Create     bool                `json:"create"`
+	Connection *PostgresConnection `json:"connection,omitempty"`
+}
+
+// PostgresConnection is the external database. URL (host:port) is not here:
+// it reaches the chart through the Release's set[] from the connection
+// secret, so it is never in the desired state.
+type PostgresConnection struct {
+	Database    string              `json:"database"`
+	SSLMode     string              `json:"sslmode"`
+	Credentials PostgresCredentials `json:"credentials"`
+}
+
+// PostgresCredentials name the Secret in the Space cluster the Query API
+// reads its credentials from.
+type PostgresCredentials struct {
+	Format string       `json:"format"`
+	User   string       `json:"user"`
+	Secret SecretByName `json:"secret"`
+}
+
+// SecretByName names a Secret in the release's namespace.
+type SecretByName struct {
+	Name string `json:"name"`
+}
+
+// RouterValues are the spaces-router's values.
+type RouterValues struct {
+	HPA        HPA               `json:"hpa"`
+	Prometheus *PrometheusValues `json:"prometheus,omitempty"`
+}
+
+// HPA is the router's horizontal pod autoscaler.
+type HPA struct {
+	Enabled                           bool  `json:"enabled"`
+	MinReplicas                       int32 `json:"minReplicas"`
+	MaxReplicas                       int32 `json:"maxReplicas"`
+	TargetCPUUtilizationPercentage    int32 `json:"targetCPUUtilizationPercentage"`
+	TargetMemoryUtilizationPercentage int32 `json:"targetMemoryUtilizationPercentage"`
+}
+
+// ControllerValues are the spaces-controller's values.
+type ControllerValues struct {
+	Controller ControllerPod     `json:"controller"`
+	Prometheus *PrometheusValues `json:"prometheus,omitempty"`
+}
+
+// ControllerPod is the controller's container.
+type ControllerPod struct {
+	Resources Resources `json:"resources"`
+}
+
+// Resources are a container's requests and limits.
+type Resources struct {
+	Requests *Quantities `json:"requests,omitempty"`
+	Limits   *Quantities `json:"limits,omitempty"`
+}
+
+// Quantities are CPU and memory.
+type Quantities struct {
+	CPU    string `json:"cpu,omitempty"`
+	Memory string `json:"memory,omitempty"`
+}
