@@ -2,7 +2,11 @@ package fn
 
 import (
 	"encoding/json"
+	"net"
 	"slices"
+	"strconv"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/fieldpath"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -32,6 +36,14 @@ type Request struct {
 	Input *v1beta1.Input
 	// Observed composed resources by composition resource name.
 	Observed map[string]*status.Observed
+}
+
+// observedXR decodes the observed XR loosely, for what the function recorded
+// in its status on earlier calls.
+func observedXR(raw []byte) map[string]any {
+	m := map[string]any{}
+	_ = json.Unmarshal(raw, &m) // Decode reported any error already.
+	return m
 }
 
 // Result is everything the function composes for one XR.
@@ -65,6 +77,9 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	if errs := spec.Validate(s); len(errs) > 0 {
 		return nil, errs
 	}
+	if err := checkCloudUnchanged(observedXR(req.XR), s); err != nil {
+		return nil, field.ErrorList{err}
+	}
 	if req.Namespace != "" && s.Delivery == spec.DeliveryDirect {
 		return nil, field.ErrorList{field.Invalid(field.NewPath("spec", "delivery"), s.Delivery,
 			"a namespaced XR cannot compose cluster-scoped objects such as NodePools and StorageClasses: use Object")}
@@ -76,8 +91,14 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	}
 
 	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind}
+	// Connection secrets land in the management cluster; with Direct
+	// delivery Crossplane runs in the Space cluster, so they land where the
+	// Query API reads them.
 	secretNS := req.Input.ConnectionSecretNamespace
-	if secretNS == "" {
+	switch {
+	case s.Delivery == spec.DeliveryDirect:
+		secretNS = s.Spaces.Namespace
+	case secretNS == "":
 		secretNS = v1beta1.DefaultConnectionSecretNamespace
 	}
 	env := cloud.Env{
@@ -93,7 +114,17 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		return nil, field.ErrorList{field.InternalError(field.NewPath("spec"), errors.Wrap(err, errRender))}
 	}
 
+	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
+		return nil, field.ErrorList{err}
+	}
+
 	res := &Result{Resources: out.Resources}
+	res.Status.Cloud = s.Cloud
+	if out.Database != nil {
+		ds := out.Database.Status
+		ds.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		res.Status.Database = &ds
+	}
 	srs := make([]status.Resource, 0, len(res.Resources))
 	for _, cr := range res.Resources {
 		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component, Observed: req.Observed[cr.Key]})
@@ -102,6 +133,18 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	res.Status.CapacityPlan = capacityStatus(p)
 	res.Warnings = warnings(s)
 	return res, nil
+}
+
+// endpoint reads the database's host:port from the observed instance.
+func endpoint(o *status.Observed, db *cloud.Database) string {
+	if o == nil || db.EndpointFieldPath == "" {
+		return ""
+	}
+	host, err := fieldpath.Pave(o.Object).GetString(db.EndpointFieldPath)
+	if err != nil || host == "" {
+		return ""
+	}
+	return net.JoinHostPort(host, strconv.Itoa(int(db.Port)))
 }
 
 // cloudDefaults lays the input's per-cloud defaults over the renderer's.

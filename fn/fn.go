@@ -22,6 +22,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
@@ -55,6 +56,13 @@ func New(o ...Option) *Function {
 var renderers = map[spec.Cloud]func(*spec.Spec) cloud.Renderer{
 	spec.CloudAWS: aws.New,
 }
+
+// The condition the function sets on the XR: which components it waits for.
+const (
+	ConditionComponentsReady = "ComponentsReady"
+	ReasonWaiting            = "WaitingForComponents"
+	ReasonAvailable          = "Available"
+)
 
 // Error messages: constant text, context wrapped around causes.
 const (
@@ -124,6 +132,13 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	if err := writeDesired(rsp, req, desired, res); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
+	}
+	if waiting := status.Waiting(res.Status.Components); len(waiting) > 0 {
+		response.ConditionFalse(rsp, ConditionComponentsReady, ReasonWaiting).
+			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
+	} else {
+		response.ConditionTrue(rsp, ConditionComponentsReady, ReasonAvailable).
+			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
 	}
 	for _, w := range res.Warnings {
 		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()

@@ -578,6 +578,9 @@ type Azure struct {
 
 // Status is what the function reports on the XR.
 type Status struct {
+	// Cloud the XR composed for; the function refuses to change it.
+	// +optional
+	Cloud Cloud `json:"cloud,omitempty"`
 	// CapacityPlan shows the numbers behind the pool sizes.
 	// +optional
 	CapacityPlan *CapacityPlanStatus `json:"capacityPlan,omitempty"`

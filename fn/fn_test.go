@@ -1,0 +1,135 @@
+package fn
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/testing/protocmp"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/response"
+)
+
+const minimalXR = "../example/xr-aws-minimal.yaml"
+
+// fatal is the whole response of an invalid XR: one Fatal result, nothing
+// composed.
+func fatal(msg string) *fnv1.RunFunctionResponse {
+	return &fnv1.RunFunctionResponse{
+		Meta: &fnv1.ResponseMeta{Ttl: durationpb.New(response.DefaultTTL)},
+		Results: []*fnv1.Result{{
+			Severity: fnv1.Severity_SEVERITY_FATAL,
+			Message:  msg,
+			Target:   fnv1.Target_TARGET_COMPOSITE.Enum(),
+		}},
+		Desired: &fnv1.State{},
+	}
+}
+
+func TestRunFunctionInvalid(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		edit   map[string]any
+		want   *fnv1.RunFunctionResponse
+	}{
+		"EtcdBelowHAFloor": {
+			reason: "With HA, three etcd members need three nodes.",
+			edit:   map[string]any{"spec.nodePools.etcd.minNodes": 2},
+			want:   fatal("invalid XSpaceScaling: spec.nodePools.etcd.minNodes: Invalid value: 2: must be at least 3 when highAvailability is true"),
+		},
+		"SeveralErrorsAtOnce": {
+			reason: "Every error is reported at once, each with its path.",
+			edit: map[string]any{
+				"spec.nodePools.apiServer.minNodes": 1,
+				"spec.spaces.router.maxReplicas":    1,
+				"spec.queryAPI.postgres.minIOPS":    300,
+			},
+			want: fatal("invalid XSpaceScaling: " +
+				"spec.nodePools.apiServer.minNodes: Invalid value: 1: must be at least 2 when highAvailability is true; " +
+				"spec.spaces.router.maxReplicas: Invalid value: 1: must be at least minReplicas; " +
+				"spec.queryAPI.postgres.minIOPS: Invalid value: 300: must be at least 400 (the Query API's requirement)"),
+		},
+		"WrongType": {
+			reason: "A value of the wrong type names its path.",
+			edit:   map[string]any{"spec.nodePools.etcd.minNodes": "three"},
+			want:   fatal(`invalid XSpaceScaling: spec.nodePools.etcd.minNodes: Invalid value: "string": must be of type integer`),
+		},
+		"MissingCloudBlock": {
+			reason: "cloud: aws needs spec.aws.",
+			edit:   map[string]any{"spec.aws": nil},
+			want:   fatal("invalid XSpaceScaling: spec.aws: Required value: required when cloud is aws"),
+		},
+		"UnknownMachineTypeWithoutMaxNodes": {
+			reason: "maxNodes cannot be computed for a machine type the function does not know.",
+			edit:   map[string]any{"spec.nodePools.controlPlanes.machineTypes": []any{"x9.huge"}},
+			want: fatal(`invalid XSpaceScaling: spec.nodePools.controlPlanes.maxNodes: Required value: machine type "x9.huge" is not in the function's catalog, so maxNodes cannot be computed: set maxNodes, or use a known machine type`),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			xr := readXR(t, minimalXR)
+			for p, v := range tc.edit {
+				set(xr, p, v)
+			}
+			got := run(t, newRequest(t, xr, nil))
+			if diff := cmp.Diff(tc.want, got, protocmp.Transform()); diff != "" {
+				t.Errorf("%s\nRunFunction(...): -want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// TestRunFunctionUnknownMachineTypeWithMaxNodes: the user's maxNodes makes an
+// unknown machine type fine.
+func TestRunFunctionUnknownMachineTypeWithMaxNodes(t *testing.T) {
+	xr := readXR(t, minimalXR)
+	set(xr, "spec.nodePools.controlPlanes.machineTypes", []any{"x9.huge"})
+	set(xr, "spec.nodePools.controlPlanes.maxNodes", 7)
+	rsp := run(t, newRequest(t, xr, nil))
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+			t.Fatalf("unexpected Fatal: %s", r.GetMessage())
+		}
+	}
+	np := rsp.GetDesired().GetResources()["controlplanes-nodepool"].GetResource().AsMap()
+	limits := dig(np, "spec", "forProvider", "manifest", "spec", "limits").(map[string]any)
+	if diff := cmp.Diff(map[string]any{"nodes": "7"}, limits); diff != "" {
+		t.Errorf("limits of a pool of an unknown machine type: -want +got:\n%s", diff)
+	}
+}
+
+func TestRunFunctionWarnings(t *testing.T) {
+	xr := readXR(t, minimalXR)
+	set(xr, "spec.highAvailability", false)
+	set(xr, "spec.zones", []any{"us-east-1a"})
+	rsp := run(t, newRequest(t, xr, nil))
+	var warnings []string
+	for _, r := range rsp.GetResults() {
+		switch r.GetSeverity() {
+		case fnv1.Severity_SEVERITY_FATAL:
+			t.Fatalf("HA off with one zone must render, got Fatal: %s", r.GetMessage())
+		case fnv1.Severity_SEVERITY_WARNING:
+			warnings = append(warnings, r.GetMessage())
+		}
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "spec.highAvailability") || !strings.Contains(warnings[1], "spec.zones") {
+		t.Errorf("want two warnings (HA off, one zone), got %q", warnings)
+	}
+	if len(rsp.GetDesired().GetResources()) == 0 {
+		t.Error("nothing composed")
+	}
+}
+
+func dig(m map[string]any, path ...string) any {
+	var cur any = m
+	for _, p := range path {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[p]
+	}
+	return cur
+}

@@ -1,0 +1,91 @@
+package fn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/fn/status"
+)
+
+// checkCloudUnchanged refuses a change of spec.cloud: the cloud the XR
+// composed for is recorded in status.cloud, and the XRD makes the field
+// immutable too (render and old XRDs do not enforce that).
+func checkCloudUnchanged(observedXR map[string]any, s *spec.Spec) *field.Error {
+	st, _ := observedXR["status"].(map[string]any)
+	was, _ := st["cloud"].(string)
+	if was == "" || spec.Cloud(was) == s.Cloud {
+		return nil
+	}
+	return field.Forbidden(field.NewPath("spec", "cloud"), fmt.Sprintf(
+		"cloud is immutable: this XR runs on %s; moving a Space to another cloud means a new XR (the database on %s would be lost)", was, was))
+}
+
+// checkNoDataLoss refuses to drop or replace an observed database resource
+// (instance, database, user, subnet group, configuration) because the spec
+// changed, unless spec.queryAPI.postgres.allowReplacement says so. Crossplane
+// deletes a composed resource that leaves the desired state; for a database
+// that is the Query API's data.
+func checkNoDataLoss(observed map[string]*status.Observed, desired []compose.Resource, s *spec.Spec) *field.Error {
+	if s.QueryAPI.Postgres.AllowReplacement {
+		return nil
+	}
+	want := map[string]string{}
+	for _, r := range desired {
+		if r.Component == cloud.ComponentDatabase {
+			want[r.Key] = groupKind(r.Object)
+		}
+	}
+	var lost []string
+	for key, o := range observed {
+		if !isDatabaseObserved(key, o) {
+			continue
+		}
+		if gk, ok := want[key]; !ok || gk != groupKindOf(o.Object) {
+			lost = append(lost, fmt.Sprintf("%s (%s %s)", key, kindOf(o.Object), nameOf(o.Object)))
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	slices.Sort(lost)
+	return field.Forbidden(field.NewPath("spec", "queryAPI"), fmt.Sprintf(
+		"this change would delete or replace the Query API database: %s; set spec.queryAPI.postgres.allowReplacement: true to do it on purpose (back up first)",
+		strings.Join(lost, ", ")))
+}
+
+// isDatabaseObserved is true for an observed resource of the database
+// concern. The function names every database resource "database-*".
+func isDatabaseObserved(key string, o *status.Observed) bool {
+	return o != nil && o.Object != nil && strings.HasPrefix(key, "database")
+}
+
+func groupKind(o any) string {
+	m, err := toMap(o)
+	if err != nil {
+		return ""
+	}
+	return groupKindOf(m)
+}
+
+func groupKindOf(m map[string]any) string {
+	av, _ := m["apiVersion"].(string)
+	g, _, _ := strings.Cut(av, "/")
+	return g + "/" + kindOf(m)
+}
+
+func kindOf(m map[string]any) string {
+	k, _ := m["kind"].(string)
+	return k
+}
+
+func nameOf(m map[string]any) string {
+	md, _ := m["metadata"].(map[string]any)
+	n, _ := md["name"].(string)
+	return n
+}
