@@ -18,9 +18,11 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/alerts"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
@@ -112,6 +114,18 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	out, err := r.Render(p, env)
 	if err != nil {
 		return nil, field.ErrorList{field.InternalError(field.NewPath("spec"), errors.Wrap(err, errRender))}
+	}
+
+	rel, err := spaces.Release(p, out.Database, env)
+	if err != nil {
+		return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "spaces"), errors.Wrap(err, errRender))}
+	}
+	if out.Database != nil {
+		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
+	}
+	out.Resources = append(out.Resources, rel)
+	if p.Monitoring != nil {
+		out.Resources = append(out.Resources, alerts.Rule(p, env))
 	}
 
 	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
