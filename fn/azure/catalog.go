@@ -1,0 +1,91 @@
+package azure
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+)
+
+// Default machine types: general purpose Dsv5 (Intel, 4 GiB per vCPU,
+// premium storage, accelerated networking). The etcd and API server pools
+// take 8 vCPU / 32 GiB nodes; the control planes' pool larger ones, since
+// providers are memory-hungry. The database defaults to the smallest
+// General Purpose Flexible Server SKU with a local disk: Burstable SKUs
+// cannot run zone-redundant high availability.
+const (
+	DefaultEtcdMachineType          = "Standard_D8s_v5"
+	DefaultAPIServerMachineType     = "Standard_D8s_v5"
+	DefaultControlPlanesMachineType = "Standard_D16s_v5"
+	DefaultSKU                      = "GP_Standard_D2ds_v5"
+)
+
+// family is one VM size family: the memory per vCPU and the vCPU counts it
+// comes in.
+type family struct {
+	memoryGiBPerVCPU int64
+	vcpus            []int64
+}
+
+// The catalog follows the Azure VM size naming (Microsoft Learn, "Virtual
+// machine sizes naming conventions" and the per-series pages of the
+// general purpose, compute optimized and memory optimized sizes):
+// Standard_<family letter><vCPUs><features>_v<generation>, where the
+// features are a (AMD), p (Arm), l (low memory), d (local disk) and s
+// (premium storage). Within each series listed here the memory per vCPU
+// is constant: D 4 GiB (Dl 2 GiB), E 8 GiB, F 2 GiB. Sizes whose memory
+// breaks that ratio (E96*_v5 with 672 GiB, E64*_v4 with 504 GiB) and
+// constrained-vCPU sizes are left out: for them the user sets maxNodes.
+// The key is the name with the vCPU count taken out, e.g. "Ds_v5".
+var families = map[string]family{
+	// General purpose, 4 GiB per vCPU.
+	"Ds_v4":   {4, []int64{2, 4, 8, 16, 32, 48, 64}},
+	"Dds_v4":  {4, []int64{2, 4, 8, 16, 32, 48, 64}},
+	"Das_v4":  {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Ds_v5":   {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Dds_v5":  {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Das_v5":  {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Dads_v5": {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Dps_v5":  {4, []int64{2, 4, 8, 16, 32, 48, 64}},
+	"Dpds_v5": {4, []int64{2, 4, 8, 16, 32, 48, 64}},
+	"Ds_v6":   {4, []int64{2, 4, 8, 16, 32, 48, 64, 96, 128}},
+	"Dds_v6":  {4, []int64{2, 4, 8, 16, 32, 48, 64, 96, 128}},
+	"Das_v6":  {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Dads_v6": {4, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	// General purpose, low memory: 2 GiB per vCPU.
+	"Dls_v5":  {2, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	"Dlds_v5": {2, []int64{2, 4, 8, 16, 32, 48, 64, 96}},
+	// Memory optimized, 8 GiB per vCPU.
+	"Es_v4":   {8, []int64{2, 4, 8, 16, 20, 32, 48}},
+	"Eds_v4":  {8, []int64{2, 4, 8, 16, 20, 32, 48}},
+	"Es_v5":   {8, []int64{2, 4, 8, 16, 20, 32, 48, 64}},
+	"Eds_v5":  {8, []int64{2, 4, 8, 16, 20, 32, 48, 64}},
+	"Eas_v5":  {8, []int64{2, 4, 8, 16, 20, 32, 48, 64}},
+	"Eads_v5": {8, []int64{2, 4, 8, 16, 20, 32, 48, 64}},
+	"Es_v6":   {8, []int64{2, 4, 8, 16, 32, 48, 64}},
+	"Eds_v6":  {8, []int64{2, 4, 8, 16, 32, 48, 64}},
+	// Compute optimized, 2 GiB per vCPU.
+	"Fs_v2": {2, []int64{2, 4, 8, 16, 32, 48, 64, 72}},
+}
+
+// reVMSize splits a VM size into family letter, vCPUs, features and
+// generation.
+var reVMSize = regexp.MustCompile(`^Standard_([A-Z])([0-9]+)([a-z]*)_(v[0-9]+)$`)
+
+// Machine sizes an Azure VM size such as Standard_D8s_v5.
+func (Renderer) Machine(vmSize string) (plan.Machine, bool) {
+	m := reVMSize.FindStringSubmatch(vmSize)
+	if m == nil {
+		return plan.Machine{}, false
+	}
+	f, ok := families[m[1]+m[3]+"_"+m[4]]
+	if !ok {
+		return plan.Machine{}, false
+	}
+	vcpu, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil || !slices.Contains(f.vcpus, vcpu) {
+		return plan.Machine{}, false
+	}
+	return plan.Machine{VCPU: vcpu, MemoryMiB: vcpu * f.memoryGiBPerVCPU * 1024}, true
+}
