@@ -1,0 +1,364 @@
+package gcp
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+)
+
+// Cloud SQL API versions.
+const (
+	DatabaseInstanceAPIVersion           = "sql.gcp.upbound.io/v1beta2"
+	DatabaseInstanceAPIVersionNamespaced = "sql.gcp.m.upbound.io/v1beta1"
+	DatabaseAPIVersion                   = "sql.gcp.upbound.io/v1beta1"
+	DatabaseAPIVersionNamespaced         = "sql.gcp.m.upbound.io/v1beta1"
+	UserAPIVersion                       = "sql.gcp.upbound.io/v1beta2"
+	UserAPIVersionNamespaced             = "sql.gcp.m.upbound.io/v1beta1"
+
+	// Composition resource names of the database.
+	KeyDatabaseInstance = "database-instance"
+	KeyDatabase         = "database"
+	KeyDatabaseUser     = "database-user"
+
+	// Cloud SQL editions.
+	EditionEnterprise     = "ENTERPRISE"
+	EditionEnterprisePlus = "ENTERPRISE_PLUS"
+	// perfOptimizedTierPrefix names the only tiers ENTERPRISE_PLUS takes.
+	perfOptimizedTierPrefix = "db-perf-optimized-"
+
+	// StorageType of the data disk, and the IOPS it gives per GiB.
+	StorageType = "PD_SSD"
+	IOPSPerGiB  = 30
+	// MinDiskSizeGiB is Cloud SQL's smallest PD_SSD data disk.
+	MinDiskSizeGiB = 10
+
+	// MaxTransactionLogDays is how long an ENTERPRISE instance keeps the
+	// write-ahead log for point-in-time recovery (ENTERPRISE_PLUS: 35).
+	MaxTransactionLogDays     = 7
+	MaxTransactionLogDaysPlus = 35
+
+	// MaxInstanceNameLength keeps "<project>:<instance>" within Cloud SQL's
+	// 98 characters for any project ID (at most 30).
+	MaxInstanceNameLength = 63
+
+	// EndpointFieldPath is where the observed instance carries its private
+	// IP address.
+	EndpointFieldPath = "status.atProvider.privateIpAddress"
+	// ConnectionSecretPrivateIPKey is the key of the instance's connection
+	// secret that holds the private IP address: the host alone, not
+	// host:port, so it is not the Database's EndpointKey.
+	ConnectionSecretPrivateIPKey = "privateIP"
+
+	postgresPort = 5432
+	passwordKey  = "password"
+	// abandon leaves a database or user in place when its managed resource
+	// is deleted: PostgreSQL refuses to drop a role that owns objects or a
+	// database other roles can reach, and the instance's deletion removes
+	// both anyway.
+	abandon = "ABANDON"
+)
+
+// DatabaseInstance is a Cloud SQL instance.
+type DatabaseInstance struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta   `json:"metadata"`
+	Spec             DatabaseInstanceSpec `json:"spec"`
+}
+
+// DatabaseInstanceSpec is the spec of a DatabaseInstance.
+type DatabaseInstanceSpec struct {
+	compose.ManagedSpec `json:",inline"`
+	ForProvider         DatabaseInstanceParameters      `json:"forProvider"`
+	InitProvider        *DatabaseInstanceInitParameters `json:"initProvider,omitempty"`
+}
+
+// DatabaseInstanceParameters are the instance's settings.
+type DatabaseInstanceParameters struct {
+	DatabaseVersion string `json:"databaseVersion"`
+	Region          string `json:"region"`
+	Project         string `json:"project,omitempty"`
+	// DeletionProtection guards the instance in the provider (Terraform
+	// defaults it to true, so false is written too).
+	DeletionProtection bool             `json:"deletionProtection"`
+	Settings           InstanceSettings `json:"settings"`
+}
+
+// DatabaseInstanceInitParameters are set when the instance is created.
+type DatabaseInstanceInitParameters struct {
+	Settings InitSettings `json:"settings"`
+}
+
+// InitSettings are the instance settings set only at creation: the disk
+// size, which disk autoresize grows and the provider must not shrink back.
+type InitSettings struct {
+	DiskSize int32 `json:"diskSize"`
+}
+
+// InstanceSettings are the settings of a Cloud SQL instance.
+type InstanceSettings struct {
+	Tier                      string              `json:"tier"`
+	Edition                   string              `json:"edition"`
+	AvailabilityType          string              `json:"availabilityType"`
+	DiskType                  string              `json:"diskType"`
+	DiskAutoresize            bool                `json:"diskAutoresize"`
+	DeletionProtectionEnabled bool                `json:"deletionProtectionEnabled"`
+	IPConfiguration           IPConfiguration     `json:"ipConfiguration"`
+	BackupConfiguration       BackupConfiguration `json:"backupConfiguration"`
+	LocationPreference        *LocationPreference `json:"locationPreference,omitempty"`
+	UserLabels                map[string]string   `json:"userLabels,omitempty"`
+}
+
+// IPConfiguration makes the instance private.
+type IPConfiguration struct {
+	IPv4Enabled    bool   `json:"ipv4Enabled"`
+	PrivateNetwork string `json:"privateNetwork"`
+	SSLMode        string `json:"sslMode"`
+}
+
+// BackupConfiguration of automated backups and point-in-time recovery.
+type BackupConfiguration struct {
+	Enabled                     bool                    `json:"enabled"`
+	PointInTimeRecoveryEnabled  bool                    `json:"pointInTimeRecoveryEnabled"`
+	TransactionLogRetentionDays int32                   `json:"transactionLogRetentionDays"`
+	BackupRetentionSettings     BackupRetentionSettings `json:"backupRetentionSettings"`
+}
+
+// BackupRetentionSettings says how many daily backups to keep.
+type BackupRetentionSettings struct {
+	RetainedBackups int32  `json:"retainedBackups"`
+	RetentionUnit   string `json:"retentionUnit"`
+}
+
+// LocationPreference places the primary (and the standby) in zones of the
+// Space cluster.
+type LocationPreference struct {
+	Zone          string `json:"zone,omitempty"`
+	SecondaryZone string `json:"secondaryZone,omitempty"`
+}
+
+// Database is a database of a Cloud SQL instance.
+type Database struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta `json:"metadata"`
+	Spec             DatabaseSpec       `json:"spec"`
+}
+
+// DatabaseSpec is the spec of a Database.
+type DatabaseSpec struct {
+	compose.ManagedSpec `json:",inline"`
+	ForProvider         DatabaseParameters `json:"forProvider"`
+}
+
+// DatabaseParameters are the database's settings.
+type DatabaseParameters struct {
+	InstanceRef    *compose.Reference `json:"instanceRef"`
+	Project        string             `json:"project,omitempty"`
+	DeletionPolicy string             `json:"deletionPolicy,omitempty"`
+}
+
+// User is a built-in user of a Cloud SQL instance.
+type User struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta `json:"metadata"`
+	Spec             UserSpec           `json:"spec"`
+}
+
+// UserSpec is the spec of a User.
+type UserSpec struct {
+	compose.ManagedSpec `json:",inline"`
+	ForProvider         UserParameters `json:"forProvider"`
+}
+
+// UserParameters are the user's settings.
+type UserParameters struct {
+	InstanceRef       *compose.Reference         `json:"instanceRef"`
+	Project           string                     `json:"project,omitempty"`
+	Type              string                     `json:"type,omitempty"`
+	PasswordSecretRef *compose.SecretKeySelector `json:"passwordSecretRef"`
+	DeletionPolicy    string                     `json:"deletionPolicy,omitempty"`
+}
+
+// Edition is the Cloud SQL edition a tier needs: ENTERPRISE_PLUS for the
+// db-perf-optimized-N-* tiers, the only ones it takes; ENTERPRISE for every
+// other tier (db-custom-*, shared core). It is always written, because
+// PostgreSQL 16 instances default to ENTERPRISE_PLUS and would refuse a
+// custom tier.
+func Edition(tier string) string {
+	if strings.HasPrefix(tier, perfOptimizedTierPrefix) {
+		return EditionEnterprisePlus
+	}
+	return EditionEnterprise
+}
+
+// DiskSizeGiB is the PD_SSD data disk that gives at least minIOPS (30 IOPS
+// per GiB, so 14 GiB for 400) and at least storageGiB.
+func DiskSizeGiB(storageGiB, minIOPS int32) int32 {
+	forIOPS := (minIOPS + IOPSPerGiB - 1) / IOPSPerGiB
+	return max(storageGiB, forIOPS, MinDiskSizeGiB)
+}
+
+// TransactionLogDays is how many days of write-ahead log point-in-time
+// recovery keeps: the backup retention, capped by the edition.
+func TransactionLogDays(backupDays int32, edition string) int32 {
+	limit := int32(MaxTransactionLogDays)
+	if edition == EditionEnterprisePlus {
+		limit = MaxTransactionLogDaysPlus
+	}
+	return max(min(backupDays, limit), 1)
+}
+
+// ValidatePassword requires spec.queryAPI.postgres.passwordSecretName on
+// GCP when the Query API is enabled: a Cloud SQL user cannot have its
+// password generated by the provider, and the function never writes a
+// password into the desired state, so the password must come from an
+// existing Secret.
+func ValidatePassword(s *spec.Spec) field.ErrorList {
+	if s.Cloud != spec.CloudGCP || !s.QueryAPI.Enabled || s.QueryAPI.Postgres.PasswordSecretName != "" {
+		return nil
+	}
+	return field.ErrorList{errPasswordRequired()}
+}
+
+func errPasswordRequired() *field.Error {
+	return field.Required(field.NewPath("spec", "queryAPI", "postgres", "passwordSecretName"),
+		"required when cloud is gcp and queryAPI is enabled: a Cloud SQL user cannot generate its own password, "+
+			"and the function never puts a password in the desired state; create a Secret with the key \"password\" "+
+			"and name it here")
+}
+
+// InstanceName is the name of the Cloud SQL instance and its managed
+// resource. Cloud SQL keeps a deleted instance's name reserved for a week.
+func InstanceName(xrName string) string {
+	return cloudName(MaxInstanceNameLength, xrName, "postgres")
+}
+
+// database renders the Query API's PostgreSQL: a private Cloud SQL instance
+// (no public IP, TLS only) whose PD_SSD disk meets minIOPS, REGIONAL with
+// HA, with backups and point-in-time recovery; the database; and the user
+// the Query API connects as, whose password comes from the user's Secret.
+// While deletion protection is on, deleting the XR orphans all three.
+func (r Renderer) database(p *plan.Plan, env cloud.Env) ([]compose.Resource, *cloud.Database, error) {
+	db := p.Database
+	if db.PasswordSecretName == "" {
+		return nil, nil, errPasswordRequired()
+	}
+	project := r.Settings.Project
+	protect := compose.Protection(db.DeletionProtection)
+	name := InstanceName(p.XRName)
+	tier := db.InstanceSize
+	if tier == "" {
+		tier = DefaultTier
+	}
+	edition := Edition(tier)
+	disk := DiskSizeGiB(db.StorageGiB, db.MinIOPS)
+	availability := "ZONAL"
+	if db.HighAvailability {
+		availability = "REGIONAL"
+	}
+
+	ms := env.Scope.Managed(env.ProviderConfig, protect)
+	ms.WriteConnectionSecretToRef = env.Scope.ConnectionSecret(compose.Name(p.XRName, "postgres", "connection"), env.SecretNamespace)
+	in := &DatabaseInstance{
+		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(DatabaseInstanceAPIVersion, DatabaseInstanceAPIVersionNamespaced), Kind: "DatabaseInstance"},
+		Metadata: compose.ObjectMeta{Name: name},
+		Spec: DatabaseInstanceSpec{
+			ManagedSpec: ms,
+			ForProvider: DatabaseInstanceParameters{
+				DatabaseVersion:    "POSTGRES_" + db.Version,
+				Region:             p.Region,
+				Project:            project,
+				DeletionProtection: db.DeletionProtection,
+				Settings: InstanceSettings{
+					Tier:                      tier,
+					Edition:                   edition,
+					AvailabilityType:          availability,
+					DiskType:                  StorageType,
+					DiskAutoresize:            true,
+					DeletionProtectionEnabled: db.DeletionProtection,
+					IPConfiguration: IPConfiguration{
+						IPv4Enabled:    false,
+						PrivateNetwork: r.Settings.PrivateNetwork,
+						SSLMode:        "ENCRYPTED_ONLY",
+					},
+					BackupConfiguration: BackupConfiguration{
+						Enabled:                     true,
+						PointInTimeRecoveryEnabled:  true,
+						TransactionLogRetentionDays: TransactionLogDays(db.BackupRetentionDays, edition),
+						BackupRetentionSettings:     BackupRetentionSettings{RetainedBackups: db.BackupRetentionDays, RetentionUnit: "COUNT"},
+					},
+					LocationPreference: locationPreference(p.Zones, db.HighAvailability),
+					UserLabels:         cloudLabels(env.Tags),
+				},
+			},
+			// Disk autoresize grows the disk; a size in forProvider would
+			// have the provider shrink it back, which Cloud SQL refuses.
+			InitProvider: &DatabaseInstanceInitParameters{Settings: InitSettings{DiskSize: disk}},
+		},
+	}
+
+	instanceRef := &compose.Reference{Name: name}
+	d := &Database{
+		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(DatabaseAPIVersion, DatabaseAPIVersionNamespaced), Kind: "Database"},
+		// The managed resource's name is unique; the database's is db.Name.
+		Metadata: compose.ObjectMeta{Name: compose.Name(p.XRName, "postgres", "database"), Annotations: map[string]string{ExternalNameAnnotation: db.Name}},
+		Spec: DatabaseSpec{
+			ManagedSpec: env.Scope.Managed(env.ProviderConfig, protect),
+			ForProvider: DatabaseParameters{InstanceRef: instanceRef, Project: project, DeletionPolicy: abandon},
+		},
+	}
+
+	password := env.Scope.SecretKey(db.PasswordSecretName, env.SecretNamespace, passwordKey)
+	u := &User{
+		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(UserAPIVersion, UserAPIVersionNamespaced), Kind: "User"},
+		Metadata: compose.ObjectMeta{Name: compose.Name(p.XRName, "postgres", "user"), Annotations: map[string]string{ExternalNameAnnotation: db.AdminUser}},
+		Spec: UserSpec{
+			ManagedSpec: env.Scope.Managed(env.ProviderConfig, protect),
+			ForProvider: UserParameters{
+				InstanceRef:       instanceRef,
+				Project:           project,
+				Type:              "BUILT_IN",
+				PasswordSecretRef: password,
+				DeletionPolicy:    abandon,
+			},
+		},
+	}
+
+	out := &cloud.Database{
+		Status: spec.DatabaseStatus{
+			Engine:      "postgres",
+			Version:     db.Version,
+			StorageType: StorageType,
+			StorageGiB:  disk,
+			IOPS:        disk * IOPSPerGiB,
+		},
+		Key:               KeyDatabaseInstance,
+		EndpointFieldPath: EndpointFieldPath,
+		Port:              postgresPort,
+		Username:          db.AdminUser,
+		ConnectionSecret:  *ms.WriteConnectionSecretToRef,
+		PasswordSecret:    *password,
+	}
+	return []compose.Resource{
+		{Key: KeyDatabaseInstance, Component: cloud.ComponentDatabase, Object: in},
+		{Key: KeyDatabase, Component: cloud.ComponentDatabase, Object: d},
+		{Key: KeyDatabaseUser, Component: cloud.ComponentDatabase, Object: u},
+	}, out, nil
+}
+
+// locationPreference puts the primary in the Space cluster's first zone and,
+// with HA, the standby in its second.
+func locationPreference(zones []string, ha bool) *LocationPreference {
+	if len(zones) == 0 {
+		return nil
+	}
+	lp := &LocationPreference{Zone: zones[0]}
+	if ha && len(zones) > 1 {
+		lp.SecondaryZone = zones[1]
+	}
+	return lp
+}

@@ -1,0 +1,279 @@
+package gcp
+
+import (
+	"strings"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+)
+
+// GKE node pool API versions: provider-upjet-gcp v3 serves only v1beta2 of
+// the cluster-scoped kind.
+const (
+	NodePoolAPIVersion           = "container.gcp.upbound.io/v1beta2"
+	NodePoolAPIVersionNamespaced = "container.gcp.m.upbound.io/v1beta1"
+	NodePoolKind                 = "NodePool"
+
+	// MaxNodePoolNameLength is GKE's limit on node pool names; the
+	// managed resource's name is the node pool's name.
+	MaxNodePoolNameLength = 40
+
+	// PDCSIProvisioner is GKE's Persistent Disk CSI driver.
+	PDCSIProvisioner = "pd.csi.storage.gke.io"
+
+	// ExternalNameAnnotation sets the cloud name of a managed resource when
+	// its Kubernetes name cannot be that name.
+	ExternalNameAnnotation = "crossplane.io/external-name"
+
+	// cloudPlatformScope lets the node's service account's IAM roles, not
+	// the access scopes, decide what the nodes may do (GKE's recommendation).
+	cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
+)
+
+// Boot disk types of the nodes.
+const (
+	DiskPDSSD             = "pd-ssd"
+	DiskPDBalanced        = "pd-balanced"
+	DiskHyperdiskBalanced = "hyperdisk-balanced"
+)
+
+// NodePool is a GKE node pool managed resource.
+type NodePool struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta `json:"metadata"`
+	Spec             NodePoolSpec       `json:"spec"`
+}
+
+// NodePoolSpec is the spec of a NodePool.
+type NodePoolSpec struct {
+	compose.ManagedSpec `json:",inline"`
+	ForProvider         NodePoolParameters      `json:"forProvider"`
+	InitProvider        *NodePoolInitParameters `json:"initProvider,omitempty"`
+}
+
+// NodePoolParameters are the node pool's settings.
+type NodePoolParameters struct {
+	Cluster         string          `json:"cluster"`
+	Location        string          `json:"location"`
+	NodeLocations   []string        `json:"nodeLocations,omitempty"`
+	Project         string          `json:"project,omitempty"`
+	NodeConfig      NodeConfig      `json:"nodeConfig"`
+	Autoscaling     Autoscaling     `json:"autoscaling"`
+	Management      Management      `json:"management"`
+	UpgradeSettings UpgradeSettings `json:"upgradeSettings"`
+}
+
+// NodePoolInitParameters are set when the node pool is created and never
+// updated: GKE replaces a node pool whose initialNodeCount changes.
+type NodePoolInitParameters struct {
+	// InitialNodeCount is PER ZONE of nodeLocations.
+	InitialNodeCount int32 `json:"initialNodeCount"`
+}
+
+// NodeConfig describes the nodes.
+type NodeConfig struct {
+	MachineType            string                  `json:"machineType"`
+	DiskType               string                  `json:"diskType"`
+	DiskSizeGB             int32                   `json:"diskSizeGb"`
+	ImageType              string                  `json:"imageType,omitempty"`
+	Labels                 map[string]string       `json:"labels,omitempty"`
+	ResourceLabels         map[string]string       `json:"resourceLabels,omitempty"`
+	Taint                  []Taint                 `json:"taint,omitempty"`
+	OAuthScopes            []string                `json:"oauthScopes,omitempty"`
+	Metadata               map[string]string       `json:"metadata,omitempty"`
+	ShieldedInstanceConfig *ShieldedInstanceConfig `json:"shieldedInstanceConfig,omitempty"`
+}
+
+// Taint is a GKE node taint; its effect is spelled NO_SCHEDULE,
+// PREFER_NO_SCHEDULE or NO_EXECUTE.
+type Taint struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Effect string `json:"effect"`
+}
+
+// ShieldedInstanceConfig hardens the node VMs.
+type ShieldedInstanceConfig struct {
+	EnableSecureBoot          bool `json:"enableSecureBoot"`
+	EnableIntegrityMonitoring bool `json:"enableIntegrityMonitoring"`
+}
+
+// Autoscaling bounds the pool. The total counts span every zone of
+// nodeLocations; minNodeCount and maxNodeCount (per zone) are never set.
+type Autoscaling struct {
+	TotalMinNodeCount int32  `json:"totalMinNodeCount"`
+	TotalMaxNodeCount int32  `json:"totalMaxNodeCount"`
+	LocationPolicy    string `json:"locationPolicy"`
+}
+
+// Management lets GKE repair and upgrade the nodes.
+type Management struct {
+	AutoRepair  bool `json:"autoRepair"`
+	AutoUpgrade bool `json:"autoUpgrade"`
+}
+
+// UpgradeSettings says how nodes are replaced on upgrade.
+type UpgradeSettings struct {
+	Strategy       string `json:"strategy"`
+	MaxSurge       int32  `json:"maxSurge"`
+	MaxUnavailable int32  `json:"maxUnavailable"`
+}
+
+// InitialNodeCount is the nodes per zone a pool starts with: enough for
+// minNodes in total, spread over the zones (GKE counts initialNodeCount per
+// zone of nodeLocations).
+func InitialNodeCount(minNodes int32, zones int) int32 {
+	if zones < 1 {
+		zones = 1
+	}
+	n := (minNodes + int32(zones) - 1) / int32(zones)
+	return max(n, 1)
+}
+
+// BootDiskType is the boot disk of a pool's nodes: pd-ssd for etcd (its
+// data lives on PersistentVolumes, but a slow boot disk slows the kubelet
+// and image pulls on the pool that matters most), pd-balanced for the
+// others, and Hyperdisk Balanced on families that cannot boot from a
+// Persistent Disk.
+func BootDiskType(r plan.Role, machineType string) string {
+	switch {
+	case hyperdiskOnly[machineFamily(machineType)]:
+		return DiskHyperdiskBalanced
+	case r == plan.RoleEtcd:
+		return DiskPDSSD
+	default:
+		return DiskPDBalanced
+	}
+}
+
+// taintEffect translates a Kubernetes taint effect to GKE's spelling.
+func taintEffect(e string) string {
+	switch e {
+	case "NoSchedule":
+		return "NO_SCHEDULE"
+	case "PreferNoSchedule":
+		return "PREFER_NO_SCHEDULE"
+	case "NoExecute":
+		return "NO_EXECUTE"
+	default:
+		return strings.ToUpper(e)
+	}
+}
+
+// nodePool renders a pool as a GKE node pool that autoscales between the
+// pool's minNodes and maxNodes in total over its zones, balanced across
+// them. Upgrades surge one node and never take one away first, so an etcd
+// member's node is replaced only once its successor is ready.
+func nodePool(p *plan.Plan, pool *plan.Pool, project string, ms compose.ManagedSpec, apiVersion string, labels, tags map[string]string) *NodePool {
+	np := &NodePool{
+		TypeMeta: compose.TypeMeta{APIVersion: apiVersion, Kind: NodePoolKind},
+		Metadata: compose.ObjectMeta{Name: NodePoolName(p.XRName, pool.Role)},
+		Spec: NodePoolSpec{
+			ManagedSpec: ms,
+			ForProvider: NodePoolParameters{
+				Cluster:       p.ClusterName,
+				Location:      p.Region,
+				NodeLocations: pool.Zones,
+				Project:       project,
+				NodeConfig: NodeConfig{
+					MachineType:    pool.MachineTypes[0],
+					DiskType:       BootDiskType(pool.Role, pool.MachineTypes[0]),
+					DiskSizeGB:     pool.DiskSizeGiB,
+					ImageType:      "COS_CONTAINERD",
+					Labels:         nodeLabels(pool, labels),
+					ResourceLabels: cloudLabels(tags),
+					OAuthScopes:    []string{cloudPlatformScope},
+					// GKE sets this on every node pool; writing it avoids a
+					// perpetual diff.
+					Metadata:               map[string]string{"disable-legacy-endpoints": "true"},
+					ShieldedInstanceConfig: &ShieldedInstanceConfig{EnableSecureBoot: true, EnableIntegrityMonitoring: true},
+				},
+				Autoscaling: Autoscaling{
+					TotalMinNodeCount: pool.MinNodes,
+					TotalMaxNodeCount: pool.MaxNodes,
+					LocationPolicy:    "BALANCED",
+				},
+				Management:      Management{AutoRepair: true, AutoUpgrade: true},
+				UpgradeSettings: UpgradeSettings{Strategy: "SURGE", MaxSurge: 1, MaxUnavailable: 0},
+			},
+			InitProvider: &NodePoolInitParameters{InitialNodeCount: InitialNodeCount(pool.MinNodes, len(pool.Zones))},
+		},
+	}
+	for _, t := range pool.Taints {
+		np.Spec.ForProvider.NodeConfig.Taint = append(np.Spec.ForProvider.NodeConfig.Taint,
+			Taint{Key: t.Key, Value: t.Value, Effect: taintEffect(t.Effect)})
+	}
+	return np
+}
+
+// NodePoolName is the name of a pool's managed resource and GKE node pool:
+// at most 40 characters, starting with a letter.
+func NodePoolName(xrName string, r plan.Role) string {
+	return cloudName(MaxNodePoolNameLength, xrName, string(r))
+}
+
+// cloudName is compose.NameN for cloud resources whose names must also
+// start with a letter (GKE node pools, Cloud SQL instances).
+func cloudName(maxLen int, parts ...string) string {
+	n := compose.NameN(maxLen, parts...)
+	if n[0] >= 'a' && n[0] <= 'z' {
+		return n
+	}
+	return compose.NameN(maxLen, append([]string{"s"}, parts...)...)
+}
+
+func nodeLabels(p *plan.Pool, extra map[string]string) map[string]string {
+	own := make(map[string]string, len(p.Labels))
+	for _, l := range p.Labels {
+		own[l.Key] = l.Value
+	}
+	return compose.Labels(extra, own)
+}
+
+// storageClass renders the etcd StorageClass on the Persistent Disk CSI
+// driver: zonal SSD Persistent Disks (etcd replicates itself, so a regional
+// disk would only add write latency). A pd-ssd volume's IOPS follow its
+// size (30 per GiB); the StorageClass cannot ask for more.
+func storageClass(s plan.Storage, labels map[string]string) *compose.StorageClass {
+	sc := compose.NewStorageClass(s.ClassName, PDCSIProvisioner, map[string]string{
+		"type":                      DiskPDSSD,
+		"replication-type":          "none",
+		"csi.storage.k8s.io/fstype": "ext4",
+	})
+	sc.Metadata.Labels = labels
+	return sc
+}
+
+// cloudLabels turns the input's tags into Google Cloud labels: lower case
+// letters, digits, "_" and "-", at most 63 characters, keys starting with a
+// letter. Other characters become "_".
+func cloudLabels(tags map[string]string) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		key := labelValue(k)
+		if key == "" {
+			continue
+		}
+		if key[0] < 'a' || key[0] > 'z' {
+			key = labelValue("t_" + key)
+		}
+		out[key] = labelValue(v)
+	}
+	return out
+}
+
+func labelValue(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '-' {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 63 {
+		b = b[:63]
+	}
+	return string(b)
+}
