@@ -1,0 +1,88 @@
+package crdvalidate
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// EnvCRDsDir names the environment variable that points at the folder of
+// upstream CRDs. A relative value is taken relative to the module root.
+const EnvCRDsDir = "CRDS_DIR"
+
+// defaultRelDir is where the CRDs live by default, relative to the module root.
+var defaultRelDir = filepath.Join("..", "shared", "crds")
+
+// Dir returns the folder of upstream CRDs: $CRDS_DIR if set, else
+// ../shared/crds beside the module root (the folder holding go.mod, found by
+// walking up from the working directory). The bool is false when the folder
+// does not exist.
+func Dir() (string, bool) {
+	dir := os.Getenv(EnvCRDsDir)
+	if dir == "" {
+		dir = defaultRelDir
+	}
+	if !filepath.IsAbs(dir) {
+		root, ok := moduleRoot()
+		if !ok {
+			return dir, false
+		}
+		dir = filepath.Join(root, dir)
+	}
+	fi, err := os.Stat(dir)
+	return dir, err == nil && fi.IsDir()
+}
+
+// moduleRoot walks up from the working directory to the folder with go.mod.
+func moduleRoot() (string, bool) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for d := wd; ; {
+		if fi, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !fi.IsDir() {
+			return d, true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", false
+		}
+		d = parent
+	}
+}
+
+// Require returns the CRD folder, or skips the test with a message that says
+// how to point the tests at the CRDs.
+func Require(t testing.TB) string {
+	t.Helper()
+	dir, ok := Dir()
+	if !ok {
+		t.Skipf("no CRDs at %s: set %s to the upstream CRDs to validate composed resources", dir, EnvCRDsDir)
+	}
+	return dir
+}
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string]*Validators{}
+)
+
+// RequireValidators loads the CRD folder once per test binary (loading and
+// compiling every CRD's CEL rules is slow), skipping the test when the
+// folder is missing and failing it when a CRD cannot be loaded.
+func RequireValidators(t testing.TB) *Validators {
+	t.Helper()
+	dir := Require(t)
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if v, ok := cache[dir]; ok {
+		return v
+	}
+	v, err := Load(dir)
+	if err != nil {
+		t.Fatalf("cannot load the CRDs: %v", err)
+	}
+	cache[dir] = v
+	return v
+}

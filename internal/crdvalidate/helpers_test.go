@@ -1,0 +1,104 @@
+package crdvalidate_test
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+)
+
+// obj decodes a YAML fixture.
+func obj(t *testing.T, y string) map[string]any {
+	t.Helper()
+	m := map[string]any{}
+	if err := yaml.Unmarshal([]byte(y), &m); err != nil {
+		t.Fatalf("bad fixture: %v", err)
+	}
+	return m
+}
+
+// set sets value at path (dot-separated keys) in m, creating objects.
+func set(m map[string]any, path string, value any) map[string]any {
+	keys := strings.Split(path, ".")
+	cur := m
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := cur[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			cur[k] = next
+		}
+		cur = next
+	}
+	cur[keys[len(keys)-1]] = value
+	return m
+}
+
+// del deletes the field at path (dot-separated keys) of m.
+func del(m map[string]any, path string) map[string]any {
+	keys := strings.Split(path, ".")
+	cur := m
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := cur[k].(map[string]any)
+		if !ok {
+			return m
+		}
+		cur = next
+	}
+	delete(cur, keys[len(keys)-1])
+	return m
+}
+
+// want is one expected error: its path and, optionally, its type and a
+// part of its message.
+type want struct {
+	path   string
+	typ    field.ErrorType
+	detail string
+}
+
+// check fails unless got is empty when wants is, or has an error matching
+// every want.
+func check(t *testing.T, got field.ErrorList, wants ...want) {
+	t.Helper()
+	if len(wants) == 0 {
+		if len(got) > 0 {
+			t.Errorf("want no errors, got:\n%s", list(got))
+		}
+		return
+	}
+	for _, w := range wants {
+		if !has(got, w) {
+			t.Errorf("want an error at %s (type %q, detail containing %q), got:\n%s", w.path, w.typ, w.detail, list(got))
+		}
+	}
+}
+
+func has(got field.ErrorList, w want) bool {
+	for _, e := range got {
+		if e.Field != w.path {
+			continue
+		}
+		if w.typ != "" && e.Type != w.typ {
+			continue
+		}
+		if w.detail != "" && !strings.Contains(e.Error(), w.detail) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func list(errs field.ErrorList) string {
+	if len(errs) == 0 {
+		return "  (none)"
+	}
+	var b strings.Builder
+	for _, e := range errs {
+		b.WriteString("  ")
+		b.WriteString(e.Error())
+		b.WriteString("\n")
+	}
+	return b.String()
+}
