@@ -1,0 +1,41 @@
+package gcp
+
+import (
+	"testing"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+)
+
+// TestResourcesMatchCRDs validates every resource the renderer composes,
+// cluster-scoped and namespaced, delivered through Objects and directly,
+// against the upstream CRDs (served, not deprecated versions; unknown
+// fields, types, enums and CEL rules).
+func TestResourcesMatchCRDs(t *testing.T) {
+	v := crdvalidate.RequireValidators(t)
+	for _, tc := range []struct {
+		name      string
+		namespace string
+		direct    bool
+		patch     map[string]any
+	}{
+		{name: "cluster-scoped"},
+		{name: "cluster-scoped direct", direct: true},
+		{name: "namespaced", namespace: "spaces"},
+		{name: "unprotected zonal", patch: map[string]any{"spec.queryAPI.postgres.deletionProtection": false, "spec.queryAPI.postgres.highAvailability": false}},
+		{name: "enterprise plus", patch: map[string]any{"spec.queryAPI.postgres.instanceSize": "db-perf-optimized-N-8"}},
+		{name: "no project", namespace: "spaces", patch: map[string]any{"spec.gcp": map[string]any{"privateNetwork": "projects/p/global/networks/n"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			xr := exampleXR(t)
+			for k, val := range tc.patch {
+				set(xr, k, val)
+			}
+			out := render(t, xr, env(tc.namespace, tc.direct))
+			for _, r := range out.Resources {
+				for _, e := range v.Validate(toMap(t, r.Object)) {
+					t.Errorf("%s: %v", r.Key, e)
+				}
+			}
+		})
+	}
+}
