@@ -89,7 +89,7 @@ func (s *compiledSchema) validate(obj map[string]any) field.ErrorList {
 	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, s.structural, obj)...)
 	if s.cel != nil {
 		if blocking(errs) {
-			errs = append(errs, field.Invalid(nil, nil, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))
+			errs = append(errs, pathError(nil, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))
 		} else {
 			celErrs, _ := s.cel.Validate(context.Background(), nil, s.structural, obj, nil, celCostBudget)
 			errs = append(errs, celErrs...)
