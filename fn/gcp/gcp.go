@@ -7,6 +7,8 @@ package gcp
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
@@ -66,4 +68,10 @@ func (r Renderer) Render(p *plan.Plan, env cloud.Env) (*cloud.Output, error) {
 		out.Database = db
 	}
 	return out, nil
+}
+
+// ValidateSpec checks the GCP rules on the spec that the cloud-neutral
+// validation cannot know: see ValidatePassword.
+func (Renderer) ValidateSpec(s *spec.Spec) field.ErrorList {
+	return ValidatePassword(s)
 }

@@ -719,6 +719,11 @@ func TestValidatePassword(t *testing.T) {
 		t.Errorf("aws: %v", errs)
 	}
 
+	// The renderer offers the check as its spec validation.
+	if errs := (Renderer{}).ValidateSpec(base()); len(errs) != 1 {
+		t.Errorf("ValidateSpec = %v, want the passwordSecretName error", errs)
+	}
+
 	// Render refuses too, with the same field error.
 	p, r, _ := build(t, exampleXR(t))
 	p.Database.PasswordSecretName = ""
