@@ -467,7 +467,7 @@ func TestReleaseErrors(t *testing.T) {
 		"ValuesNotAnObject": {plan: func(p *plan.Plan) { p.Spaces.Values = []byte(`[1]`) }, env: clusterEnv(), want: "spec.spaces.values"},
 		"ValuesNotJSON":     {plan: func(p *plan.Plan) { p.Spaces.Values = []byte(`{`) }, env: clusterEnv(), want: "spec.spaces.values"},
 		"ValuesTrailing":    {plan: func(p *plan.Plan) { p.Spaces.Values = []byte(`{} {}`) }, env: clusterEnv(), want: "spec.spaces.values"},
-		"NoEndpointKey":     {db: func(d *cloud.Database) { d.EndpointKey = "" }, env: clusterEnv(), want: "host:port"},
+		"NoEndpointKnown":   {db: func(d *cloud.Database) { d.EndpointKey = "" }, env: clusterEnv(), want: "database"},
 		"NoSecretNamespace": {db: func(d *cloud.Database) { d.ConnectionSecret.Namespace = "" }, env: func() cloud.Env {
 			e := clusterEnv()
 			e.SecretNamespace = ""

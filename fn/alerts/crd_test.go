@@ -1,0 +1,24 @@
+package alerts
+
+import (
+	"testing"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+)
+
+// TestRuleMatchesCRD validates the PrometheusRule, delivered directly and
+// inside an Object (cluster-scoped and namespaced), against the upstream
+// CRDs.
+func TestRuleMatchesCRD(t *testing.T) {
+	v := crdvalidate.RequireValidators(t)
+	for name, e := range map[string]struct{ direct, namespaced bool }{
+		"Object": {}, "ObjectNamespaced": {namespaced: true}, "Direct": {direct: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := Rule(testPlan(), env(e.direct, e.namespaced))
+			for _, err := range v.Validate(toTree(t, r.Object)) {
+				t.Errorf("%s: %v", r.Key, err)
+			}
+		})
+	}
+}
