@@ -74,8 +74,9 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		// Validate reports the unsupported cloud with the other errors.
 		return nil, spec.Validate(s)
 	}
+	spec.ApplyCloudDefaults(s, cloudDefaults(newRenderer(s).Defaults(), req.Input, s.Cloud))
+	// The renderer keeps the cloud block as defaulted above.
 	r := newRenderer(s)
-	spec.ApplyCloudDefaults(s, cloudDefaults(r.Defaults(), req.Input, s.Cloud))
 	if errs := spec.Validate(s); len(errs) > 0 {
 		return nil, errs
 	}
@@ -87,9 +88,19 @@ func Compose(req Request) (*Result, field.ErrorList) {
 			"a namespaced XR cannot compose cluster-scoped objects such as NodePools and StorageClasses: use Object")}
 	}
 
+	if v, ok := r.(cloud.SpecValidator); ok {
+		if errs := v.ValidateSpec(s); len(errs) > 0 {
+			return nil, errs
+		}
+	}
 	p, errs := plan.Build(xr.Name, s, r)
 	if len(errs) > 0 {
 		return nil, errs
+	}
+	if v, ok := r.(cloud.PlanValidator); ok {
+		if errs := v.ValidatePlan(p); len(errs) > 0 {
+			return nil, errs
+		}
 	}
 
 	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind}
@@ -111,19 +122,30 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		Tags:            req.Input.Tags,
 		SecretNamespace: secretNS,
 	}
+	pendingRelease := false
 	out, err := r.Render(p, env)
 	if err != nil {
 		return nil, field.ErrorList{field.InternalError(field.NewPath("spec"), errors.Wrap(err, errRender))}
 	}
 
-	rel, err := spaces.Release(p, out.Database, env)
-	if err != nil {
-		return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "spaces"), errors.Wrap(err, errRender))}
-	}
 	if out.Database != nil {
+		out.Database.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		if out.Database.Endpoint == "" {
+			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
+		}
 		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
 	}
-	out.Resources = append(out.Resources, rel)
+	rel, err := spaces.Release(p, out.Database, env)
+	switch {
+	case errors.Is(err, spaces.ErrEndpointPending):
+		// Installing Spaces without its database would leave the Query API
+		// broken: the release waits for the endpoint (status says so).
+		pendingRelease = true
+	case err != nil:
+		return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "spaces"), errors.Wrap(err, errRender))}
+	default:
+		out.Resources = append(out.Resources, rel)
+	}
 	if p.Monitoring != nil {
 		out.Resources = append(out.Resources, alerts.Rule(p, env))
 	}
@@ -144,8 +166,16 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component, Observed: req.Observed[cr.Key]})
 	}
 	res.Status.Components, res.Ready = status.Components(srs)
+	if pendingRelease {
+		res.Status.Components = append(res.Status.Components, spec.ComponentStatus{
+			Name: cloud.ComponentSpaces, Ready: false, Reason: "waiting for the database's endpoint before installing Spaces",
+		})
+	}
 	res.Status.CapacityPlan = capacityStatus(p)
 	res.Warnings = warnings(s)
+	if w, ok := r.(cloud.Warner); ok {
+		res.Warnings = append(res.Warnings, w.Warnings(p)...)
+	}
 	return res, nil
 }
 
@@ -159,6 +189,28 @@ func endpoint(o *status.Observed, db *cloud.Database) string {
 		return ""
 	}
 	return net.JoinHostPort(host, strconv.Itoa(int(db.Port)))
+}
+
+// releasedEndpoint is the database URL an observed Release was installed
+// with, so a database that briefly reports no address never changes or
+// removes the installed release.
+func releasedEndpoint(o *status.Observed) string {
+	if o == nil {
+		return ""
+	}
+	var sets []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	if err := fieldpath.Pave(o.Object).GetValueInto("spec.forProvider.set", &sets); err != nil {
+		return ""
+	}
+	for _, s := range sets {
+		if s.Name == spaces.URLValuePath {
+			return s.Value
+		}
+	}
+	return ""
 }
 
 // cloudDefaults lays the input's per-cloud defaults over the renderer's.

@@ -20,7 +20,9 @@ import (
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
+	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
@@ -54,7 +56,9 @@ func New(o ...Option) *Function {
 
 // renderers are the clouds the function knows, by spec.cloud.
 var renderers = map[spec.Cloud]func(*spec.Spec) cloud.Renderer{
-	spec.CloudAWS: aws.New,
+	spec.CloudAWS:   aws.New,
+	spec.CloudGCP:   gcp.New,
+	spec.CloudAzure: azure.New,
 }
 
 // The condition the function sets on the XR: which components it waits for.

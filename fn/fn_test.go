@@ -64,7 +64,7 @@ func TestRunFunctionInvalid(t *testing.T) {
 		"UnknownMachineTypeWithoutMaxNodes": {
 			reason: "maxNodes cannot be computed for a machine type the function does not know.",
 			edit:   map[string]any{"spec.nodePools.controlPlanes.machineTypes": []any{"x9.huge"}},
-			want: fatal(`invalid XSpaceScaling: spec.nodePools.controlPlanes.maxNodes: Required value: machine type "x9.huge" is not in the function's catalog, so maxNodes cannot be computed: set maxNodes, or use a known machine type`),
+			want:   fatal(`invalid XSpaceScaling: spec.nodePools.controlPlanes.maxNodes: Required value: machine type "x9.huge" is not in the function's catalog, so maxNodes cannot be computed: set maxNodes, or use a known machine type`),
 		},
 	}
 	for name, tc := range cases {

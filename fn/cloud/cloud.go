@@ -5,6 +5,8 @@
 package cloud
 
 import (
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
@@ -65,6 +67,9 @@ type Database struct {
 	// EndpointKey is the key of ConnectionSecret whose value is host:port
 	// (empty when the cloud does not write one).
 	EndpointKey string
+	// Endpoint is host:port as observed (filled by the function, not the
+	// renderer); the release uses it where EndpointKey is empty.
+	Endpoint string
 	// PasswordSecret is the Secret (and key) that holds the password: the
 	// connection secret, or the user's passwordSecretName.
 	PasswordSecret compose.SecretKeySelector
@@ -91,4 +96,22 @@ func ComponentOf(r plan.Role) string {
 	default:
 		return ComponentControlPlanesPool
 	}
+}
+
+// A PlanValidator checks what only its cloud knows (SKU names, tier
+// limits) and names the field to fix. Renderers may implement it.
+type PlanValidator interface {
+	ValidatePlan(p *plan.Plan) field.ErrorList
+}
+
+// A SpecValidator checks cloud rules on the spec itself. Renderers may
+// implement it.
+type SpecValidator interface {
+	ValidateSpec(s *spec.Spec) field.ErrorList
+}
+
+// A Warner reports degraded choices its cloud had to make. Renderers may
+// implement it.
+type Warner interface {
+	Warnings(p *plan.Plan) []string
 }

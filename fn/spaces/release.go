@@ -180,16 +180,29 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 		r.Spec.ForProvider.Chart.PullSecretRef = ref
 	}
 
-	// The URL comes from the connection secret unless the user set it.
+	// The URL comes from the connection secret where the cloud writes
+	// host:port there, else from the observed instance, unless the user set it.
 	if db != nil && !has(user, "apollo", "apollo", "storage", "postgres", "connection", "url") {
-		sel, err := endpointSelector(db, env)
-		if err != nil {
-			return compose.Resource{}, err
+		switch {
+		case db.EndpointKey != "":
+			sel, err := endpointSelector(db, env)
+			if err != nil {
+				return compose.Resource{}, err
+			}
+			r.Spec.ForProvider.Set = []SetVal{{Name: URLValuePath, ValueFrom: &ValueFrom{SecretKeyRef: sel}}}
+		case db.Endpoint != "":
+			r.Spec.ForProvider.Set = []SetVal{{Name: URLValuePath, Value: db.Endpoint}}
+		default:
+			return compose.Resource{}, ErrEndpointPending
 		}
-		r.Spec.ForProvider.Set = []SetVal{{Name: URLValuePath, ValueFrom: &ValueFrom{SecretKeyRef: sel}}}
 	}
 	return compose.Resource{Key: ReleaseKey, Component: cloud.ComponentSpaces, Object: r}, nil
 }
+
+// ErrEndpointPending means the database's host:port is not known yet: the
+// cloud does not write it to a connection secret and the instance has not
+// been observed with an address. The release waits for it.
+var ErrEndpointPending = errors.New("waiting for the database's endpoint")
 
 // endpointSelector selects the connection secret's host:port key. The
 // cluster-scoped Release needs the secret's namespace; the namespaced one
