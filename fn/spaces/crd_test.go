@@ -18,9 +18,14 @@ func TestResourcesMatchCRDs(t *testing.T) {
 		db   func() *cloud.Database
 		env  cloud.Env
 	}{
-		"Cluster":                  {db: testDB, env: clusterEnv()},
-		"Namespaced":               {db: namespacedDB, env: namespacedEnv()},
-		"Direct":                   {db: testDB, env: directEnv()},
+		"Cluster":    {db: testDB, env: clusterEnv()},
+		"Namespaced": {db: namespacedDB, env: namespacedEnv()},
+		"Direct":     {db: testDB, env: directEnv()},
+		"ObservedEndpoint": {db: func() *cloud.Database {
+			db := namespacedDB()
+			db.EndpointKey, db.Endpoint = "", "10.1.2.3:5432"
+			return db
+		}, env: namespacedEnv()},
 		"NoDatabase":               {plan: func(p *plan.Plan) { p.Database = nil }, db: func() *cloud.Database { return nil }, env: clusterEnv()},
 		"NoPullSecretNoMonitoring": {plan: func(p *plan.Plan) { p.Spaces.PullSecretName = ""; p.Monitoring = nil }, db: testDB, env: namespacedEnv()},
 		"UserValues": {plan: func(p *plan.Plan) {

@@ -324,6 +324,26 @@ func TestReleaseVariants(t *testing.T) {
 				{"apiVersion", `"helm.crossplane.io/v1beta1"`},
 			},
 		},
+		"ObservedEndpointWhereTheSecretHasNone": {
+			db: func() *cloud.Database {
+				db := testDB()
+				db.EndpointKey = ""
+				db.Endpoint = "10.1.2.3:5432"
+				return db
+			},
+			env:    clusterEnv(),
+			checks: []check{{"spec.forProvider.set", `[{"name": "apollo.apollo.storage.postgres.connection.url", "value": "10.1.2.3:5432"}]`}},
+		},
+		"SecretWinsOverObservedEndpoint": {
+			db: func() *cloud.Database {
+				db := testDB()
+				db.Endpoint = "10.1.2.3:5432"
+				return db
+			},
+			env: clusterEnv(),
+			checks: []check{{"spec.forProvider.set", `[{"name": "apollo.apollo.storage.postgres.connection.url",
+				"valueFrom": {"secretKeyRef": {"name": "prod-use1-db-conn", "namespace": "crossplane-system", "key": "endpoint"}}}]`}},
+		},
 		"NoPullSecret": {
 			plan: func(p *plan.Plan) { p.Spaces.PullSecretName = "" },
 			db:   testDB, env: clusterEnv(),
@@ -467,7 +487,7 @@ func TestReleaseErrors(t *testing.T) {
 		"ValuesNotAnObject": {plan: func(p *plan.Plan) { p.Spaces.Values = []byte(`[1]`) }, env: clusterEnv(), want: "spec.spaces.values"},
 		"ValuesNotJSON":     {plan: func(p *plan.Plan) { p.Spaces.Values = []byte(`{`) }, env: clusterEnv(), want: "spec.spaces.values"},
 		"ValuesTrailing":    {plan: func(p *plan.Plan) { p.Spaces.Values = []byte(`{} {}`) }, env: clusterEnv(), want: "spec.spaces.values"},
-		"NoEndpointKnown":   {db: func(d *cloud.Database) { d.EndpointKey = "" }, env: clusterEnv(), want: "database"},
+		"NoEndpointKnown":   {db: func(d *cloud.Database) { d.EndpointKey = "" }, env: clusterEnv(), want: ErrEndpointPending.Error()},
 		"NoSecretNamespace": {db: func(d *cloud.Database) { d.ConnectionSecret.Namespace = "" }, env: func() cloud.Env {
 			e := clusterEnv()
 			e.SecretNamespace = ""
