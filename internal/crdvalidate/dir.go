@@ -30,7 +30,8 @@ func Dir() (string, bool) {
 		}
 		dir = filepath.Join(root, dir)
 	}
-	fi, err := os.Stat(dir)
+	fi, err := os.Stat(dir) //nolint:gosec // G703: the folder is the developer's own choice, read by tests only
+
 	return dir, err == nil && fi.IsDir()
 }
 
@@ -54,11 +55,11 @@ func moduleRoot() (string, bool) {
 
 // Require returns the CRD folder, or skips the test with a message that says
 // how to point the tests at the CRDs.
-func Require(t testing.TB) string {
-	t.Helper()
+func Require(tb testing.TB) string {
+	tb.Helper()
 	dir, ok := Dir()
 	if !ok {
-		t.Skipf("no CRDs at %s: set %s to the upstream CRDs to validate composed resources", dir, EnvCRDsDir)
+		tb.Skipf("no CRDs at %s: set %s to the upstream CRDs to validate composed resources", dir, EnvCRDsDir)
 	}
 	return dir
 }
@@ -71,9 +72,9 @@ var (
 // RequireValidators loads the CRD folder once per test binary (loading and
 // compiling every CRD's CEL rules is slow), skipping the test when the
 // folder is missing and failing it when a CRD cannot be loaded.
-func RequireValidators(t testing.TB) *Validators {
-	t.Helper()
-	dir := Require(t)
+func RequireValidators(tb testing.TB) *Validators {
+	tb.Helper()
+	dir := Require(tb)
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
 	if v, ok := cache[dir]; ok {
@@ -81,7 +82,7 @@ func RequireValidators(t testing.TB) *Validators {
 	}
 	v, err := Load(dir)
 	if err != nil {
-		t.Fatalf("cannot load the CRDs: %v", err)
+		tb.Fatalf("cannot load the CRDs: %v", err)
 	}
 	cache[dir] = v
 	return v

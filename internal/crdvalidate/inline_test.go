@@ -219,109 +219,109 @@ func TestCRDLoadErrors(t *testing.T) {
 
 func TestCRDValidateInline(t *testing.T) {
 	v := loadInline(t)
-	widget := func(t *testing.T) map[string]any { return obj(t, widgetYAML) }
+	widget := func() map[string]any { return fixture(widgetYAML) }
 	cases := map[string]struct {
-		obj   func(t *testing.T) map[string]any
+		obj   func() map[string]any
 		wants []want
 	}{
 		"Valid":             {obj: widget},
-		"ValidWithDefaults": {obj: func(t *testing.T) map[string]any { return del(widget(t), "spec.size") }},
+		"ValidWithDefaults": {obj: func() map[string]any { return del(widget(), "spec.size") }},
 		"ValidWithoutNamespace": {
-			obj: func(t *testing.T) map[string]any { return del(widget(t), "metadata.namespace") },
+			obj: func() map[string]any { return del(widget(), "metadata.namespace") },
 		},
 		"UnknownField": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "spec.shape", "round") },
+			obj:   func() map[string]any { return set(widget(), "spec.shape", "round") },
 			wants: []want{{path: "spec.shape", typ: field.ErrorTypeForbidden, detail: "unknown field"}},
 		},
 		"UnknownTopLevelField": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "data", "x") },
+			obj:   func() map[string]any { return set(widget(), "data", "x") },
 			wants: []want{{path: "data", typ: field.ErrorTypeForbidden}},
 		},
 		"WrongType": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "spec.size", "big") },
+			obj:   func() map[string]any { return set(widget(), "spec.size", "big") },
 			wants: []want{{path: "spec.size", typ: field.ErrorTypeTypeInvalid}},
 		},
 		"BadEnum": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "spec.color", "green") },
+			obj:   func() map[string]any { return set(widget(), "spec.color", "green") },
 			wants: []want{{path: "spec.color", typ: field.ErrorTypeNotSupported}},
 		},
 		"BadPattern": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "spec.label", "ABC") },
+			obj:   func() map[string]any { return set(widget(), "spec.label", "ABC") },
 			wants: []want{{path: "spec.label", typ: field.ErrorTypeInvalid}},
 		},
 		"AboveMaximum": {
-			obj:   func(t *testing.T) map[string]any { return set(set(widget(t), "spec.size", 11), "spec.color", "red") },
+			obj:   func() map[string]any { return set(set(widget(), "spec.size", 11), "spec.color", "red") },
 			wants: []want{{path: "spec.size", typ: field.ErrorTypeInvalid, detail: "less than or equal to 10"}},
 		},
 		"MissingRequired": {
-			obj:   func(t *testing.T) map[string]any { return del(widget(t), "spec.color") },
+			obj:   func() map[string]any { return del(widget(), "spec.color") },
 			wants: []want{{path: "spec.color", typ: field.ErrorTypeRequired}},
 		},
 		"DuplicateInSet": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "spec.tags", []any{"a", "a"}) },
+			obj:   func() map[string]any { return set(widget(), "spec.tags", []any{"a", "a"}) },
 			wants: []want{{path: "spec.tags[1]", typ: field.ErrorTypeDuplicate}},
 		},
 		"CELViolation": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "spec.size", 7) },
+			obj:   func() map[string]any { return set(widget(), "spec.size", 7) },
 			wants: []want{{path: "spec.size", typ: field.ErrorTypeInvalid, detail: "only red widgets"}},
 		},
 		"CELSkippedWhenBlocked": {
-			obj: func(t *testing.T) map[string]any {
-				return set(set(widget(t), "spec.size", 7), "spec.color", "green")
+			obj: func() map[string]any {
+				return set(set(widget(), "spec.size", 7), "spec.color", "green")
 			},
 			wants: []want{{path: "spec.color", typ: field.ErrorTypeNotSupported}, {path: "", detail: "some validation rules were not checked"}},
 		},
 		"DeprecatedVersion": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "apiVersion", "example.org/v1beta1") },
+			obj:   func() map[string]any { return set(widget(), "apiVersion", "example.org/v1beta1") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid, detail: "use example.org/v1 Widget"}},
 		},
 		"UnservedVersion": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "apiVersion", "example.org/v1alpha1") },
+			obj:   func() map[string]any { return set(widget(), "apiVersion", "example.org/v1alpha1") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid, detail: "not served"}},
 		},
 		"UnknownVersion": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "apiVersion", "example.org/v2") },
+			obj:   func() map[string]any { return set(widget(), "apiVersion", "example.org/v2") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeNotSupported}},
 		},
 		"KindWithoutCRD": {
-			obj:   func(t *testing.T) map[string]any { return set(widget(t), "kind", "Sprocket") },
+			obj:   func() map[string]any { return set(widget(), "kind", "Sprocket") },
 			wants: []want{{path: "kind", typ: field.ErrorTypeInvalid, detail: "no CRD"}},
 		},
 		"MissingKind": {
-			obj:   func(t *testing.T) map[string]any { return del(widget(t), "kind") },
+			obj:   func() map[string]any { return del(widget(), "kind") },
 			wants: []want{{path: "kind", typ: field.ErrorTypeRequired}},
 		},
 		"MissingName": {
-			obj:   func(t *testing.T) map[string]any { return del(widget(t), "metadata.name") },
+			obj:   func() map[string]any { return del(widget(), "metadata.name") },
 			wants: []want{{path: "metadata.name", typ: field.ErrorTypeRequired}},
 		},
 		"OnlyGenerateName": {
-			obj: func(t *testing.T) map[string]any {
-				return set(del(widget(t), "metadata.name"), "metadata.generateName", "w-")
+			obj: func() map[string]any {
+				return set(del(widget(), "metadata.name"), "metadata.generateName", "w-")
 			},
 			wants: []want{{path: "metadata.name", typ: field.ErrorTypeRequired}},
 		},
 		"NamespaceOnClusterScopedKind": {
-			obj: func(t *testing.T) map[string]any {
-				return obj(t, "apiVersion: example.org/v1\nkind: Gizmo\nmetadata: {name: g, namespace: default}\nspec: {count: 1}\n")
+			obj: func() map[string]any {
+				return fixture("apiVersion: example.org/v1\nkind: Gizmo\nmetadata: {name: g, namespace: default}\nspec: {count: 1}\n")
 			},
 			wants: []want{{path: "metadata.namespace", typ: field.ErrorTypeForbidden}},
 		},
 		"BadLabel": {
-			obj: func(t *testing.T) map[string]any {
-				return set(widget(t), "metadata.labels", map[string]any{"a": "not valid!"})
+			obj: func() map[string]any {
+				return set(widget(), "metadata.labels", map[string]any{"a": "not valid!"})
 			},
 			wants: []want{{path: "metadata.labels", typ: field.ErrorTypeInvalid}},
 		},
 		"ObjectValid": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, "apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", widget(t))
+			obj: func() map[string]any {
+				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", widget())
 			},
 		},
 		"ObjectWithInvalidManifest": {
-			obj: func(t *testing.T) map[string]any {
-				m := set(set(widget(t), "spec.size", 7), "spec.shape", "round")
-				return set(obj(t, "apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", m)
+			obj: func() map[string]any {
+				m := set(set(widget(), "spec.size", 7), "spec.shape", "round")
+				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", m)
 			},
 			wants: []want{
 				{path: "spec.forProvider.manifest.spec.size", detail: "only red widgets"},
@@ -329,38 +329,38 @@ func TestCRDValidateInline(t *testing.T) {
 			},
 		},
 		"ObjectWithManifestWithoutKind": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, "apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", del(widget(t), "kind"))
+			obj: func() map[string]any {
+				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", del(widget(), "kind"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.kind", typ: field.ErrorTypeRequired}},
 		},
 		"ObjectWithUnknownManifestMetadata": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, "apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", set(widget(t), "metadata.owner", "me"))
+			obj: func() map[string]any {
+				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", set(widget(), "metadata.owner", "me"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.metadata.owner", typ: field.ErrorTypeForbidden}},
 		},
 		"ConfigMapValid": {
-			obj: func(t *testing.T) map[string]any {
-				return obj(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+			obj: func() map[string]any {
+				return fixture("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
 			},
 		},
 		"SecretBadBase64": {
-			obj: func(t *testing.T) map[string]any {
-				return obj(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: '!!!'}\n")
+			obj: func() map[string]any {
+				return fixture("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: '!!!'}\n")
 			},
 			wants: []want{{path: "", detail: "illegal base64"}},
 		},
 		"SecretDuplicateKeyCase": {
-			obj: func(t *testing.T) map[string]any {
-				return obj(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nStringData: {a: b}\n")
+			obj: func() map[string]any {
+				return fixture("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nStringData: {a: b}\n")
 			},
 			wants: []want{{path: "StringData", typ: field.ErrorTypeForbidden}},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			o := tc.obj(t)
+			o := tc.obj()
 			before := list(field.ErrorList{field.Invalid(field.NewPath("x"), o, "")})
 			check(t, v.Validate(o), tc.wants...)
 			if after := list(field.ErrorList{field.Invalid(field.NewPath("x"), o, "")}); after != before {

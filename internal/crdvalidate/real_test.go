@@ -107,160 +107,159 @@ stringData:
 `
 
 // wrap returns an Object of objYAML whose manifest is m.
-func wrap(t *testing.T, objYAML string, m map[string]any) map[string]any {
-	t.Helper()
-	return set(obj(t, objYAML), "spec.forProvider.manifest", m)
+func wrap(objYAML string, m map[string]any) map[string]any {
+	return set(fixture(objYAML), "spec.forProvider.manifest", m)
 }
 
 func TestCRDValidateRealFolder(t *testing.T) {
 	v := crdvalidate.RequireValidators(t)
 
 	cases := map[string]struct {
-		obj   func(t *testing.T) map[string]any
+		obj   func() map[string]any
 		wants []want
 	}{
-		"ValidNodePool":      {obj: func(t *testing.T) map[string]any { return obj(t, nodePoolYAML) }},
-		"ValidEC2NodeClass":  {obj: func(t *testing.T) map[string]any { return obj(t, nodeClassYAML) }},
-		"ValidStorageClass":  {obj: func(t *testing.T) map[string]any { return obj(t, storageClassYAML) }},
-		"ValidSecret":        {obj: func(t *testing.T) map[string]any { return obj(t, secretYAML) }},
-		"ValidObject":        {obj: func(t *testing.T) map[string]any { return wrap(t, objectYAML, obj(t, nodePoolYAML)) }},
-		"ValidNamespacedObj": {obj: func(t *testing.T) map[string]any { return wrap(t, namespacedObjectYAML, obj(t, nodeClassYAML)) }},
+		"ValidNodePool":      {obj: func() map[string]any { return fixture(nodePoolYAML) }},
+		"ValidEC2NodeClass":  {obj: func() map[string]any { return fixture(nodeClassYAML) }},
+		"ValidStorageClass":  {obj: func() map[string]any { return fixture(storageClassYAML) }},
+		"ValidSecret":        {obj: func() map[string]any { return fixture(secretYAML) }},
+		"ValidObject":        {obj: func() map[string]any { return wrap(objectYAML, fixture(nodePoolYAML)) }},
+		"ValidNamespacedObj": {obj: func() map[string]any { return wrap(namespacedObjectYAML, fixture(nodeClassYAML)) }},
 		"UnknownField": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, nodePoolYAML), "spec.template.spec.colour", "blue")
+			obj: func() map[string]any {
+				return set(fixture(nodePoolYAML), "spec.template.spec.shade", "blue")
 			},
-			wants: []want{{path: "spec.template.spec.colour", typ: field.ErrorTypeForbidden, detail: "unknown field"}},
+			wants: []want{{path: "spec.template.spec.shade", typ: field.ErrorTypeForbidden, detail: "unknown field"}},
 		},
 		"UnknownFieldInList": {
-			obj: func(t *testing.T) map[string]any {
-				o := obj(t, nodeClassYAML)
+			obj: func() map[string]any {
+				o := fixture(nodeClassYAML)
 				o["spec"].(map[string]any)["subnetSelectorTerms"].([]any)[0].(map[string]any)["zone"] = "a"
 				return o
 			},
 			wants: []want{{path: "spec.subnetSelectorTerms[0].zone", typ: field.ErrorTypeForbidden}},
 		},
 		"UnknownMetadataField": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, nodePoolYAML), "metadata.labelz", map[string]any{"a": "b"})
+			obj: func() map[string]any {
+				return set(fixture(nodePoolYAML), "metadata.labelz", map[string]any{"a": "b"})
 			},
 			wants: []want{{path: "metadata.labelz", typ: field.ErrorTypeForbidden}},
 		},
 		"WrongType": {
-			obj:   func(t *testing.T) map[string]any { return set(obj(t, nodePoolYAML), "spec.weight", "heavy") },
+			obj:   func() map[string]any { return set(fixture(nodePoolYAML), "spec.weight", "heavy") },
 			wants: []want{{path: "spec.weight", typ: field.ErrorTypeTypeInvalid}},
 		},
 		"BadEnum": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes")
+			obj: func() map[string]any {
+				return set(fixture(nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes")
 			},
 			wants: []want{{path: "spec.disruption.consolidationPolicy", typ: field.ErrorTypeNotSupported}},
 		},
 		"BadPattern": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, nodePoolYAML), "spec.template.spec.expireAfter", "a month")
+			obj: func() map[string]any {
+				return set(fixture(nodePoolYAML), "spec.template.spec.expireAfter", "a month")
 			},
 			wants: []want{{path: "spec.template.spec.expireAfter", typ: field.ErrorTypeInvalid}},
 		},
 		"DisruptionWithoutConsolidateAfter": {
-			obj: func(t *testing.T) map[string]any {
-				return del(obj(t, nodePoolYAML), "spec.disruption.consolidateAfter")
+			obj: func() map[string]any {
+				return del(fixture(nodePoolYAML), "spec.disruption.consolidateAfter")
 			},
 			wants: []want{{path: "spec.disruption.consolidateAfter", typ: field.ErrorTypeRequired}},
 		},
 		"CELRoleAndInstanceProfile": {
-			obj:   func(t *testing.T) map[string]any { return set(obj(t, nodeClassYAML), "spec.instanceProfile", "spaces") },
+			obj:   func() map[string]any { return set(fixture(nodeClassYAML), "spec.instanceProfile", "spaces") },
 			wants: []want{{path: "spec", typ: field.ErrorTypeInvalid, detail: "exactly one of ['role', 'instanceProfile']"}},
 		},
 		"CELRestrictedRequirementKey": {
-			obj: func(t *testing.T) map[string]any {
-				o := obj(t, nodePoolYAML)
+			obj: func() map[string]any {
+				o := fixture(nodePoolYAML)
 				o["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["requirements"].([]any)[0].(map[string]any)["key"] = "karpenter.sh/pool"
 				return o
 			},
 			wants: []want{{path: "spec.template.spec.requirements[0].key", typ: field.ErrorTypeInvalid, detail: `label domain "karpenter.sh" is restricted`}},
 		},
 		"DeprecatedVersion": {
-			obj: func(t *testing.T) map[string]any {
-				return set(wrap(t, objectYAML, obj(t, nodePoolYAML)), "apiVersion", "kubernetes.crossplane.io/v1alpha1")
+			obj: func() map[string]any {
+				return set(wrap(objectYAML, fixture(nodePoolYAML)), "apiVersion", "kubernetes.crossplane.io/v1alpha1")
 			},
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid, detail: "deprecated"}},
 		},
 		"VersionNoCRDDefines": {
-			obj: func(t *testing.T) map[string]any {
-				return set(obj(t, nodePoolYAML), "apiVersion", "karpenter.sh/v1beta1")
+			obj: func() map[string]any {
+				return set(fixture(nodePoolYAML), "apiVersion", "karpenter.sh/v1beta1")
 			},
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeNotSupported}},
 		},
 		"KindWithoutCRD": {
-			obj: func(t *testing.T) map[string]any {
-				return obj(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n")
+			obj: func() map[string]any {
+				return fixture("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n")
 			},
 			wants: []want{{path: "kind", typ: field.ErrorTypeInvalid, detail: "no CRD"}},
 		},
 		"MissingName": {
-			obj:   func(t *testing.T) map[string]any { return del(obj(t, nodePoolYAML), "metadata.name") },
+			obj:   func() map[string]any { return del(fixture(nodePoolYAML), "metadata.name") },
 			wants: []want{{path: "metadata.name", typ: field.ErrorTypeRequired}},
 		},
 		"NamespaceOnClusterScopedKind": {
-			obj:   func(t *testing.T) map[string]any { return set(obj(t, nodePoolYAML), "metadata.namespace", "default") },
+			obj:   func() map[string]any { return set(fixture(nodePoolYAML), "metadata.namespace", "default") },
 			wants: []want{{path: "metadata.namespace", typ: field.ErrorTypeForbidden}},
 		},
 		"ObjectWithInvalidManifest": {
-			obj: func(t *testing.T) map[string]any {
-				return wrap(t, objectYAML, set(obj(t, nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes"))
+			obj: func() map[string]any {
+				return wrap(objectYAML, set(fixture(nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec.disruption.consolidationPolicy", typ: field.ErrorTypeNotSupported}},
 		},
 		"ObjectWithUnknownFieldInManifest": {
-			obj: func(t *testing.T) map[string]any {
-				return wrap(t, namespacedObjectYAML, set(obj(t, nodeClassYAML), "spec.colour", "blue"))
+			obj: func() map[string]any {
+				return wrap(namespacedObjectYAML, set(fixture(nodeClassYAML), "spec.shade", "blue"))
 			},
-			wants: []want{{path: "spec.forProvider.manifest.spec.colour", typ: field.ErrorTypeForbidden}},
+			wants: []want{{path: "spec.forProvider.manifest.spec.shade", typ: field.ErrorTypeForbidden}},
 		},
 		"ObjectWithCELViolationInManifest": {
-			obj: func(t *testing.T) map[string]any {
-				return wrap(t, objectYAML, set(obj(t, nodeClassYAML), "spec.instanceProfile", "spaces"))
+			obj: func() map[string]any {
+				return wrap(objectYAML, set(fixture(nodeClassYAML), "spec.instanceProfile", "spaces"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec", detail: "exactly one of"}},
 		},
 		"ObjectWithManifestOfUnknownKind": {
-			obj: func(t *testing.T) map[string]any {
-				return wrap(t, objectYAML, obj(t, "apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: x}\n"))
+			obj: func() map[string]any {
+				return wrap(objectYAML, fixture("apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: x}\n"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.kind", detail: "no CRD"}},
 		},
 		"ObjectWithBuiltinManifest": {
-			obj: func(t *testing.T) map[string]any {
-				return wrap(t, objectYAML, set(obj(t, storageClassYAML), "spec", "x"))
+			obj: func() map[string]any {
+				return wrap(objectYAML, set(fixture(storageClassYAML), "spec", "x"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec", typ: field.ErrorTypeForbidden}},
 		},
 		"StorageClassUnknownField": {
-			obj:   func(t *testing.T) map[string]any { return set(obj(t, storageClassYAML), "reclaim", "Delete") },
+			obj:   func() map[string]any { return set(fixture(storageClassYAML), "reclaim", "Delete") },
 			wants: []want{{path: "reclaim", typ: field.ErrorTypeForbidden}},
 		},
 		"StorageClassWrongType": {
-			obj:   func(t *testing.T) map[string]any { return set(obj(t, storageClassYAML), "allowVolumeExpansion", "yes") },
+			obj:   func() map[string]any { return set(fixture(storageClassYAML), "allowVolumeExpansion", "yes") },
 			wants: []want{{path: "allowVolumeExpansion", typ: field.ErrorTypeTypeInvalid}},
 		},
 		"StorageClassWithoutProvisioner": {
-			obj:   func(t *testing.T) map[string]any { return del(obj(t, storageClassYAML), "provisioner") },
+			obj:   func() map[string]any { return del(fixture(storageClassYAML), "provisioner") },
 			wants: []want{{path: "provisioner", typ: field.ErrorTypeRequired}},
 		},
 		"SecretUnknownField": {
-			obj:   func(t *testing.T) map[string]any { return set(obj(t, secretYAML), "metadata.owner", "me") },
+			obj:   func() map[string]any { return set(fixture(secretYAML), "metadata.owner", "me") },
 			wants: []want{{path: "metadata.owner", typ: field.ErrorTypeForbidden}},
 		},
 		"ConfigMapBadName": {
-			obj: func(t *testing.T) map[string]any {
-				return obj(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Not_A_Name}\ndata: {a: b}\n")
+			obj: func() map[string]any {
+				return fixture("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Not_A_Name}\ndata: {a: b}\n")
 			},
 			wants: []want{{path: "metadata.name", typ: field.ErrorTypeInvalid}},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			o := tc.obj(t)
+			o := tc.obj()
 			check(t, v.Validate(o), tc.wants...)
 		})
 	}

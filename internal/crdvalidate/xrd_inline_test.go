@@ -81,9 +81,9 @@ spec:
 
 func TestXRDDefault(t *testing.T) {
 	x := loadXRD(t)
-	got := obj(t, xwidgetYAML)
+	got := fixture(xwidgetYAML)
 	x.Default(got)
-	want := obj(t, xwidgetYAML)
+	want := fixture(xwidgetYAML)
 	set(want, "spec.cloud", "aws")
 	set(want, "spec.ha", true)
 	set(want, "spec.pool", map[string]any{"min": int64(3)})
@@ -93,7 +93,7 @@ func TestXRDDefault(t *testing.T) {
 		t.Errorf("Default() -want +got:\n%s", diff)
 	}
 
-	other := obj(t, strings.Replace(xwidgetYAML, "kind: XWidget", "kind: XGadget", 1))
+	other := fixture(strings.Replace(xwidgetYAML, "kind: XWidget", "kind: XGadget", 1))
 	x.Default(other)
 	if _, ok := other["spec"].(map[string]any)["cloud"]; ok {
 		t.Error("Default() defaulted a kind the XRD does not define")
@@ -115,57 +115,57 @@ func jsonRoundTrip(t *testing.T, m map[string]any) map[string]any {
 
 func TestXRDValidate(t *testing.T) {
 	x := loadXRD(t)
-	xr := func(t *testing.T) map[string]any { return obj(t, xwidgetYAML) }
+	xr := func() map[string]any { return fixture(xwidgetYAML) }
 	cases := map[string]struct {
-		obj   func(t *testing.T) map[string]any
+		obj   func() map[string]any
 		wants []want
 	}{
 		"Valid": {obj: xr},
 		"CrossplaneFieldsAccepted": {
-			obj: func(t *testing.T) map[string]any {
-				o := set(xr(t), "spec.crossplane.compositionRef.name", "c")
+			obj: func() map[string]any {
+				o := set(xr(), "spec.crossplane.compositionRef.name", "c")
 				return set(o, "status.conditions", []any{map[string]any{"type": "Ready", "status": "True"}})
 			},
 		},
 		"CELWithDefaults": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "spec.pool.min", 2) },
+			obj:   func() map[string]any { return set(xr(), "spec.pool.min", 2) },
 			wants: []want{{path: "spec.pool.min", typ: field.ErrorTypeInvalid, detail: "at least 3"}},
 		},
 		"CELSatisfied": {
-			obj: func(t *testing.T) map[string]any { return set(set(xr(t), "spec.pool.min", 2), "spec.ha", false) },
+			obj: func() map[string]any { return set(set(xr(), "spec.pool.min", 2), "spec.ha", false) },
 		},
 		"Required": {
-			obj:   func(t *testing.T) map[string]any { return del(xr(t), "spec.region") },
+			obj:   func() map[string]any { return del(xr(), "spec.region") },
 			wants: []want{{path: "spec.region", typ: field.ErrorTypeRequired}},
 		},
 		"Enum": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "spec.cloud", "azure") },
+			obj:   func() map[string]any { return set(xr(), "spec.cloud", "azure") },
 			wants: []want{{path: "spec.cloud", typ: field.ErrorTypeNotSupported}},
 		},
 		"TooMany": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "spec.zones", []any{"a", "b", "c"}) },
+			obj:   func() map[string]any { return set(xr(), "spec.zones", []any{"a", "b", "c"}) },
 			wants: []want{{path: "spec.zones", typ: field.ErrorTypeTooMany}},
 		},
 		"Duplicate": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "spec.zones", []any{"a", "a"}) },
+			obj:   func() map[string]any { return set(xr(), "spec.zones", []any{"a", "a"}) },
 			wants: []want{{path: "spec.zones[1]", typ: field.ErrorTypeDuplicate}},
 		},
 		"UnknownField": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "spec.colour", "red") },
-			wants: []want{{path: "spec.colour", typ: field.ErrorTypeForbidden}},
+			obj:   func() map[string]any { return set(xr(), "spec.shade", "red") },
+			wants: []want{{path: "spec.shade", typ: field.ErrorTypeForbidden}},
 		},
 		"WrongKind": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "kind", "XGadget") },
+			obj:   func() map[string]any { return set(xr(), "kind", "XGadget") },
 			wants: []want{{path: "kind", typ: field.ErrorTypeInvalid}},
 		},
 		"UnservedVersion": {
-			obj:   func(t *testing.T) map[string]any { return set(xr(t), "apiVersion", "example.org/v1") },
+			obj:   func() map[string]any { return set(xr(), "apiVersion", "example.org/v1") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid}},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			o := tc.obj(t)
+			o := tc.obj()
 			check(t, x.Validate(o), tc.wants...)
 		})
 	}
