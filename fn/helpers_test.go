@@ -12,6 +12,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // readXR reads an XR YAML file into a map.
@@ -125,3 +127,5 @@ func set(m map[string]any, path string, v any) {
 	}
 	m[parts[len(parts)-1]] = v
 }
+
+func defaultInput() *v1beta1.Input { return &v1beta1.Input{} }
