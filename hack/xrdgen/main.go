@@ -24,11 +24,11 @@ type names struct {
 }
 
 type version struct {
-	Name                     string                                       `json:"name"`
-	Served                   bool                                         `json:"served"`
-	Referenceable            bool                                         `json:"referenceable"`
+	Name                     string                                           `json:"name"`
+	Served                   bool                                             `json:"served"`
+	Referenceable            bool                                             `json:"referenceable"`
 	AdditionalPrinterColumns []apiextensionsv1.CustomResourceColumnDefinition `json:"additionalPrinterColumns,omitempty"`
-	Schema                   schema                                       `json:"schema"`
+	Schema                   schema                                           `json:"schema"`
 }
 
 type schema struct {
