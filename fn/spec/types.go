@@ -248,7 +248,7 @@ type Spaces struct {
 	Namespace string `json:"namespace"`
 
 	// PullSecretName is the Secret that pulls the chart and its images.
-	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:default="upbound-pull-secret"
 	// +optional
@@ -281,6 +281,7 @@ type Spaces struct {
 	// EtcdVolumeSize is the size of each etcd member's volume.
 	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`
 	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="quantity(self).compareTo(quantity('1Gi')) >= 0",message="must be at least 1Gi"
 	// +kubebuilder:default="50Gi"
 	// +optional
 	EtcdVolumeSize string `json:"etcdVolumeSize"`
@@ -416,7 +417,7 @@ type Postgres struct {
 	// PasswordSecretName names an existing Secret (key "password") in the
 	// management cluster to use instead of a generated password.
 	// +kubebuilder:validation:MaxLength=253
-	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$`
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`
 	// +optional
 	PasswordSecretName string `json:"passwordSecretName,omitempty"`
 
@@ -437,6 +438,8 @@ type Monitoring struct {
 
 	// RuleLabels are labels the Prometheus rule selector needs.
 	// +kubebuilder:validation:MaxProperties=32
+	// +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$') && size(k.split('/')[size(k.split('/')) - 1]) <= 63 && size(k) <= 317)",message="keys must be label names, e.g. release or prometheus.io/rule"
+	// +kubebuilder:validation:XValidation:rule="self.all(k, self[k].matches('^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$') && size(self[k]) <= 63)",message="values must be label values: at most 63 characters, alphanumeric at both ends"
 	// +optional
 	RuleLabels map[string]string `json:"ruleLabels,omitempty"`
 

@@ -112,7 +112,8 @@ func validateZones(p *field.Path, s *Spec) field.ErrorList {
 		case seen[z]:
 			errs = append(errs, field.Duplicate(p.Index(i), z))
 		case s.Cloud == CloudAzure && !slices.Contains(azureZones, z):
-			errs = append(errs, field.NotSupported(p.Index(i), z, azureZones))
+			// Reported on the list, as the XRD's rule does.
+			errs = append(errs, field.NotSupported(p, z, azureZones))
 		}
 		seen[z] = true
 	}
@@ -276,12 +277,13 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 	if len(m.RuleLabels) > 32 {
 		errs = append(errs, field.TooMany(p.Child("ruleLabels"), len(m.RuleLabels), 32))
 	}
+	// Reported on the map, as the XRD's rules do.
 	for _, k := range SortedKeys(m.RuleLabels) {
 		for _, e := range validation.IsQualifiedName(k) {
-			errs = append(errs, field.Invalid(p.Child("ruleLabels").Key(k), k, e))
+			errs = append(errs, field.Invalid(p.Child("ruleLabels"), k, "key: "+e))
 		}
 		for _, e := range validation.IsValidLabelValue(m.RuleLabels[k]) {
-			errs = append(errs, field.Invalid(p.Child("ruleLabels").Key(k), m.RuleLabels[k], e))
+			errs = append(errs, field.Invalid(p.Child("ruleLabels"), m.RuleLabels[k], "value of "+k+": "+e))
 		}
 	}
 	errs = append(errs, inRange(p.Child("errorRatePercent"), int64(m.ErrorRatePercent), 1, 100)...)
