@@ -56,7 +56,8 @@ type Result struct {
 	Ready map[string]bool
 	// Status of the XR.
 	Status spec.Status
-	// Warnings about degraded choices, in a fixed order.
+	// Warnings about degraded choices to send as Warning results: those not
+	// already reported in the observed status.warnings, in a fixed order.
 	Warnings []string
 }
 
@@ -172,11 +173,34 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		})
 	}
 	res.Status.CapacityPlan = capacityStatus(p)
-	res.Warnings = warnings(s)
+	all := warnings(s)
 	if w, ok := r.(cloud.Warner); ok {
-		res.Warnings = append(res.Warnings, w.Warnings(p)...)
+		all = append(all, w.Warnings(p)...)
 	}
+	res.Status.Warnings = all
+	res.Warnings = newWarnings(observedXR(req.XR), all)
 	return res, nil
+}
+
+// newWarnings are the warnings the XR's observed status does not carry yet:
+// each degraded choice is reported once, not on every reconcile.
+func newWarnings(xr map[string]any, all []string) []string {
+	st, _ := xr["status"].(map[string]any)
+	seen := map[string]bool{}
+	if ws, ok := st["warnings"].([]any); ok {
+		for _, w := range ws {
+			if s, ok := w.(string); ok {
+				seen[s] = true
+			}
+		}
+	}
+	var out []string
+	for _, w := range all {
+		if !seen[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // endpoint reads the database's host:port from the observed instance.

@@ -120,6 +120,17 @@ func TestRunFunctionWarnings(t *testing.T) {
 	if len(rsp.GetDesired().GetResources()) == 0 {
 		t.Error("nothing composed")
 	}
+
+	// Once the XR's status carries them, the next reconcile sends none again.
+	xr["status"] = rsp.GetDesired().GetComposite().GetResource().AsMap()["status"]
+	again := run(t, newRequest(t, xr, nil))
+	for _, r := range again.GetResults() {
+		t.Errorf("a warning was sent again: %s", r.GetMessage())
+	}
+	ws := dig(again.GetDesired().GetComposite().GetResource().AsMap(), "status", "warnings")
+	if l, ok := ws.([]any); !ok || len(l) != 2 {
+		t.Errorf("status.warnings must keep both warnings, got %v", ws)
+	}
 }
 
 func dig(m map[string]any, path ...string) any {

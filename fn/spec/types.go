@@ -590,6 +590,10 @@ type Status struct {
 	// Database describes the Query API database.
 	// +optional
 	Database *DatabaseStatus `json:"database,omitempty"`
+	// Warnings are the degraded choices in force. Each is also sent once as
+	// a Warning result (an event), when it first appears.
+	// +optional
+	Warnings []string `json:"warnings,omitempty"`
 	// Components lists every composed concern and whether it is ready.
 	// +optional
 	// +listType=map
