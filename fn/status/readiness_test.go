@@ -1,0 +1,63 @@
+package status
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+)
+
+func obj(apiVersion string, ready string) *Observed {
+	o := map[string]any{"apiVersion": apiVersion, "kind": "K"}
+	if ready != "" {
+		o["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": ready, "reason": "Creating", "message": "in progress"}}}
+	}
+	return &Observed{Object: o}
+}
+
+func TestReady(t *testing.T) {
+	cases := map[string]struct {
+		o      *Observed
+		ready  bool
+		reason string
+	}{
+		"NotObserved":                {nil, false, "not yet created"},
+		"ManagedReady":               {obj("rds.aws.upbound.io/v1beta3", "True"), true, ""},
+		"ManagedNotReady":            {obj("rds.aws.upbound.io/v1beta3", "False"), false, "Creating: in progress"},
+		"ManagedWithoutConditions":   {obj("helm.crossplane.io/v1beta1", ""), false, "no Ready condition yet"},
+		"ObjectFollowsItsManifest":   {obj("kubernetes.crossplane.io/v1alpha2", "False"), false, "Creating: in progress"},
+		"PlainObjectExists":          {obj("storage.k8s.io/v1", ""), true, ""},
+		"PlainObjectWithReadyFalse":  {obj("karpenter.sh/v1", "False"), false, "Creating: in progress"},
+		"LookalikeGroupIsNotManaged": {obj("notcrossplane.io/v1", ""), true, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ready, reason := Ready(tc.o)
+			if ready != tc.ready || reason != tc.reason {
+				t.Errorf("Ready() = %v, %q; want %v, %q", ready, reason, tc.ready, tc.reason)
+			}
+		})
+	}
+}
+
+func TestComponents(t *testing.T) {
+	cs, ready := Components([]Resource{
+		{Key: "etcd-nodeclass", Component: "etcdPool", Observed: obj("kubernetes.crossplane.io/v1alpha2", "True")},
+		{Key: "etcd-nodepool", Component: "etcdPool", Observed: obj("kubernetes.crossplane.io/v1alpha2", "False")},
+		{Key: "database-instance", Component: "database", Observed: obj("rds.aws.upbound.io/v1beta3", "True")},
+	})
+	want := []spec.ComponentStatus{
+		{Name: "etcdPool", Ready: false, Reason: "etcd-nodepool: Creating: in progress"},
+		{Name: "database", Ready: true},
+	}
+	if diff := cmp.Diff(want, cs); diff != "" {
+		t.Errorf("Components: -want +got:\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]bool{"etcd-nodeclass": true, "etcd-nodepool": false, "database-instance": true}, ready); diff != "" {
+		t.Errorf("ready: -want +got:\n%s", diff)
+	}
+	if got := WaitingMessage(cs); got != "waiting for etcdPool (etcd-nodepool: Creating: in progress)" {
+		t.Errorf("WaitingMessage = %q", got)
+	}
+}
