@@ -43,6 +43,12 @@ func inCI() bool { return os.Getenv("CI") == "true" }
 // because hack/test.sh builds the tools before running the tests.
 func setup(t *testing.T) env {
 	t.Helper()
+	return prerequisites(t, true)
+}
+
+// prerequisites is setup; withTools false needs only the CRD folder.
+func prerequisites(t *testing.T, withTools bool) env {
+	t.Helper()
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatalf("cannot find the module root: %v", err)
@@ -57,9 +63,11 @@ func setup(t *testing.T) env {
 		e.crdsDir = filepath.Join(root, "..", "shared", "crds")
 	}
 	var missing []string
-	for _, bin := range []string{e.crossplane, e.engine} {
-		if fi, err := os.Stat(bin); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-			missing = append(missing, fmt.Sprintf("%s (build it with ./hack/tools.sh)", bin))
+	if withTools {
+		for _, bin := range []string{e.crossplane, e.engine} {
+			if fi, err := os.Stat(bin); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+				missing = append(missing, fmt.Sprintf("%s (build it with ./hack/tools.sh)", bin))
+			}
 		}
 	}
 	if fi, err := os.Stat(e.crdsDir); err != nil || !fi.IsDir() {
@@ -127,7 +135,7 @@ func run(t *testing.T, timeout time.Duration, dir, name string, args ...string) 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := exec.CommandContext(ctx, name, args...) //nolint:gosec // G204: the tests choose the binaries and arguments.
 	cmd.Dir = dir
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
@@ -170,7 +178,7 @@ func startFunction(t *testing.T, e env) function {
 		lifetime = time.Until(d)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lifetime)
-	cmd := exec.CommandContext(ctx, bin, "--insecure", "--address", address, "--metrics-address", "")
+	cmd := exec.CommandContext(ctx, bin, "--insecure", "--address", address, "--metrics-address", "") //nolint:gosec // G204: the binary this test just built.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = stopTimeout
 	var log syncBuffer
@@ -184,9 +192,9 @@ func startFunction(t *testing.T, e env) function {
 
 	t.Cleanup(func() {
 		cancel()
-		<-exited
+		stopped := <-exited // "signal: terminated" when the cleanup stopped it
 		if t.Failed() {
-			t.Logf("function log:\n%s", log.String())
+			t.Logf("function (%v) log:\n%s", stopped, log.String())
 		}
 	})
 
@@ -219,8 +227,10 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
 	addr, ok := l.Addr().(*net.TCPAddr)
+	if err := l.Close(); err != nil {
+		return 0, err
+	}
 	if !ok {
 		return 0, fmt.Errorf("unexpected listener address %v", l.Addr())
 	}

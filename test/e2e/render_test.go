@@ -9,6 +9,7 @@
 package e2e_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,14 +43,10 @@ func TestCompositionRender(t *testing.T) {
 
 	examples := findExamples(t, e)
 	for _, ex := range examples {
-		t.Run(rel(e, ex.xr), func(t *testing.T) {
-			testExample(t, e, crds, functions, ex)
-		})
+		t.Run(rel(e, ex.xr), exampleTest(e, crds, functions, ex))
 	}
 
-	t.Run("invalid/"+invalidField, func(t *testing.T) {
-		testInvalid(t, e, functions)
-	})
+	t.Run("invalid/"+invalidField, invalidTest(e, functions))
 }
 
 // findExamples lists example/xr-*.yaml with the cluster-scoped Composition
@@ -92,12 +89,11 @@ func findExamples(t *testing.T, e env) []example {
 func writeFunctions(t *testing.T, e env, fn function) string {
 	t.Helper()
 	src := filepath.Join(e.root, "example", "functions.yaml")
-	f, err := os.Open(src)
+	b, err := os.ReadFile(src) //nolint:gosec // G304: a fixture of this repository.
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	objs, err := decodeStream(f)
+	objs, err := decodeStream(bytes.NewReader(b))
 	if err != nil {
 		t.Fatalf("cannot parse %s: %v", src, err)
 	}
@@ -138,7 +134,12 @@ type inner struct {
 	manifest object
 }
 
-func testExample(t *testing.T, e env, crds crdIndex, functions string, ex example) {
+// exampleTest renders one example and checks and validates what it composes.
+func exampleTest(e env, crds crdIndex, functions string, ex example) func(t *testing.T) {
+	return func(t *testing.T) { testExample(t, e, crds, functions, ex) }
+}
+
+func testExample(t *testing.T, e env, crds crdIndex, functions string, ex example) { //nolint:thelper // the body of a subtest, not a helper.
 	out := render(t, e, functions, ex)
 	r := sortOutput(t, out, readObject(t, ex.xr))
 	logKinds(t, r)
@@ -358,14 +359,10 @@ func checkExpectedKinds(t *testing.T, r rendered, ex example) {
 	}
 	top, inObjects := counts(r)
 	for _, w := range want {
-		key, got := w.apiVersion+" "+w.kind, 0
-		where := "at the top level"
+		key := w.apiVersion + " " + w.kind
+		got, where := top[key], "at the top level"
 		if w.inClusterObject && delivery == "Object" {
-			key = wrapper + " > " + key
-			got = inObjects[key]
-			where = "inside " + wrapper + "s"
-		} else {
-			got = top[key]
+			got, where = inObjects[wrapper+" > "+key], "inside "+wrapper+"s"
 		}
 		if got != w.count {
 			t.Errorf("cloud %s, delivery %s: got %d %s %s %s, want %d", cloud, delivery, got, w.apiVersion, w.kind, where, w.count)
@@ -379,7 +376,7 @@ func validate(t *testing.T, e env, extensions, resources string) {
 	t.Helper()
 	r := run(t, validateTimeout, e.root, e.crossplane, validateArgs(t, extensions, resources)...)
 	if r.err != nil {
-		body, _ := os.ReadFile(resources)
+		body, _ := os.ReadFile(resources) //nolint:gosec // G304: the file this test wrote.
 		t.Errorf("validate %s failed: %v\n%s\n--- %s:\n%s", filepath.Base(resources), r.err, r.combined(), filepath.Base(resources), body)
 	}
 }
@@ -395,10 +392,14 @@ func validateArgs(t *testing.T, extensions, resources string) []string {
 	}
 }
 
+func invalidTest(e env, functions string) func(t *testing.T) {
+	return func(t *testing.T) { testInvalid(t, e, functions) }
+}
+
 // testInvalid renders a copy of xr-aws-minimal.yaml whose etcd pool has too
 // few nodes for high availability: the function must refuse it with a message
 // that names the field, and the XRD must reject it too.
-func testInvalid(t *testing.T, e env, functions string) {
+func testInvalid(t *testing.T, e env, functions string) { //nolint:thelper // the body of a subtest, not a helper.
 	src := filepath.Join(e.root, "example", "xr-aws-minimal.yaml")
 	xr := readObject(t, src)
 	spec, ok := xr["spec"].(map[string]any)
