@@ -26,7 +26,7 @@ type RenderCmd struct {
 // Run renders the XR and prints the composed resources as a YAML stream,
 // sorted by composition resource name. Results go to stderr; a Fatal result
 // fails the command.
-func (c *RenderCmd) Run(cli *CLI) error {
+func (c *RenderCmd) Run(_ *CLI) error {
 	req, err := c.request()
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func readYAML(path string) (*structpb.Struct, error) {
 func printResponse(out, errOut io.Writer, rsp *fnv1.RunFunctionResponse, withStatus bool) error {
 	fatal := false
 	for _, r := range rsp.GetResults() {
-		fmt.Fprintf(errOut, "%s: %s\n", strings.TrimPrefix(r.GetSeverity().String(), "SEVERITY_"), r.GetMessage())
+		_, _ = fmt.Fprintf(errOut, "%s: %s\n", strings.TrimPrefix(r.GetSeverity().String(), "SEVERITY_"), r.GetMessage())
 		fatal = fatal || r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL
 	}
 	if fatal {

@@ -144,7 +144,7 @@ func serverCredentials(c *ServeCmd) (credentials.TransportCredentials, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot load the server certificate")
 	}
-	ca, err := os.ReadFile(filepath.Join(c.TLSCertsDir, "ca.crt")) //nolint:gosec // the operator names the folder.
+	ca, err := os.ReadFile(filepath.Join(c.TLSCertsDir, "ca.crt"))
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot read the CA certificate")
 	}
@@ -212,7 +212,7 @@ func (s *server) Serve(ctx context.Context) error {
 		s.grpc.Stop()
 	}
 	if s.metrics != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = s.metrics.Shutdown(sctx)
 	}

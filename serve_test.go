@@ -129,7 +129,10 @@ func start(t *testing.T, c *ServeCmd, f fnv1.FunctionRunnerServiceServer) (*serv
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
 		case <-time.After(15 * time.Second):
 			t.Error("the server did not stop")
 		}

@@ -48,7 +48,7 @@ func crdTestName(path string) string {
 // crdReadYAML reads a YAML file into a map.
 func crdReadYAML(t *testing.T, path string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) //nolint:gosec // test fixtures.
 	if err != nil {
 		t.Fatalf("cannot read %s: %v", path, err)
 	}

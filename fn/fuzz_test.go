@@ -83,8 +83,8 @@ func FuzzRunFunction(f *testing.F) {
 		req := &fnv1.RunFunctionRequest{Observed: &fnv1.State{Composite: &fnv1.Resource{Resource: xs}, Resources: map[string]*fnv1.Resource{}}}
 		o := map[string]any{}
 		if json.Unmarshal(observed, &o) == nil {
-			if os, err := structpb.NewStruct(o); err == nil {
-				req.Observed.Resources[key] = &fnv1.Resource{Resource: os}
+			if s, err := structpb.NewStruct(o); err == nil {
+				req.Observed.Resources[key] = &fnv1.Resource{Resource: s}
 			}
 		}
 		rsp, err := New().RunFunction(context.Background(), req)

@@ -60,11 +60,11 @@ func newRequest(t testing.TB, xr map[string]any, observed map[string]map[string]
 		Desired:  &fnv1.State{},
 	}
 	for k, o := range observed {
-		os, err := structpb.NewStruct(o)
+		s, err := structpb.NewStruct(o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Observed.Resources[k] = &fnv1.Resource{Resource: os}
+		req.Observed.Resources[k] = &fnv1.Resource{Resource: s}
 	}
 	return req
 }

@@ -375,6 +375,7 @@ func TestRenderDatabaseVariants(t *testing.T) {
 		"UserPassword": {
 			edit: func(s *spec.Spec) { s.QueryAPI.Postgres.PasswordSecretName = "my-pg-password" },
 			check: func(t *testing.T, server map[string]any, out *cloud.Output) {
+				t.Helper()
 				fp := get(t, server, "spec", "forProvider").(map[string]any)
 				if _, ok := fp["autoGeneratePassword"]; ok {
 					t.Errorf("autoGeneratePassword set with the user's secret")
@@ -396,6 +397,7 @@ func TestRenderDatabaseVariants(t *testing.T) {
 				s.QueryAPI.Postgres.DeletionProtection = false
 			},
 			check: func(t *testing.T, server map[string]any, _ *cloud.Output) {
+				t.Helper()
 				fp := get(t, server, "spec", "forProvider").(map[string]any)
 				if _, ok := fp["highAvailability"]; ok {
 					t.Errorf("highAvailability set without HA")
@@ -414,6 +416,7 @@ func TestRenderDatabaseVariants(t *testing.T) {
 		"FastStorage": {
 			edit: func(s *spec.Spec) { s.QueryAPI.Postgres.MinIOPS = 5000; s.QueryAPI.Postgres.StorageGiB = 64 },
 			check: func(t *testing.T, server map[string]any, out *cloud.Output) {
+				t.Helper()
 				fp := get(t, server, "spec", "forProvider").(map[string]any)
 				if fp["storageMb"] != float64(65536) || fp["storageTier"] != "P30" {
 					t.Errorf("storage = %v %v, want 65536 P30", fp["storageMb"], fp["storageTier"])
@@ -426,6 +429,7 @@ func TestRenderDatabaseVariants(t *testing.T) {
 		"Namespaced": {
 			namespace: "spaces",
 			check: func(t *testing.T, server map[string]any, out *cloud.Output) {
+				t.Helper()
 				if server["apiVersion"] != "dbforpostgresql.azure.m.upbound.io/v1beta1" {
 					t.Errorf("apiVersion = %v", server["apiVersion"])
 				}
@@ -523,8 +527,8 @@ func TestServerName(t *testing.T) {
 	if ServerName("prod", a) == ServerName("prod", b) {
 		t.Errorf("the same XR name in two subscriptions gets one server name")
 	}
-	if ServerName("prod", a) != ServerName("prod", a) {
-		t.Errorf("server name not stable")
+	if first, again := ServerName("prod", a), ServerName("prod", a); first != again {
+		t.Errorf("server name not stable: %q, then %q", first, again)
 	}
 	long := ServerName(strings.Repeat("a", 63), a)
 	if len(long) > 63 || len(long) < 3 || strings.HasPrefix(long, "-") || strings.HasSuffix(long, "-") {

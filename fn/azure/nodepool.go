@@ -16,8 +16,9 @@ const (
 	AnnotationExternalName = "crossplane.io/external-name"
 )
 
-// AKS node pool names: lowercase alphanumeric, starting with a letter, at
-// most 12 characters for Linux pools, unique within the cluster.
+// MaxPoolNameLength bounds AKS node pool names: lowercase alphanumeric,
+// starting with a letter, at most 12 characters for Linux pools, unique
+// within the cluster.
 const MaxPoolNameLength = 12
 
 // Upgrade settings. Dedicated (conservative) pools surge one node at a

@@ -13,8 +13,8 @@ func TestName(t *testing.T) {
 		parts []string
 		want  string
 	}{
-		"Plain":        {[]string{"prod-use1", "etcd"}, "prod-use1-etcd"},
-		"KeptAsIs":     {[]string{"a", "b", "c"}, "a-b-c"},
+		"Plain":    {[]string{"prod-use1", "etcd"}, "prod-use1-etcd"},
+		"KeptAsIs": {[]string{"a", "b", "c"}, "a-b-c"},
 		// A changed name carries a hash of the input, so Prod and prod differ.
 		"Uppercase":    {[]string{"Prod", "etcd"}, "prod-etcd-4ccfeeba"},
 		"Unicode":      {[]string{"prød", "etcd"}, "pr-d-etcd-e5c71e61"},
@@ -44,8 +44,8 @@ func TestNameLongAndDistinct(t *testing.T) {
 			t.Errorf("%q: want a DNS label of exactly 63 characters", n)
 		}
 	}
-	if Name(long, "etcd") != Name(long, "etcd") {
-		t.Error("Name is not deterministic")
+	if first, again := Name(long, "etcd"), Name(long, "etcd"); first != again {
+		t.Errorf("Name is not deterministic: %q, then %q", first, again)
 	}
 }
 

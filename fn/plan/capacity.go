@@ -117,7 +117,7 @@ func NodesFor(demand Resources, m Machine) int32 {
 	if n > maxNodes {
 		return maxNodes
 	}
-	return int32(n) //nolint:gosec // bounded above.
+	return int32(n)
 }
 
 // maxNodes bounds a computed pool size; larger plans are clamped here and

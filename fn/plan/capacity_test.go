@@ -6,11 +6,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// The catalog of the test: the AWS defaults' sizes.
-type catalog map[string]Machine
-
-func (c catalog) Machine(t string) (Machine, bool) { m, ok := c[t]; return m, ok }
-
 func TestDemands(t *testing.T) {
 	c := Capacity{
 		ControlPlanes:                   120,

@@ -179,7 +179,7 @@ func TestNoPasswordInDesiredState(t *testing.T) {
 			}
 			objs = append(objs, rel.Object)
 			for _, o := range objs {
-				walk(tree(t, o), "", func(path string, v any) {
+				walk(tree(t, o), "", func(path string, _ any) {
 					last := path[strings.LastIndex(path, ".")+1:]
 					if strings.Contains(strings.ToLower(last), "password") {
 						t.Errorf("%s: a password field in the desired state", path)

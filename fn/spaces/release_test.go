@@ -1,6 +1,7 @@
 package spaces
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -532,7 +533,7 @@ func TestReleaseDeterministic(t *testing.T) {
 			first = b
 			continue
 		}
-		if string(b) != string(first) {
+		if !bytes.Equal(b, first) {
 			t.Fatalf("render %d differs:\n%s\n%s", i, b, first)
 		}
 	}
