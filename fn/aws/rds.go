@@ -28,17 +28,10 @@ const (
 )
 
 // SubnetGroup is an RDS DB subnet group.
-type SubnetGroup struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             SubnetGroupSpec    `json:"spec"`
-}
+type SubnetGroup = compose.Managed[SubnetGroupParameters, compose.None]
 
 // SubnetGroupSpec is the spec of a SubnetGroup.
-type SubnetGroupSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         SubnetGroupParameters `json:"forProvider"`
-}
+type SubnetGroupSpec = compose.ManagedResourceSpec[SubnetGroupParameters, compose.None]
 
 // SubnetGroupParameters are the SubnetGroup's settings.
 type SubnetGroupParameters struct {
@@ -49,17 +42,10 @@ type SubnetGroupParameters struct {
 }
 
 // Instance is an RDS DB instance.
-type Instance struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             InstanceSpec       `json:"spec"`
-}
+type Instance = compose.Managed[InstanceParameters, compose.None]
 
 // InstanceSpec is the spec of an Instance.
-type InstanceSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         InstanceParameters `json:"forProvider"`
-}
+type InstanceSpec = compose.ManagedResourceSpec[InstanceParameters, compose.None]
 
 // InstanceParameters are the Instance's settings.
 type InstanceParameters struct {

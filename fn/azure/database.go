@@ -223,17 +223,10 @@ func Warnings(p *plan.Plan) []string {
 }
 
 // FlexibleServer is an Azure Database for PostgreSQL flexible server.
-type FlexibleServer struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             FlexibleServerSpec `json:"spec"`
-}
+type FlexibleServer = compose.Managed[FlexibleServerParameters, compose.None]
 
 // FlexibleServerSpec is the spec of a FlexibleServer.
-type FlexibleServerSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         FlexibleServerParameters `json:"forProvider"`
-}
+type FlexibleServerSpec = compose.ManagedResourceSpec[FlexibleServerParameters, compose.None]
 
 // FlexibleServerParameters are the server fields the function sets.
 type FlexibleServerParameters struct {
@@ -263,17 +256,10 @@ type HighAvailability struct {
 }
 
 // FlexibleServerDatabase is a database of a flexible server.
-type FlexibleServerDatabase struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             DatabaseSpec       `json:"spec"`
-}
+type FlexibleServerDatabase = compose.Managed[DatabaseParameters, compose.None]
 
 // DatabaseSpec is the spec of a FlexibleServerDatabase.
-type DatabaseSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         DatabaseParameters `json:"forProvider"`
-}
+type DatabaseSpec = compose.ManagedResourceSpec[DatabaseParameters, compose.None]
 
 // DatabaseParameters are the database fields the function sets; its name
 // is the external name.
@@ -284,17 +270,10 @@ type DatabaseParameters struct {
 }
 
 // FlexibleServerConfiguration is one server parameter.
-type FlexibleServerConfiguration struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             ConfigurationSpec  `json:"spec"`
-}
+type FlexibleServerConfiguration = compose.Managed[ConfigurationParameters, compose.None]
 
 // ConfigurationSpec is the spec of a FlexibleServerConfiguration.
-type ConfigurationSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         ConfigurationParameters `json:"forProvider"`
-}
+type ConfigurationSpec = compose.ManagedResourceSpec[ConfigurationParameters, compose.None]
 
 // ConfigurationParameters name the parameter, its value and its server.
 type ConfigurationParameters struct {

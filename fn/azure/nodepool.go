@@ -53,18 +53,10 @@ func TemporaryPoolName(xrName string, r plan.Role) string {
 }
 
 // KubernetesClusterNodePool is an AKS node pool.
-type KubernetesClusterNodePool struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             NodePoolSpec       `json:"spec"`
-}
+type KubernetesClusterNodePool = compose.Managed[NodePoolParameters, NodePoolInitParameters]
 
 // NodePoolSpec is the spec of a KubernetesClusterNodePool.
-type NodePoolSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         NodePoolParameters      `json:"forProvider"`
-	InitProvider        *NodePoolInitParameters `json:"initProvider,omitempty"`
-}
+type NodePoolSpec = compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]
 
 // NodePoolParameters are the node pool fields the function sets.
 type NodePoolParameters struct {

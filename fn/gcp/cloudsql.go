@@ -64,18 +64,10 @@ const (
 )
 
 // DatabaseInstance is a Cloud SQL instance.
-type DatabaseInstance struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta   `json:"metadata"`
-	Spec             DatabaseInstanceSpec `json:"spec"`
-}
+type DatabaseInstance = compose.Managed[DatabaseInstanceParameters, DatabaseInstanceInitParameters]
 
 // DatabaseInstanceSpec is the spec of a DatabaseInstance.
-type DatabaseInstanceSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         DatabaseInstanceParameters      `json:"forProvider"`
-	InitProvider        *DatabaseInstanceInitParameters `json:"initProvider,omitempty"`
-}
+type DatabaseInstanceSpec = compose.ManagedResourceSpec[DatabaseInstanceParameters, DatabaseInstanceInitParameters]
 
 // DatabaseInstanceParameters are the instance's settings.
 type DatabaseInstanceParameters struct {
@@ -142,17 +134,10 @@ type LocationPreference struct {
 }
 
 // Database is a database of a Cloud SQL instance.
-type Database struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             DatabaseSpec       `json:"spec"`
-}
+type Database = compose.Managed[DatabaseParameters, compose.None]
 
 // DatabaseSpec is the spec of a Database.
-type DatabaseSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         DatabaseParameters `json:"forProvider"`
-}
+type DatabaseSpec = compose.ManagedResourceSpec[DatabaseParameters, compose.None]
 
 // DatabaseParameters are the database's settings.
 type DatabaseParameters struct {
@@ -162,17 +147,10 @@ type DatabaseParameters struct {
 }
 
 // User is a built-in user of a Cloud SQL instance.
-type User struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             UserSpec           `json:"spec"`
-}
+type User = compose.Managed[UserParameters, compose.None]
 
 // UserSpec is the spec of a User.
-type UserSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         UserParameters `json:"forProvider"`
-}
+type UserSpec = compose.ManagedResourceSpec[UserParameters, compose.None]
 
 // UserParameters are the user's settings.
 type UserParameters struct {

@@ -38,18 +38,10 @@ const (
 )
 
 // NodePool is a GKE node pool managed resource.
-type NodePool struct {
-	compose.TypeMeta `json:",inline"`
-	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             NodePoolSpec       `json:"spec"`
-}
+type NodePool = compose.Managed[NodePoolParameters, NodePoolInitParameters]
 
 // NodePoolSpec is the spec of a NodePool.
-type NodePoolSpec struct {
-	compose.ManagedSpec `json:",inline"`
-	ForProvider         NodePoolParameters      `json:"forProvider"`
-	InitProvider        *NodePoolInitParameters `json:"initProvider,omitempty"`
-}
+type NodePoolSpec = compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]
 
 // NodePoolParameters are the node pool's settings.
 type NodePoolParameters struct {
