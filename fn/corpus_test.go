@@ -10,6 +10,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 type invalidCase struct {
@@ -47,10 +49,10 @@ func TestInvalidCorpus(t *testing.T) {
 			}
 			xr := readXR(t, "../example/"+base+".yaml")
 			if tc.Namespace != "" {
-				set(xr, "metadata.namespace", tc.Namespace)
+				testutil.Set(xr, "metadata.namespace", tc.Namespace)
 			}
 			for p, v := range tc.Set {
-				set(xr, p, v)
+				testutil.Set(xr, p, v)
 			}
 			rsp := run(t, newRequest(t, xr, nil))
 			if n := len(rsp.GetDesired().GetResources()); n != 0 {
@@ -96,7 +98,7 @@ func TestOddButValid(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			xr := readXR(t, "../example/"+tc.base+".yaml")
 			for p, v := range tc.set {
-				set(xr, p, v)
+				testutil.Set(xr, p, v)
 			}
 			rsp := run(t, newRequest(t, xr, nil))
 			for _, r := range rsp.GetResults() {
@@ -110,7 +112,7 @@ func TestOddButValid(t *testing.T) {
 			for key, r := range rsp.GetDesired().GetResources() {
 				m := r.GetResource().AsMap()
 				names := []string{nameOf(m)}
-				if manifest, ok := dig(m, "spec", "forProvider", "manifest").(map[string]any); ok {
+				if manifest, ok := testutil.Get(m, "spec", "forProvider", "manifest").(map[string]any); ok {
 					names = append(names, nameOf(manifest))
 				}
 				for _, n := range names {

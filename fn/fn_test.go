@@ -10,6 +10,8 @@ import (
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 const minimalXR = "../example/xr-aws-minimal.yaml"
@@ -71,7 +73,7 @@ func TestRunFunctionInvalid(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			xr := readXR(t, minimalXR)
 			for p, v := range tc.edit {
-				set(xr, p, v)
+				testutil.Set(xr, p, v)
 			}
 			got := run(t, newRequest(t, xr, nil))
 			if diff := cmp.Diff(tc.want, got, protocmp.Transform()); diff != "" {
@@ -85,8 +87,8 @@ func TestRunFunctionInvalid(t *testing.T) {
 // unknown machine type fine.
 func TestRunFunctionUnknownMachineTypeWithMaxNodes(t *testing.T) {
 	xr := readXR(t, minimalXR)
-	set(xr, "spec.nodePools.controlPlanes.machineTypes", []any{"x9.huge"})
-	set(xr, "spec.nodePools.controlPlanes.maxNodes", 7)
+	testutil.Set(xr, "spec.nodePools.controlPlanes.machineTypes", []any{"x9.huge"})
+	testutil.Set(xr, "spec.nodePools.controlPlanes.maxNodes", 7)
 	rsp := run(t, newRequest(t, xr, nil))
 	for _, r := range rsp.GetResults() {
 		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
@@ -94,7 +96,7 @@ func TestRunFunctionUnknownMachineTypeWithMaxNodes(t *testing.T) {
 		}
 	}
 	np := rsp.GetDesired().GetResources()["controlplanes-nodepool"].GetResource().AsMap()
-	limits := dig(np, "spec", "forProvider", "manifest", "spec", "limits").(map[string]any)
+	limits := testutil.Get(np, "spec", "forProvider", "manifest", "spec", "limits").(map[string]any)
 	if diff := cmp.Diff(map[string]any{"nodes": "7"}, limits); diff != "" {
 		t.Errorf("limits of a pool of an unknown machine type: -want +got:\n%s", diff)
 	}
@@ -102,8 +104,8 @@ func TestRunFunctionUnknownMachineTypeWithMaxNodes(t *testing.T) {
 
 func TestRunFunctionWarnings(t *testing.T) {
 	xr := readXR(t, minimalXR)
-	set(xr, "spec.highAvailability", false)
-	set(xr, "spec.zones", []any{"us-east-1a"})
+	testutil.Set(xr, "spec.highAvailability", false)
+	testutil.Set(xr, "spec.zones", []any{"us-east-1a"})
 	rsp := run(t, newRequest(t, xr, nil))
 	var warnings []string
 	for _, r := range rsp.GetResults() {
@@ -127,20 +129,8 @@ func TestRunFunctionWarnings(t *testing.T) {
 	for _, r := range again.GetResults() {
 		t.Errorf("a warning was sent again: %s", r.GetMessage())
 	}
-	ws := dig(again.GetDesired().GetComposite().GetResource().AsMap(), "status", "warnings")
+	ws := testutil.Get(again.GetDesired().GetComposite().GetResource().AsMap(), "status", "warnings")
 	if l, ok := ws.([]any); !ok || len(l) != 2 {
 		t.Errorf("status.warnings must keep both warnings, got %v", ws)
 	}
-}
-
-func dig(m map[string]any, path ...string) any {
-	var cur any = m
-	for _, p := range path {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[p]
-	}
-	return cur
 }

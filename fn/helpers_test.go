@@ -110,22 +110,4 @@ func renderYAML(t testing.TB, rsp *fnv1.RunFunctionResponse) string {
 	return b.String()
 }
 
-// set sets a value at a dotted path of a map, creating maps on the way.
-func set(m map[string]any, path string, v any) {
-	parts := strings.Split(path, ".")
-	for _, p := range parts[:len(parts)-1] {
-		next, ok := m[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[p] = next
-		}
-		m = next
-	}
-	if v == nil {
-		delete(m, parts[len(parts)-1])
-		return
-	}
-	m[parts[len(parts)-1]] = v
-}
-
 func defaultInput() *v1beta1.Input { return &v1beta1.Input{} }

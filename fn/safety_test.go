@@ -16,6 +16,8 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 var clouds = []string{"xr-aws", "xr-gcp", "xr-azure"}
@@ -92,11 +94,11 @@ func TestNoDataLoss(t *testing.T) {
 			t.Run("QueryAPIOff", func(t *testing.T) {
 				off := readXR(t, "../example/"+base+".yaml")
 				off["status"] = xr["status"]
-				set(off, "spec.queryAPI.enabled", false)
+				testutil.Set(off, "spec.queryAPI.enabled", false)
 				rsp := run(t, newRequest(t, off, obs))
 				assertFatal(t, rsp, "spec.queryAPI: Forbidden: this change would delete or replace the Query API database: database", "allowReplacement: true")
 
-				set(off, "spec.queryAPI.postgres.allowReplacement", true)
+				testutil.Set(off, "spec.queryAPI.postgres.allowReplacement", true)
 				rsp = run(t, newRequest(t, off, obs))
 				for k := range rsp.GetDesired().GetResources() {
 					if strings.HasPrefix(k, "database") {
@@ -132,7 +134,7 @@ func TestNoDataLoss(t *testing.T) {
 					if !strings.HasPrefix(k, "database") || k == "database-tls" {
 						continue
 					}
-					if got := dig(r.GetResource().AsMap(), "spec", "deletionPolicy"); got != "Orphan" {
+					if got := testutil.Get(r.GetResource().AsMap(), "spec", "deletionPolicy"); got != "Orphan" {
 						t.Errorf("%s: deletionPolicy %v, want Orphan while deletionProtection is on", k, got)
 					}
 				}
@@ -189,7 +191,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 			obs["database-password"] = map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "pw"},
 				"data": map[string]any{"password": secrets[1]}, "stringData": map[string]any{"password": password}}
 			for _, o := range obs {
-				set(o, "status.atProvider.password", password)
+				testutil.Set(o, "status.atProvider.password", password)
 			}
 			req := newRequest(t, xr, obs)
 			for _, r := range req.GetObserved().GetResources() {
@@ -202,7 +204,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 				t.Fatal(err)
 			}
 			// An invalid variant exercises the error paths too.
-			set(xr, "spec.nodePools.etcd.minNodes", 1)
+			testutil.Set(xr, "spec.nodePools.etcd.minNodes", 1)
 			rsp2, err := f.RunFunction(context.Background(), newRequest(t, xr, obs))
 			if err != nil {
 				t.Fatal(err)

@@ -7,13 +7,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // TestCapacityPlan120: 120 control planes x 800 MRs x 200 CRDs on AWS with
 // the default machine types, through RunFunction (README, worked example).
 func TestCapacityPlan120(t *testing.T) {
 	xr := readXR(t, minimalXR)
-	set(xr, "spec.capacity", map[string]any{"controlPlanes": 120, "managedResourcesPerControlPlane": 800, "providerCRDsPerControlPlane": 200})
+	testutil.Set(xr, "spec.capacity", map[string]any{"controlPlanes": 120, "managedResourcesPerControlPlane": 800, "providerCRDsPerControlPlane": 200})
 	rsp := run(t, newRequest(t, xr, nil))
 
 	plan := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)["capacityPlan"].(map[string]any)
@@ -43,7 +45,7 @@ func TestCapacityPlan120(t *testing.T) {
 	}
 	for key, want := range wantLimits {
 		np := rsp.GetDesired().GetResources()[key].GetResource().AsMap()
-		got := dig(np, "spec", "forProvider", "manifest", "spec", "limits")
+		got := testutil.Get(np, "spec", "forProvider", "manifest", "spec", "limits")
 		if diff := cmp.Diff(any(want), got); diff != "" {
 			t.Errorf("%s limits: -want +got:\n%s", key, diff)
 		}

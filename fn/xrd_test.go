@@ -14,6 +14,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // xrdFiles are the generated XRDs, by scope.
@@ -128,35 +129,6 @@ func xrdHasPath(errs field.ErrorList, path string) bool {
 	return false
 }
 
-// xrdSet sets a value at a dot-separated path, creating objects.
-func xrdSet(m map[string]any, path string, v any) {
-	keys := strings.Split(path, ".")
-	cur := m
-	for _, k := range keys[:len(keys)-1] {
-		next, ok := cur[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			cur[k] = next
-		}
-		cur = next
-	}
-	cur[keys[len(keys)-1]] = v
-}
-
-// xrdDelete deletes the field at a dot-separated path.
-func xrdDelete(m map[string]any, path string) {
-	keys := strings.Split(path, ".")
-	cur := m
-	for _, k := range keys[:len(keys)-1] {
-		next, ok := cur[k].(map[string]any)
-		if !ok {
-			return
-		}
-		cur = next
-	}
-	delete(cur, keys[len(keys)-1])
-}
-
 // TestXRDAndGoRejectAlike derives invalid XRs from the minimal one and
 // checks that the XRD (schema and CEL, what the API server enforces) and the
 // function's Go validation both reject each, at the same field path.
@@ -242,10 +214,10 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 			m := crdReadYAML(t, filepath.Join("..", "example", xrdMinimalXR))
 			for _, e := range tc.edits {
 				if e.v == nil {
-					xrdDelete(m, e.path)
+					testutil.Set(m, e.path, nil)
 					continue
 				}
-				xrdSet(m, e.path, e.v)
+				testutil.Set(m, e.path, e.v)
 			}
 
 			xrdErrs := x.Validate(m)

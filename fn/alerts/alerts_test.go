@@ -1,7 +1,6 @@
 package alerts
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 func testPlan() *plan.Plan {
@@ -36,19 +36,6 @@ func env(direct, namespaced bool) cloud.Env {
 	return cloud.Env{Scope: s, Delivery: compose.Delivery{Direct: direct, Scope: s, ProviderConfig: "k8s-pc"}}
 }
 
-func toTree(t *testing.T, o any) map[string]any {
-	t.Helper()
-	b, err := json.Marshal(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // TestRuleDelivery pins the wrapper and the rule's metadata for each
 // delivery and scope.
 func TestRuleDelivery(t *testing.T) {
@@ -69,7 +56,7 @@ func TestRuleDelivery(t *testing.T) {
 			if r.Key != "alerts" || r.Component != cloud.ComponentAlerts {
 				t.Errorf("Key, Component = %q, %q", r.Key, r.Component)
 			}
-			m := toTree(t, r.Object)
+			m := testutil.JSON(t, r.Object)
 			if m["apiVersion"] != tc.apiVersion {
 				t.Errorf("apiVersion = %v, want %s", m["apiVersion"], tc.apiVersion)
 			}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // TestRuleMatchesCRD validates the PrometheusRule, delivered directly and
@@ -16,7 +18,7 @@ func TestRuleMatchesCRD(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := Rule(testPlan(), env(e.direct, e.namespaced))
-			for _, err := range v.Validate(toTree(t, r.Object)) {
+			for _, err := range v.Validate(testutil.JSON(t, r.Object)) {
 				t.Errorf("%s: %v", r.Key, err)
 			}
 		})

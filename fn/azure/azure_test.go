@@ -16,6 +16,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 const (
@@ -85,20 +86,6 @@ func envFor(namespace string, direct bool) cloud.Env {
 	}
 }
 
-// toMap is a composed object as Crossplane receives it.
-func toMap(t *testing.T, o any) map[string]any {
-	t.Helper()
-	b, err := json.Marshal(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func get(t *testing.T, m map[string]any, path ...string) any {
 	t.Helper()
 	var cur any = m
@@ -119,7 +106,7 @@ func byKey(t *testing.T, out *cloud.Output) map[string]map[string]any {
 		if _, dup := m[r.Key]; dup {
 			t.Errorf("duplicate key %s", r.Key)
 		}
-		m[r.Key] = toMap(t, r.Object)
+		m[r.Key] = testutil.JSON(t, r.Object)
 	}
 	return m
 }
@@ -596,7 +583,7 @@ func TestRenderValidatesAgainstCRDs(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, res := range out.Resources {
-					obj := toMap(t, res.Object)
+					obj := testutil.JSON(t, res.Object)
 					if ns != "" {
 						// Crossplane puts composed resources in the XR's namespace.
 						if meta, ok := obj["metadata"].(map[string]any); ok && obj["kind"] != "StorageClass" {
@@ -631,7 +618,7 @@ func TestExampleXR(t *testing.T) {
 	if err := json.Unmarshal(raw, &xr); err != nil {
 		t.Fatal(err)
 	}
-	want := toMap(t, struct {
+	want := testutil.JSON(t, struct {
 		Spec spec.Spec `json:"spec"`
 	}{Spec: spec.Defaults()})
 	missing := missingFields(want["spec"].(map[string]any), xr["spec"].(map[string]any), "spec")

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // TestResourcesMatchCRDs validates every resource the renderer composes,
@@ -28,11 +30,11 @@ func TestResourcesMatchCRDs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			xr := exampleXR(t)
 			for k, val := range tc.patch {
-				set(xr, k, val)
+				testutil.Set(xr, k, val)
 			}
 			out := render(t, xr, env(tc.namespace, tc.direct))
 			for _, r := range out.Resources {
-				for _, e := range v.Validate(toMap(t, r.Object)) {
+				for _, e := range v.Validate(testutil.JSON(t, r.Object)) {
 					t.Errorf("%s: %v", r.Key, e)
 				}
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 const secretNamespace = "crossplane-system"
@@ -90,34 +91,6 @@ func render(t *testing.T, xr map[string]any, e cloud.Env) *cloud.Output {
 		t.Fatalf("Render: %v", err)
 	}
 	return out
-}
-
-// set writes value at a dotted path of an XR.
-func set(xr map[string]any, path string, value any) {
-	parts := strings.Split(path, ".")
-	m := xr
-	for _, k := range parts[:len(parts)-1] {
-		next, ok := m[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[k] = next
-		}
-		m = next
-	}
-	m[parts[len(parts)-1]] = value
-}
-
-func toMap(t *testing.T, o any) map[string]any {
-	t.Helper()
-	b, err := json.Marshal(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // get reads a dotted path of a JSON object.
@@ -295,10 +268,10 @@ func TestNodePoolCounts(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			xr := exampleXR(t)
-			set(xr, "spec.nodePools.etcd.minNodes", tc.min)
-			set(xr, "spec.nodePools.etcd.maxNodes", tc.max)
+			testutil.Set(xr, "spec.nodePools.etcd.minNodes", tc.min)
+			testutil.Set(xr, "spec.nodePools.etcd.maxNodes", tc.max)
 			out := render(t, xr, env("", false))
-			np := toMap(t, byKey(t, out, "etcd-nodepool").Object)
+			np := testutil.JSON(t, byKey(t, out, "etcd-nodepool").Object)
 			fp := "spec.forProvider."
 			if got := get(np, fp+"autoscaling.totalMinNodeCount"); got != tc.wantMin {
 				t.Errorf("totalMinNodeCount = %v, want %v", got, tc.wantMin)
@@ -351,7 +324,7 @@ func TestRenderNodePools(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
-			np := toMap(t, byKey(t, out, tc.key).Object)
+			np := testutil.JSON(t, byKey(t, out, tc.key).Object)
 			role := strings.TrimSuffix(tc.key, "-nodepool")
 			checks := map[string]any{
 				"apiVersion":                                      NodePoolAPIVersion,
@@ -402,10 +375,10 @@ func TestRenderNodePools(t *testing.T) {
 
 	// No project: the ProviderConfig's.
 	xr := exampleXR(t)
-	set(xr, "spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/n"})
+	testutil.Set(xr, "spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/n"})
 	out = render(t, xr, env("", false))
 	for _, r := range out.Resources {
-		if m := toMap(t, r.Object); get(m, "spec.forProvider.project") != nil {
+		if m := testutil.JSON(t, r.Object); get(m, "spec.forProvider.project") != nil {
 			t.Errorf("%s: project %v without spec.gcp.project", r.Key, get(m, "spec.forProvider.project"))
 		}
 	}
@@ -434,7 +407,7 @@ func TestStorageClass(t *testing.T) {
 	for _, direct := range []bool{false, true} {
 		out := render(t, exampleXR(t), env("", direct))
 		r := byKey(t, out, "etcd-storageclass")
-		m := toMap(t, r.Object)
+		m := testutil.JSON(t, r.Object)
 		sc := m
 		if !direct {
 			if got := get(m, "metadata.name"); got != "prod-usc1-etcd-storageclass" {
@@ -460,7 +433,7 @@ func TestStorageClass(t *testing.T) {
 
 func TestDatabase(t *testing.T) {
 	out := render(t, exampleXR(t), env("", false))
-	in := toMap(t, byKey(t, out, KeyDatabaseInstance).Object)
+	in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
 	s := "spec.forProvider.settings."
 	checks := map[string]any{
 		"apiVersion":                           DatabaseInstanceAPIVersion,
@@ -503,7 +476,7 @@ func TestDatabase(t *testing.T) {
 		t.Errorf("forProvider diskSize %v would shrink an autoresized disk", v)
 	}
 
-	d := toMap(t, byKey(t, out, KeyDatabase).Object)
+	d := testutil.JSON(t, byKey(t, out, KeyDatabase).Object)
 	for path, want := range map[string]any{
 		"apiVersion":                        DatabaseAPIVersion,
 		"kind":                              "Database",
@@ -521,7 +494,7 @@ func TestDatabase(t *testing.T) {
 		t.Errorf("database external name = %v, want upbound", got)
 	}
 
-	u := toMap(t, byKey(t, out, KeyDatabaseUser).Object)
+	u := testutil.JSON(t, byKey(t, out, KeyDatabaseUser).Object)
 	for path, want := range map[string]any{
 		"apiVersion":                        UserAPIVersion,
 		"kind":                              "User",
@@ -599,10 +572,10 @@ func TestDatabaseVariants(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			xr := exampleXR(t)
 			for k, v := range tc.patch {
-				set(xr, "spec.queryAPI.postgres."+k, v)
+				testutil.Set(xr, "spec.queryAPI.postgres."+k, v)
 			}
 			out := render(t, xr, env("", false))
-			in := toMap(t, byKey(t, out, KeyDatabaseInstance).Object)
+			in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
 			for path, want := range tc.check {
 				if got := get(in, path); got != want {
 					t.Errorf("%s = %v, want %v", path, got, want)
@@ -616,7 +589,7 @@ func TestDatabaseVariants(t *testing.T) {
 			}
 			if tc.patch["deletionProtection"] == false {
 				for _, r := range out.Resources {
-					if m := toMap(t, r.Object); get(m, "spec.deletionPolicy") != nil {
+					if m := testutil.JSON(t, r.Object); get(m, "spec.deletionPolicy") != nil {
 						t.Errorf("%s: deletionPolicy %v without deletion protection", r.Key, get(m, "spec.deletionPolicy"))
 					}
 				}
@@ -631,14 +604,14 @@ func TestDatabaseVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := toMap(t, byKey(t, out, KeyDatabaseInstance).Object)
+	in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
 	if get(in, "spec.forProvider.settings.tier") != DefaultTier || get(in, "spec.forProvider.settings.edition") != Edition(DefaultTier) {
 		t.Errorf("default tier: %v %v", get(in, "spec.forProvider.settings.tier"), get(in, "spec.forProvider.settings.edition"))
 	}
 
 	// No Query API, no database.
 	xr := exampleXR(t)
-	set(xr, "spec.queryAPI.enabled", false)
+	testutil.Set(xr, "spec.queryAPI.enabled", false)
 	out = render(t, xr, env("", false))
 	if out.Database != nil || len(out.Resources) != 4 {
 		t.Errorf("queryAPI disabled: %d resources, database %v", len(out.Resources), out.Database)
@@ -655,7 +628,7 @@ func TestNamespaced(t *testing.T) {
 		KeyDatabaseUser:     UserAPIVersionNamespaced,
 	}
 	for key, av := range want {
-		m := toMap(t, byKey(t, out, key).Object)
+		m := testutil.JSON(t, byKey(t, out, key).Object)
 		if get(m, "apiVersion") != av {
 			t.Errorf("%s apiVersion = %v, want %s", key, get(m, "apiVersion"), av)
 		}
@@ -669,14 +642,14 @@ func TestNamespaced(t *testing.T) {
 			t.Errorf("%s: namespace is Crossplane's to set", key)
 		}
 	}
-	in := toMap(t, byKey(t, out, KeyDatabaseInstance).Object)
+	in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
 	if diff := cmp.Diff([]any{"Observe", "Create", "Update", "LateInitialize"}, get(in, "spec.managementPolicies")); diff != "" {
 		t.Errorf("protected instance management policies: %s", diff)
 	}
 	if diff := cmp.Diff(map[string]any{"name": "prod-usc1-postgres-connection"}, get(in, "spec.writeConnectionSecretToRef")); diff != "" {
 		t.Errorf("connection secret: %s", diff)
 	}
-	u := toMap(t, byKey(t, out, KeyDatabaseUser).Object)
+	u := testutil.JSON(t, byKey(t, out, KeyDatabaseUser).Object)
 	if diff := cmp.Diff(map[string]any{"name": "spaces-prod-postgres-password", "key": "password"}, get(u, "spec.forProvider.passwordSecretRef")); diff != "" {
 		t.Errorf("password secret: %s", diff)
 	}
@@ -740,7 +713,7 @@ func TestNoSecretValues(t *testing.T) {
 	for _, ns := range []string{"", "spaces"} {
 		out := render(t, exampleXR(t), env(ns, false))
 		for _, r := range out.Resources {
-			walk(toMap(t, r.Object), "", func(path string, _ any) {
+			walk(testutil.JSON(t, r.Object), "", func(path string, _ any) {
 				leaf := path[strings.LastIndex(path, ".")+1:]
 				switch strings.ToLower(leaf) {
 				case "password", "rootpassword", "data", "stringdata":
@@ -774,12 +747,12 @@ func TestNames(t *testing.T) {
 	for _, xrName := range []string{"prod-usc1", "0day", long, "1" + strings.Repeat("2", 80)} {
 		t.Run(xrName[:min(len(xrName), 20)], func(t *testing.T) {
 			xr := exampleXR(t)
-			set(xr, "metadata.name", xrName)
+			testutil.Set(xr, "metadata.name", xrName)
 			for _, ns := range []string{"", "spaces"} {
 				out := render(t, xr, env(ns, false))
 				seen := map[string]bool{}
 				for _, r := range out.Resources {
-					m := toMap(t, r.Object)
+					m := testutil.JSON(t, r.Object)
 					name, _ := get(m, "metadata.name").(string)
 					for _, e := range validation.IsDNS1123Label(name) {
 						t.Errorf("%s: name %q: %s", r.Key, name, e)

@@ -6,6 +6,8 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // TestResourcesMatchCRDs validates the Release and the credentials Secret
@@ -43,11 +45,11 @@ func TestResourcesMatchCRDs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, e := range v.Validate(tree(t, rel.Object)) {
+			for _, e := range v.Validate(testutil.JSON(t, rel.Object)) {
 				t.Errorf("%s: %v", rel.Key, e)
 			}
 			for _, r := range Credentials(p, db, tc.env) {
-				for _, e := range v.Validate(tree(t, r.Object)) {
+				for _, e := range v.Validate(testutil.JSON(t, r.Object)) {
 					t.Errorf("%s: %v", r.Key, e)
 				}
 			}
@@ -63,7 +65,7 @@ func TestCRDValidationBites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := tree(t, rel.Object)
+	m := testutil.JSON(t, rel.Object)
 	chart, _ := at(m, "spec.forProvider.chart.pullSecretRef")
 	delete(chart.(map[string]any), "namespace")
 	sel, _ := at(m, "spec.forProvider.set.0.valueFrom.secretKeyRef")

@@ -8,6 +8,8 @@ import (
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 func TestCredentials(t *testing.T) {
@@ -111,7 +113,7 @@ func TestCredentials(t *testing.T) {
 			if got[0].Key != "query-api-credentials" || got[0].Component != cloud.ComponentDatabase {
 				t.Errorf("Key, Component = %q, %q; want query-api-credentials, %q", got[0].Key, got[0].Component, cloud.ComponentDatabase)
 			}
-			g := tree(t, got[0].Object)
+			g := testutil.JSON(t, got[0].Object)
 			if w := js(t, tc.want); !reflect.DeepEqual(any(g), w) {
 				gb, _ := json.MarshalIndent(g, "", "  ")
 				t.Errorf("Credentials() object differs; got:\n%s", gb)
@@ -123,7 +125,7 @@ func TestCredentials(t *testing.T) {
 func TestCredentialsLabels(t *testing.T) {
 	env := clusterEnv()
 	env.Labels = map[string]string{"team": "platform"}
-	got := tree(t, Credentials(testPlan(), testDB(), env)[0].Object)
+	got := testutil.JSON(t, Credentials(testPlan(), testDB(), env)[0].Object)
 	v, _ := at(got, "spec.forProvider.manifest.metadata.labels")
 	if w := js(t, `{"team": "platform"}`); !reflect.DeepEqual(v, w) {
 		t.Errorf("labels = %v, want %v", v, w)
@@ -161,7 +163,7 @@ func TestNoPasswordInDesiredState(t *testing.T) {
 			var objs []any
 			for _, r := range Credentials(testPlan(), db, env) {
 				objs = append(objs, r.Object)
-				m := tree(t, r.Object)
+				m := testutil.JSON(t, r.Object)
 				manifest, ok := at(m, "spec.forProvider.manifest")
 				if !ok {
 					t.Fatalf("no manifest in %v", m)
@@ -179,7 +181,7 @@ func TestNoPasswordInDesiredState(t *testing.T) {
 			}
 			objs = append(objs, rel.Object)
 			for _, o := range objs {
-				walk(tree(t, o), "", func(path string, _ any) {
+				walk(testutil.JSON(t, o), "", func(path string, _ any) {
 					last := path[strings.LastIndex(path, ".")+1:]
 					if strings.Contains(strings.ToLower(last), "password") {
 						t.Errorf("%s: a password field in the desired state", path)

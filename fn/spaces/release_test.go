@@ -10,6 +10,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // testPlan is a production plan: HA, monitoring, an external database.
@@ -78,20 +79,6 @@ func namespacedDB() *cloud.Database {
 	return db
 }
 
-// tree renders o as the JSON tree Crossplane will see.
-func tree(t *testing.T, o any) map[string]any {
-	t.Helper()
-	b, err := json.Marshal(o)
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("unmarshal: %v", err)
-	}
-	return m
-}
-
 // at returns the value at a dotted path ("a.b.0.c"), and whether it exists.
 func at(m any, path string) (any, bool) {
 	cur := m
@@ -144,7 +131,7 @@ func render(t *testing.T, p *plan.Plan, db *cloud.Database, env cloud.Env) map[s
 	if r.Component != cloud.ComponentSpaces {
 		t.Errorf("Component = %q, want %q", r.Component, cloud.ComponentSpaces)
 	}
-	return tree(t, r.Object)
+	return testutil.JSON(t, r.Object)
 }
 
 // TestReleaseProduction pins the whole Release of a production, cluster-

@@ -19,22 +19,6 @@ func fixture(y string) map[string]any {
 	return m
 }
 
-// set sets value at path (dot-separated keys) in m, creating objects.
-func set(m map[string]any, path string, value any) map[string]any {
-	keys := strings.Split(path, ".")
-	cur := m
-	for _, k := range keys[:len(keys)-1] {
-		next, ok := cur[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			cur[k] = next
-		}
-		cur = next
-	}
-	cur[keys[len(keys)-1]] = value
-	return m
-}
-
 // del deletes the field at path (dot-separated keys) of m.
 func del(m map[string]any, path string) map[string]any {
 	keys := strings.Split(path, ".")

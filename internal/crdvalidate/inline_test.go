@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // widgetCRDs is a folder's worth of CRDs in one multi-document file: a
@@ -230,27 +232,29 @@ func TestCRDValidateInline(t *testing.T) {
 			obj: func() map[string]any { return del(widget(), "metadata.namespace") },
 		},
 		"UnknownField": {
-			obj:   func() map[string]any { return set(widget(), "spec.shape", "round") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "spec.shape", "round") },
 			wants: []want{{path: "spec.shape", typ: field.ErrorTypeForbidden, detail: "unknown field"}},
 		},
 		"UnknownTopLevelField": {
-			obj:   func() map[string]any { return set(widget(), "data", "x") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "data", "x") },
 			wants: []want{{path: "data", typ: field.ErrorTypeForbidden}},
 		},
 		"WrongType": {
-			obj:   func() map[string]any { return set(widget(), "spec.size", "big") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "spec.size", "big") },
 			wants: []want{{path: "spec.size", typ: field.ErrorTypeTypeInvalid}},
 		},
 		"BadEnum": {
-			obj:   func() map[string]any { return set(widget(), "spec.color", "green") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "spec.color", "green") },
 			wants: []want{{path: "spec.color", typ: field.ErrorTypeNotSupported}},
 		},
 		"BadPattern": {
-			obj:   func() map[string]any { return set(widget(), "spec.label", "ABC") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "spec.label", "ABC") },
 			wants: []want{{path: "spec.label", typ: field.ErrorTypeInvalid}},
 		},
 		"AboveMaximum": {
-			obj:   func() map[string]any { return set(set(widget(), "spec.size", 11), "spec.color", "red") },
+			obj: func() map[string]any {
+				return testutil.Set(testutil.Set(widget(), "spec.size", 11), "spec.color", "red")
+			},
 			wants: []want{{path: "spec.size", typ: field.ErrorTypeInvalid, detail: "less than or equal to 10"}},
 		},
 		"MissingRequired": {
@@ -258,33 +262,33 @@ func TestCRDValidateInline(t *testing.T) {
 			wants: []want{{path: "spec.color", typ: field.ErrorTypeRequired}},
 		},
 		"DuplicateInSet": {
-			obj:   func() map[string]any { return set(widget(), "spec.tags", []any{"a", "a"}) },
+			obj:   func() map[string]any { return testutil.Set(widget(), "spec.tags", []any{"a", "a"}) },
 			wants: []want{{path: "spec.tags[1]", typ: field.ErrorTypeDuplicate}},
 		},
 		"CELViolation": {
-			obj:   func() map[string]any { return set(widget(), "spec.size", 7) },
+			obj:   func() map[string]any { return testutil.Set(widget(), "spec.size", 7) },
 			wants: []want{{path: "spec.size", typ: field.ErrorTypeInvalid, detail: "only red widgets"}},
 		},
 		"CELSkippedWhenBlocked": {
 			obj: func() map[string]any {
-				return set(set(widget(), "spec.size", 7), "spec.color", "green")
+				return testutil.Set(testutil.Set(widget(), "spec.size", 7), "spec.color", "green")
 			},
 			wants: []want{{path: "spec.color", typ: field.ErrorTypeNotSupported}, {path: "", detail: "some validation rules were not checked"}},
 		},
 		"DeprecatedVersion": {
-			obj:   func() map[string]any { return set(widget(), "apiVersion", "example.org/v1beta1") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "apiVersion", "example.org/v1beta1") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid, detail: "use example.org/v1 Widget"}},
 		},
 		"UnservedVersion": {
-			obj:   func() map[string]any { return set(widget(), "apiVersion", "example.org/v1alpha1") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "apiVersion", "example.org/v1alpha1") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid, detail: "not served"}},
 		},
 		"UnknownVersion": {
-			obj:   func() map[string]any { return set(widget(), "apiVersion", "example.org/v2") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "apiVersion", "example.org/v2") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeNotSupported}},
 		},
 		"KindWithoutCRD": {
-			obj:   func() map[string]any { return set(widget(), "kind", "Sprocket") },
+			obj:   func() map[string]any { return testutil.Set(widget(), "kind", "Sprocket") },
 			wants: []want{{path: "kind", typ: field.ErrorTypeInvalid, detail: "no CRD"}},
 		},
 		"MissingKind": {
@@ -297,7 +301,7 @@ func TestCRDValidateInline(t *testing.T) {
 		},
 		"OnlyGenerateName": {
 			obj: func() map[string]any {
-				return set(del(widget(), "metadata.name"), "metadata.generateName", "w-")
+				return testutil.Set(del(widget(), "metadata.name"), "metadata.generateName", "w-")
 			},
 			wants: []want{{path: "metadata.name", typ: field.ErrorTypeRequired}},
 		},
@@ -309,19 +313,19 @@ func TestCRDValidateInline(t *testing.T) {
 		},
 		"BadLabel": {
 			obj: func() map[string]any {
-				return set(widget(), "metadata.labels", map[string]any{"a": "not valid!"})
+				return testutil.Set(widget(), "metadata.labels", map[string]any{"a": "not valid!"})
 			},
 			wants: []want{{path: "metadata.labels", typ: field.ErrorTypeInvalid}},
 		},
 		"ObjectValid": {
 			obj: func() map[string]any {
-				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", widget())
+				return testutil.Set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", widget())
 			},
 		},
 		"ObjectWithInvalidManifest": {
 			obj: func() map[string]any {
-				m := set(set(widget(), "spec.size", 7), "spec.shape", "round")
-				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", m)
+				m := testutil.Set(testutil.Set(widget(), "spec.size", 7), "spec.shape", "round")
+				return testutil.Set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", m)
 			},
 			wants: []want{
 				{path: "spec.forProvider.manifest.spec.size", detail: "only red widgets"},
@@ -330,13 +334,13 @@ func TestCRDValidateInline(t *testing.T) {
 		},
 		"ObjectWithManifestWithoutKind": {
 			obj: func() map[string]any {
-				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", del(widget(), "kind"))
+				return testutil.Set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", del(widget(), "kind"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.kind", typ: field.ErrorTypeRequired}},
 		},
 		"ObjectWithUnknownManifestMetadata": {
 			obj: func() map[string]any {
-				return set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", set(widget(), "metadata.owner", "me"))
+				return testutil.Set(fixture("apiVersion: kubernetes.crossplane.io/v1alpha2\nkind: Object\nmetadata: {name: o}\n"), "spec.forProvider.manifest", testutil.Set(widget(), "metadata.owner", "me"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.metadata.owner", typ: field.ErrorTypeForbidden}},
 		},

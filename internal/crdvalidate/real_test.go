@@ -6,6 +6,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 const nodePoolYAML = `
@@ -108,7 +110,7 @@ stringData:
 
 // wrap returns an Object of objYAML whose manifest is m.
 func wrap(objYAML string, m map[string]any) map[string]any {
-	return set(fixture(objYAML), "spec.forProvider.manifest", m)
+	return testutil.Set(fixture(objYAML), "spec.forProvider.manifest", m)
 }
 
 func TestCRDValidateRealFolder(t *testing.T) {
@@ -126,7 +128,7 @@ func TestCRDValidateRealFolder(t *testing.T) {
 		"ValidNamespacedObj": {obj: func() map[string]any { return wrap(namespacedObjectYAML, fixture(nodeClassYAML)) }},
 		"UnknownField": {
 			obj: func() map[string]any {
-				return set(fixture(nodePoolYAML), "spec.template.spec.shade", "blue")
+				return testutil.Set(fixture(nodePoolYAML), "spec.template.spec.shade", "blue")
 			},
 			wants: []want{{path: "spec.template.spec.shade", typ: field.ErrorTypeForbidden, detail: "unknown field"}},
 		},
@@ -140,23 +142,23 @@ func TestCRDValidateRealFolder(t *testing.T) {
 		},
 		"UnknownMetadataField": {
 			obj: func() map[string]any {
-				return set(fixture(nodePoolYAML), "metadata.labelz", map[string]any{"a": "b"})
+				return testutil.Set(fixture(nodePoolYAML), "metadata.labelz", map[string]any{"a": "b"})
 			},
 			wants: []want{{path: "metadata.labelz", typ: field.ErrorTypeForbidden}},
 		},
 		"WrongType": {
-			obj:   func() map[string]any { return set(fixture(nodePoolYAML), "spec.weight", "heavy") },
+			obj:   func() map[string]any { return testutil.Set(fixture(nodePoolYAML), "spec.weight", "heavy") },
 			wants: []want{{path: "spec.weight", typ: field.ErrorTypeTypeInvalid}},
 		},
 		"BadEnum": {
 			obj: func() map[string]any {
-				return set(fixture(nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes")
+				return testutil.Set(fixture(nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes")
 			},
 			wants: []want{{path: "spec.disruption.consolidationPolicy", typ: field.ErrorTypeNotSupported}},
 		},
 		"BadPattern": {
 			obj: func() map[string]any {
-				return set(fixture(nodePoolYAML), "spec.template.spec.expireAfter", "a month")
+				return testutil.Set(fixture(nodePoolYAML), "spec.template.spec.expireAfter", "a month")
 			},
 			wants: []want{{path: "spec.template.spec.expireAfter", typ: field.ErrorTypeInvalid}},
 		},
@@ -167,7 +169,7 @@ func TestCRDValidateRealFolder(t *testing.T) {
 			wants: []want{{path: "spec.disruption.consolidateAfter", typ: field.ErrorTypeRequired}},
 		},
 		"CELRoleAndInstanceProfile": {
-			obj:   func() map[string]any { return set(fixture(nodeClassYAML), "spec.instanceProfile", "spaces") },
+			obj:   func() map[string]any { return testutil.Set(fixture(nodeClassYAML), "spec.instanceProfile", "spaces") },
 			wants: []want{{path: "spec", typ: field.ErrorTypeInvalid, detail: "exactly one of ['role', 'instanceProfile']"}},
 		},
 		"CELRestrictedRequirementKey": {
@@ -180,13 +182,13 @@ func TestCRDValidateRealFolder(t *testing.T) {
 		},
 		"DeprecatedVersion": {
 			obj: func() map[string]any {
-				return set(wrap(objectYAML, fixture(nodePoolYAML)), "apiVersion", "kubernetes.crossplane.io/v1alpha1")
+				return testutil.Set(wrap(objectYAML, fixture(nodePoolYAML)), "apiVersion", "kubernetes.crossplane.io/v1alpha1")
 			},
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid, detail: "deprecated"}},
 		},
 		"VersionNoCRDDefines": {
 			obj: func() map[string]any {
-				return set(fixture(nodePoolYAML), "apiVersion", "karpenter.sh/v1beta1")
+				return testutil.Set(fixture(nodePoolYAML), "apiVersion", "karpenter.sh/v1beta1")
 			},
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeNotSupported}},
 		},
@@ -201,24 +203,24 @@ func TestCRDValidateRealFolder(t *testing.T) {
 			wants: []want{{path: "metadata.name", typ: field.ErrorTypeRequired}},
 		},
 		"NamespaceOnClusterScopedKind": {
-			obj:   func() map[string]any { return set(fixture(nodePoolYAML), "metadata.namespace", "default") },
+			obj:   func() map[string]any { return testutil.Set(fixture(nodePoolYAML), "metadata.namespace", "default") },
 			wants: []want{{path: "metadata.namespace", typ: field.ErrorTypeForbidden}},
 		},
 		"ObjectWithInvalidManifest": {
 			obj: func() map[string]any {
-				return wrap(objectYAML, set(fixture(nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes"))
+				return wrap(objectYAML, testutil.Set(fixture(nodePoolYAML), "spec.disruption.consolidationPolicy", "Sometimes"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec.disruption.consolidationPolicy", typ: field.ErrorTypeNotSupported}},
 		},
 		"ObjectWithUnknownFieldInManifest": {
 			obj: func() map[string]any {
-				return wrap(namespacedObjectYAML, set(fixture(nodeClassYAML), "spec.shade", "blue"))
+				return wrap(namespacedObjectYAML, testutil.Set(fixture(nodeClassYAML), "spec.shade", "blue"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec.shade", typ: field.ErrorTypeForbidden}},
 		},
 		"ObjectWithCELViolationInManifest": {
 			obj: func() map[string]any {
-				return wrap(objectYAML, set(fixture(nodeClassYAML), "spec.instanceProfile", "spaces"))
+				return wrap(objectYAML, testutil.Set(fixture(nodeClassYAML), "spec.instanceProfile", "spaces"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec", detail: "exactly one of"}},
 		},
@@ -230,16 +232,16 @@ func TestCRDValidateRealFolder(t *testing.T) {
 		},
 		"ObjectWithBuiltinManifest": {
 			obj: func() map[string]any {
-				return wrap(objectYAML, set(fixture(storageClassYAML), "spec", "x"))
+				return wrap(objectYAML, testutil.Set(fixture(storageClassYAML), "spec", "x"))
 			},
 			wants: []want{{path: "spec.forProvider.manifest.spec", typ: field.ErrorTypeForbidden}},
 		},
 		"StorageClassUnknownField": {
-			obj:   func() map[string]any { return set(fixture(storageClassYAML), "reclaim", "Delete") },
+			obj:   func() map[string]any { return testutil.Set(fixture(storageClassYAML), "reclaim", "Delete") },
 			wants: []want{{path: "reclaim", typ: field.ErrorTypeForbidden}},
 		},
 		"StorageClassWrongType": {
-			obj:   func() map[string]any { return set(fixture(storageClassYAML), "allowVolumeExpansion", "yes") },
+			obj:   func() map[string]any { return testutil.Set(fixture(storageClassYAML), "allowVolumeExpansion", "yes") },
 			wants: []want{{path: "allowVolumeExpansion", typ: field.ErrorTypeTypeInvalid}},
 		},
 		"StorageClassWithoutProvisioner": {
@@ -247,7 +249,7 @@ func TestCRDValidateRealFolder(t *testing.T) {
 			wants: []want{{path: "provisioner", typ: field.ErrorTypeRequired}},
 		},
 		"SecretUnknownField": {
-			obj:   func() map[string]any { return set(fixture(secretYAML), "metadata.owner", "me") },
+			obj:   func() map[string]any { return testutil.Set(fixture(secretYAML), "metadata.owner", "me") },
 			wants: []want{{path: "metadata.owner", typ: field.ErrorTypeForbidden}},
 		},
 		"ConfigMapBadName": {

@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 const xrdYAML = `
@@ -84,9 +86,9 @@ func TestXRDDefault(t *testing.T) {
 	got := fixture(xwidgetYAML)
 	x.Default(got)
 	want := fixture(xwidgetYAML)
-	set(want, "spec.cloud", "aws")
-	set(want, "spec.ha", true)
-	set(want, "spec.pool", map[string]any{"min": int64(3)})
+	testutil.Set(want, "spec.cloud", "aws")
+	testutil.Set(want, "spec.ha", true)
+	testutil.Set(want, "spec.pool", map[string]any{"min": int64(3)})
 	// Defaults decoded from the schema are int64, YAML fixtures float64:
 	// compare them as JSON.
 	if diff := cmp.Diff(jsonRoundTrip(t, want), jsonRoundTrip(t, got)); diff != "" {
@@ -123,43 +125,43 @@ func TestXRDValidate(t *testing.T) {
 		"Valid": {obj: xr},
 		"CrossplaneFieldsAccepted": {
 			obj: func() map[string]any {
-				o := set(xr(), "spec.crossplane.compositionRef.name", "c")
-				return set(o, "status.conditions", []any{map[string]any{"type": "Ready", "status": "True"}})
+				o := testutil.Set(xr(), "spec.crossplane.compositionRef.name", "c")
+				return testutil.Set(o, "status.conditions", []any{map[string]any{"type": "Ready", "status": "True"}})
 			},
 		},
 		"CELWithDefaults": {
-			obj:   func() map[string]any { return set(xr(), "spec.pool.min", 2) },
+			obj:   func() map[string]any { return testutil.Set(xr(), "spec.pool.min", 2) },
 			wants: []want{{path: "spec.pool.min", typ: field.ErrorTypeInvalid, detail: "at least 3"}},
 		},
 		"CELSatisfied": {
-			obj: func() map[string]any { return set(set(xr(), "spec.pool.min", 2), "spec.ha", false) },
+			obj: func() map[string]any { return testutil.Set(testutil.Set(xr(), "spec.pool.min", 2), "spec.ha", false) },
 		},
 		"Required": {
 			obj:   func() map[string]any { return del(xr(), "spec.region") },
 			wants: []want{{path: "spec.region", typ: field.ErrorTypeRequired}},
 		},
 		"Enum": {
-			obj:   func() map[string]any { return set(xr(), "spec.cloud", "azure") },
+			obj:   func() map[string]any { return testutil.Set(xr(), "spec.cloud", "azure") },
 			wants: []want{{path: "spec.cloud", typ: field.ErrorTypeNotSupported}},
 		},
 		"TooMany": {
-			obj:   func() map[string]any { return set(xr(), "spec.zones", []any{"a", "b", "c"}) },
+			obj:   func() map[string]any { return testutil.Set(xr(), "spec.zones", []any{"a", "b", "c"}) },
 			wants: []want{{path: "spec.zones", typ: field.ErrorTypeTooMany}},
 		},
 		"Duplicate": {
-			obj:   func() map[string]any { return set(xr(), "spec.zones", []any{"a", "a"}) },
+			obj:   func() map[string]any { return testutil.Set(xr(), "spec.zones", []any{"a", "a"}) },
 			wants: []want{{path: "spec.zones[1]", typ: field.ErrorTypeDuplicate}},
 		},
 		"UnknownField": {
-			obj:   func() map[string]any { return set(xr(), "spec.shade", "red") },
+			obj:   func() map[string]any { return testutil.Set(xr(), "spec.shade", "red") },
 			wants: []want{{path: "spec.shade", typ: field.ErrorTypeForbidden}},
 		},
 		"WrongKind": {
-			obj:   func() map[string]any { return set(xr(), "kind", "XGadget") },
+			obj:   func() map[string]any { return testutil.Set(xr(), "kind", "XGadget") },
 			wants: []want{{path: "kind", typ: field.ErrorTypeInvalid}},
 		},
 		"UnservedVersion": {
-			obj:   func() map[string]any { return set(xr(), "apiVersion", "example.org/v1") },
+			obj:   func() map[string]any { return testutil.Set(xr(), "apiVersion", "example.org/v1") },
 			wants: []want{{path: "apiVersion", typ: field.ErrorTypeInvalid}},
 		},
 	}
