@@ -2,34 +2,55 @@ package fn
 
 import (
 	"context"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 )
 
-// BenchmarkRunFunction measures one reconcile of each example XR with every
-// composed resource observed: go test ./fn -run '^$' -bench RunFunction -benchmem
+// BenchmarkRunFunction measures RunFunction on the requests the real engine
+// sends, per cloud, create and steady (testdata/requests):
+//
+//	go test ./fn -run '^$' -bench 'RunFunction|Floor' -benchmem -count 10
+//
+// Compare a change with benchstat (README, "Performance").
 func BenchmarkRunFunction(b *testing.B) {
-	for _, path := range exampleXRs(b) {
-		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
-		if filepath.Base(filepath.Dir(path)) == "namespaced" {
-			name = "namespaced-" + name
-		}
-		xr := readXR(b, path)
-		first, err := New().RunFunction(context.Background(), newRequest(b, xr, nil))
+	for _, c := range capturedRequests(b) {
+		f := New()
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.RunFunction(context.Background(), c.req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFloor is what every call costs whatever the function does:
+// decoding the request and encoding the response, as gRPC does around
+// RunFunction. RunFunction's time above it is the function's own.
+func BenchmarkFloor(b *testing.B) {
+	for _, c := range capturedRequests(b) {
+		raw, err := proto.Marshal(c.req)
 		if err != nil {
 			b.Fatal(err)
 		}
-		obs := map[string]map[string]any{}
-		for k, r := range first.GetDesired().GetResources() {
-			obs[k] = r.GetResource().AsMap()
+		rsp, err := New().RunFunction(context.Background(), c.req)
+		if err != nil {
+			b.Fatal(err)
 		}
-		req := newRequest(b, xr, obs)
-		f := New()
-		b.Run(name, func(b *testing.B) {
+		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			b.SetBytes(int64(len(raw)))
 			for b.Loop() {
-				if _, err := f.RunFunction(context.Background(), req); err != nil {
+				req := &fnv1.RunFunctionRequest{}
+				if err := proto.Unmarshal(raw, req); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := proto.Marshal(rsp); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,0 +1,75 @@
+package fn
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+)
+
+// captured is a request the real engine sent (crossplane composition
+// render), recorded by go run ./test/perf capture: each cloud's example on
+// its first reconcile (create) and once everything it composes is observed
+// ready (steady), with observed state shaped as the providers write it.
+type captured struct {
+	name string // e.g. aws-steady
+	req  *fnv1.RunFunctionRequest
+}
+
+func capturedRequests(t testing.TB) []captured {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "requests", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatal("no captured requests in testdata/requests: run go run ./test/perf capture")
+	}
+	out := make([]captured, 0, len(paths))
+	for _, p := range paths {
+		b, err := os.ReadFile(p) //nolint:gosec // test fixtures.
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := &fnv1.RunFunctionRequest{}
+		if err := protojson.Unmarshal(b, req); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		out = append(out, captured{name: strings.TrimSuffix(filepath.Base(p), ".json"), req: req})
+	}
+	return out
+}
+
+// TestCapturedGolden pins the whole response to every captured request, so
+// a change made for speed cannot change what the function composes in the
+// steady state either. Update with go test ./fn -run TestCapturedGolden
+// -update and review the diff.
+func TestCapturedGolden(t *testing.T) {
+	for _, c := range capturedRequests(t) {
+		t.Run(c.name, func(t *testing.T) {
+			got := renderYAML(t, run(t, c.req))
+			golden := filepath.Join("testdata", "golden", "captured", c.name+".yaml")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o750); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden) //nolint:gosec // test fixtures.
+			if err != nil {
+				t.Fatalf("%v: run go test ./fn -run TestCapturedGolden -update and review the new file", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("the response to %s differs from %s (-want +got):\n%s", c.name, golden, diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,485 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+)
+
+// loadConfig bounds a load run: every phase stops at calls or duration,
+// whichever comes first, so a run takes at most
+// rounds x states x len(callers) x 2 servers x duration.
+type loadConfig struct {
+	root     string // the module root, to build the function
+	bin      string // a built function; empty builds one
+	requests string // the captured requests
+	example  string // which cloud's requests
+	calls    int
+	warmup   int
+	duration time.Duration
+	rounds   int
+	callers  []int
+	out      io.Writer
+}
+
+func load(args []string) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	c := loadConfig{out: os.Stdout}
+	fs.StringVar(&c.root, "root", ".", "the module root")
+	fs.StringVar(&c.bin, "bin", "", "the function binary; empty builds it from -root")
+	fs.StringVar(&c.requests, "requests", "fn/testdata/requests", "the captured requests")
+	fs.StringVar(&c.example, "example", "aws", "the cloud whose example XR is called: aws, gcp or azure")
+	fs.IntVar(&c.calls, "calls", 3000, "calls per phase, at most")
+	fs.IntVar(&c.warmup, "warmup", 100, "unmeasured calls before each phase")
+	fs.DurationVar(&c.duration, "duration", 4*time.Second, "time per phase, at most")
+	fs.IntVar(&c.rounds, "rounds", 3, "rounds; the servers alternate who goes first")
+	callers := fs.String("callers", "1,8", "concurrent callers on one connection, per phase")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for f := range strings.SplitSeq(*callers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-callers: %q is not a positive number", f)
+		}
+		c.callers = append(c.callers, n)
+	}
+	_, err := runLoad(context.Background(), c)
+	return err
+}
+
+// The two servers, in the order the report shows them.
+const (
+	function = "function"
+	floor    = "canned"
+)
+
+// state is one shape of request: create or steady.
+type state struct {
+	name     string
+	req      *fnv1.RunFunctionRequest
+	rsp      *fnv1.RunFunctionResponse
+	observed int
+}
+
+// sample accumulates the phases of one server, state and caller count.
+type sample struct {
+	calls int
+	wall  time.Duration
+	cpu   time.Duration
+	lat   []time.Duration
+}
+
+type key struct {
+	server, state string
+	callers       int
+}
+
+// loadReport is what a run measured.
+type loadReport struct {
+	states  []*state
+	samples map[key]*sample
+	startup map[string]time.Duration
+	peakRSS map[string]int64 // bytes
+}
+
+// runLoad runs both servers over loopback mTLS and calls them side by side.
+func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
+	tmp, err := os.MkdirTemp("", "perf-load-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) //nolint:errcheck // best effort.
+	crt, err := newCerts(tmp)
+	if err != nil {
+		return nil, err
+	}
+	bin := c.bin
+	if bin == "" {
+		bin = filepath.Join(tmp, "function")
+		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, ".") //nolint:gosec // G204: fixed arguments.
+		build.Dir = c.root
+		if out, err := build.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("cannot build the function: %w\n%s", err, out)
+		}
+	}
+	rep := &loadReport{samples: map[key]*sample{}, startup: map[string]time.Duration{}, peakRSS: map[string]int64{}}
+	for _, name := range []string{"create", "steady"} {
+		req, err := readRequest(filepath.Join(c.root, c.requests, c.example+"-"+name+".json"))
+		if err != nil {
+			return nil, err
+		}
+		rep.states = append(rep.states, &state{name: name, req: req, observed: len(req.GetObserved().GetResources())})
+	}
+
+	fnAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	metricsAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	fnProc, err := start(ctx, crt, rep.states[0].req, bin,
+		"--tls-certs-dir", tmp, "--address", fnAddr, "--metrics-address", metricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("function: %w", err)
+	}
+	defer fnProc.stop()
+	rep.startup[function] = fnProc.startup
+
+	// The canned server answers with the function's own responses.
+	rspDir := filepath.Join(tmp, "responses")
+	if err := os.Mkdir(rspDir, 0o700); err != nil {
+		return nil, err
+	}
+	for _, s := range rep.states {
+		s.rsp, err = fnv1.NewFunctionRunnerServiceClient(fnProc.conn).RunFunction(ctx, s.req)
+		if err != nil {
+			return nil, fmt.Errorf("function, %s: %w", s.name, err)
+		}
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(s.rsp)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(rspDir, strconv.Itoa(s.observed)+".binpb"), b, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cannedAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cannedProc, err := start(ctx, crt, rep.states[0].req, self, "canned", "--address", cannedAddr, "--certs", tmp, "--responses", rspDir)
+	if err != nil {
+		return nil, fmt.Errorf("canned server: %w", err)
+	}
+	defer cannedProc.stop()
+	rep.startup[floor] = cannedProc.startup
+	procs := map[string]*proc{function: fnProc, floor: cannedProc}
+
+	for _, s := range rep.states {
+		got, err := fnv1.NewFunctionRunnerServiceClient(cannedProc.conn).RunFunction(ctx, s.req)
+		if err != nil {
+			return nil, fmt.Errorf("canned server, %s: %w", s.name, err)
+		}
+		if !proto.Equal(got, s.rsp) {
+			return nil, fmt.Errorf("canned server, %s: the response differs from the function's", s.name)
+		}
+	}
+
+	for r := range c.rounds {
+		for _, s := range rep.states {
+			for _, n := range c.callers {
+				order := []string{function, floor}
+				if r%2 == 1 {
+					order = []string{floor, function}
+				}
+				for _, srv := range order {
+					k := key{server: srv, state: s.name, callers: n}
+					if rep.samples[k] == nil {
+						rep.samples[k] = &sample{}
+					}
+					if err := phase(ctx, procs[srv], s.req, n, c, rep.samples[k]); err != nil {
+						return nil, fmt.Errorf("%s, %s, %d callers: %w", srv, s.name, n, err)
+					}
+				}
+			}
+		}
+	}
+	for name, p := range procs {
+		if rep.peakRSS[name], err = peakRSS(p.cmd.Process.Pid); err != nil {
+			return nil, err
+		}
+	}
+	rep.print(c)
+	return rep, nil
+}
+
+// phase calls the server with n callers sharing its one connection, as
+// Crossplane does, and adds the calls, the wall time, the server's CPU time
+// and every call's latency to s.
+func phase(ctx context.Context, p *proc, req *fnv1.RunFunctionRequest, n int, c loadConfig, s *sample) error {
+	client := fnv1.NewFunctionRunnerServiceClient(p.conn)
+	for range c.warmup {
+		if _, err := client.RunFunction(ctx, req); err != nil {
+			return err
+		}
+	}
+	cpu0, err := cpuTime(p.cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	start := time.Now()
+	deadline := start.Add(c.duration)
+	lats := make([][]time.Duration, n)
+	for i := range n {
+		wg.Go(func() {
+			for next.Add(1) <= int64(c.calls) && time.Now().Before(deadline) {
+				t := time.Now()
+				if _, err := client.RunFunction(ctx, req); err != nil {
+					mu.Lock()
+					firstErr = cmp(firstErr, err)
+					mu.Unlock()
+					return
+				}
+				lats[i] = append(lats[i], time.Since(t))
+			}
+		})
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	cpu1, err := cpuTime(p.cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	for _, l := range lats {
+		s.calls += len(l)
+		s.lat = append(s.lat, l...)
+	}
+	s.wall += wall
+	s.cpu += cpu1 - cpu0
+	return nil
+}
+
+func cmp(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// proc is a server process with the client connection the load uses.
+type proc struct {
+	cmd     *exec.Cmd
+	conn    *grpc.ClientConn
+	startup time.Duration
+	log     *bytes.Buffer
+	exited  chan error
+}
+
+// startTimeout bounds the wait for a server's first successful call.
+const startTimeout = 20 * time.Second
+
+// start runs a server and measures the time from starting the process to
+// the first successful RunFunction over mTLS.
+func start(ctx context.Context, crt *certs, req *fnv1.RunFunctionRequest, bin string, args ...string) (*proc, error) {
+	addr := args[slices.Index(args, "--address")+1]
+	cmd := exec.CommandContext(ctx, bin, args...) //nolint:gosec // G204: the binaries this tool built or is.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	p := &proc{cmd: cmd, log: &log, exited: make(chan error, 1)}
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { p.exited <- cmd.Wait() }()
+	deadline := t0.Add(startTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-p.exited:
+			return nil, fmt.Errorf("exited before serving: %w\n%s", err, log.String())
+		default:
+		}
+		c, err := (&net.Dialer{Timeout: 50 * time.Millisecond}).DialContext(ctx, "tcp", addr)
+		if err != nil {
+			time.Sleep(200 * time.Microsecond)
+			continue
+		}
+		_ = c.Close()
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(crt.client.Clone())))
+		if err != nil {
+			return nil, err
+		}
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err = fnv1.NewFunctionRunnerServiceClient(conn).RunFunction(cctx, req, grpc.WaitForReady(true))
+		cancel()
+		if err != nil {
+			_ = conn.Close()
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		p.startup = time.Since(t0)
+		p.conn = conn
+		return p, nil
+	}
+	p.stop()
+	return nil, fmt.Errorf("no successful call within %s\n%s", startTimeout, log.String())
+}
+
+// stop ends the server with SIGTERM, and SIGKILL if it lingers.
+func (p *proc) stop() {
+	if p.conn != nil {
+		_ = p.conn.Close()
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+func freeAddr() (string, error) {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close() //nolint:errcheck // only its port is wanted.
+	return l.Addr().String(), nil
+}
+
+// clockTick is the unit of /proc/<pid>/stat's utime and stime: USER_HZ,
+// 100 on every Linux architecture Go supports.
+const clockTick = 10 * time.Millisecond
+
+// cpuTime is the user and system CPU time of every thread of a process:
+// the counters getrusage(RUSAGE_SELF) reports, read from outside.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name may hold spaces; the fields follow its last ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * clockTick, nil
+}
+
+// peakRSS is the process's peak resident set size (VmHWM).
+func peakRSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close() //nolint:errcheck // read only.
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc status")
+}
+
+func readRequest(path string) (*fnv1.RunFunctionRequest, error) {
+	b, err := os.ReadFile(path) //nolint:gosec // the captured requests.
+	if err != nil {
+		return nil, err
+	}
+	req := &fnv1.RunFunctionRequest{}
+	if err := protojson.Unmarshal(b, req); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return req, nil
+}
+
+func (s *sample) perCall(d time.Duration) time.Duration {
+	if s.calls == 0 {
+		return 0
+	}
+	return d / time.Duration(s.calls)
+}
+
+func (s *sample) quantile(q float64) time.Duration {
+	if len(s.lat) == 0 {
+		return 0
+	}
+	l := slices.Clone(s.lat)
+	slices.Sort(l)
+	return l[min(len(l)-1, int(q*float64(len(l))))]
+}
+
+// print writes the report as the README shows it.
+func (r *loadReport) print(c loadConfig) {
+	w := c.out
+	fmt.Fprintf(w, "machine: %s, %d CPUs, %s %s/%s; example %s; %d rounds of at most %d calls or %s per phase\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, c.example, c.rounds, c.calls, c.duration)
+	fmt.Fprintln(w, "| state | request | response | callers | server | calls | req/s | p50 | p99 | CPU/call | CPU ratio |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|")
+	for _, s := range r.states {
+		for _, n := range c.callers {
+			fnS, flS := r.samples[key{function, s.name, n}], r.samples[key{floor, s.name, n}]
+			for _, srv := range []string{function, floor} {
+				sm := r.samples[key{srv, s.name, n}]
+				ratio := ""
+				if srv == function && flS.perCall(flS.cpu) > 0 {
+					ratio = fmt.Sprintf("%.2fx", float64(fnS.perCall(fnS.cpu))/float64(flS.perCall(flS.cpu)))
+				}
+				fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %d | %.0f | %s | %s | %s | %s |\n",
+					s.name, kb(proto.Size(s.req)), kb(proto.Size(s.rsp)), n, srv, sm.calls,
+					float64(sm.calls)/sm.wall.Seconds(), ms(sm.quantile(0.5)), ms(sm.quantile(0.99)), ms(sm.perCall(sm.cpu)), ratio)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| server | first successful call after start | peak RSS (VmHWM) |")
+	fmt.Fprintln(w, "|---|--:|--:|")
+	for _, srv := range []string{function, floor} {
+		fmt.Fprintf(w, "| %s | %s | %.1f MiB |\n", srv, ms(r.startup[srv]), float64(r.peakRSS[srv])/(1<<20))
+	}
+}
+
+func kb(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1000) }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for l := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(l, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return runtime.GOARCH
+}

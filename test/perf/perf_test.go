@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestMain lets the load smoke test start this test binary as the canned
+// server, as the perf command starts itself.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "canned" {
+		if err := canned(os.Args[2:]); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestLoadSmoke runs a tiny load: both servers start over mTLS, answer the
+// same requests with the same responses, and every number is measured. It
+// asserts no timing: the numbers are `make perf`'s business.
+func TestLoadSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the function; skipped with -short")
+	}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := runLoad(ctx, loadConfig{
+		root: filepath.Join("..", ".."), requests: filepath.Join("fn", "testdata", "requests"), example: "aws",
+		calls: 5, warmup: 1, duration: 10 * time.Second, rounds: 1, callers: []int{1, 2}, out: &out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + out.String())
+	for k, s := range rep.samples {
+		if s.calls != 5 || len(s.lat) != 5 {
+			t.Errorf("%v: %d calls, %d latencies; want 5", k, s.calls, len(s.lat))
+		}
+	}
+	if len(rep.samples) != 2*2*2 {
+		t.Errorf("%d samples, want 8 (2 servers x 2 states x 2 caller counts)", len(rep.samples))
+	}
+	for _, srv := range []string{function, floor} {
+		if rep.startup[srv] <= 0 || rep.peakRSS[srv] <= 0 {
+			t.Errorf("%s: startup %s, peak RSS %d; want both measured", srv, rep.startup[srv], rep.peakRSS[srv])
+		}
+	}
+}
+
+func TestProcCounters(t *testing.T) {
+	pid := os.Getpid()
+	deadline := time.Now().Add(50 * time.Millisecond)
+	for time.Now().Before(deadline) { //nolint:revive // burn CPU so the counter moves.
+	}
+	cpu, err := cpuTime(pid)
+	if err != nil || cpu <= 0 {
+		t.Errorf("cpuTime = %s, %v; want > 0", cpu, err)
+	}
+	rss, err := peakRSS(pid)
+	if err != nil || rss <= 0 {
+		t.Errorf("peakRSS = %d, %v; want > 0", rss, err)
+	}
+}
