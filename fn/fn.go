@@ -6,7 +6,6 @@ package fn
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -26,6 +25,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
+	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
 
 // Function composes everything an Upbound Space needs for production.
@@ -70,7 +70,6 @@ const (
 
 // Error messages: constant text, context wrapped around causes.
 const (
-	errGetXR      = "cannot get the observed composite resource"
 	errGetInput   = "cannot get the function input"
 	errInvalid    = "invalid XSpaceScaling"
 	errRender     = "cannot render the composed resources"
@@ -91,11 +90,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 	}()
 
-	oxr, err := request.GetObservedCompositeResource(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, errGetXR))
-		return rsp, nil
-	}
+	xr := req.GetObserved().GetComposite().GetResource()
 	in := &v1beta1.Input{}
 	if req.GetInput() != nil {
 		if err := request.GetInput(req, in); err != nil {
@@ -103,29 +98,15 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			return rsp, nil
 		}
 	}
-	log := f.log.WithValues("xr", oxr.Resource.GetName(), "xr-kind", oxr.Resource.GetKind())
-
-	raw, err := json.Marshal(oxr.Resource.Object)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, errGetXR))
-		return rsp, nil
-	}
-	obs, err := request.GetObservedComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composed resources"))
-		return rsp, nil
-	}
-	desired, err := request.GetDesiredComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot get the desired composed resources"))
-		return rsp, nil
-	}
+	md := xr.GetFields()["metadata"].GetStructValue()
+	namespace := md.GetFields()["namespace"].GetStringValue()
+	log := f.log.WithValues("xr", md.GetFields()["name"].GetStringValue(), "xr-kind", xr.GetFields()["kind"].GetStringValue())
 
 	res, errs := Compose(Request{
-		XR:        raw,
-		Namespace: oxr.Resource.GetNamespace(),
+		XR:        pbjson.AppendStruct(nil, xr),
+		Namespace: namespace,
 		Input:     in,
-		Observed:  observedFrom(obs),
+		Observed:  observedComposed(req),
 	})
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
@@ -133,7 +114,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
-	if err := writeDesired(rsp, req, desired, res); err != nil {
+	if err := writeDesired(rsp, res); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
 	}
