@@ -282,7 +282,7 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 		for _, e := range validation.IsQualifiedName(k) {
 			errs = append(errs, field.Invalid(p.Child("ruleLabels"), k, "key: "+e))
 		}
-		for _, e := range validation.IsValidLabelValue(m.RuleLabels[k]) {
+		for _, e := range validation.IsValidLabelValue(string(m.RuleLabels[k])) {
 			errs = append(errs, field.Invalid(p.Child("ruleLabels"), m.RuleLabels[k], "value of "+k+": "+e))
 		}
 	}
