@@ -35,7 +35,7 @@ var (
 )
 
 // Machine sizes an EC2 instance type.
-func (Renderer) Machine(machineType string) (plan.Machine, bool) {
+func Machine(machineType string) (plan.Machine, bool) {
 	family, size, ok := strings.Cut(machineType, ".")
 	if !ok {
 		return plan.Machine{}, false

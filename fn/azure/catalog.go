@@ -74,7 +74,7 @@ var families = map[string]family{
 var reVMSize = regexp.MustCompile(`^Standard_([A-Z])([0-9]+)([a-z]*)_(v[0-9]+)$`)
 
 // Machine sizes an Azure VM size such as Standard_D8s_v5.
-func (Renderer) Machine(vmSize string) (plan.Machine, bool) {
+func Machine(vmSize string) (plan.Machine, bool) {
 	m := reVMSize.FindStringSubmatch(vmSize)
 	if m == nil {
 		return plan.Machine{}, false

@@ -80,7 +80,7 @@ var families = map[string]family{
 var hyperdiskOnly = map[string]bool{"n4": true, "n4d": true, "n4a": true, "c4": true, "c4a": true, "c4d": true}
 
 // Machine sizes a Compute Engine machine type.
-func (Renderer) Machine(machineType string) (plan.Machine, bool) {
+func Machine(machineType string) (plan.Machine, bool) {
 	fam, typ, vcpu, ok := parseMachineType(machineType)
 	if !ok {
 		return plan.Machine{}, false

@@ -116,8 +116,8 @@ type CloudDefaults struct {
 }
 
 // ApplyCloudDefaults fills what the cloud decides and what follows from other
-// fields: machine types, the database instance size, the database's HA
-// (spec.highAvailability) and the AWS node role and discovery tag.
+// fields: machine types, the database instance size and the database's HA
+// (spec.highAvailability). A cloud's own block is its package's to default.
 func ApplyCloudDefaults(s *Spec, d CloudDefaults) {
 	fill := func(p *NodePool, def []string) {
 		if len(p.MachineTypes) == 0 {
@@ -133,17 +133,6 @@ func ApplyCloudDefaults(s *Spec, d CloudDefaults) {
 	if s.QueryAPI.Postgres.HighAvailability == nil {
 		ha := s.HighAvailability
 		s.QueryAPI.Postgres.HighAvailability = &ha
-	}
-	if s.AWS != nil {
-		if s.AWS.NodeRole == "" {
-			s.AWS.NodeRole = NodeRolePrefix + s.ClusterName
-		}
-		if s.AWS.DiscoveryTag == "" {
-			s.AWS.DiscoveryTag = s.ClusterName
-		}
-		if s.AWS.AMIAlias == "" {
-			s.AWS.AMIAlias = DefaultAMIAlias
-		}
 	}
 }
 

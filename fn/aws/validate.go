@@ -1,0 +1,64 @@
+package aws
+
+import (
+	"regexp"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+)
+
+// The shapes of AWS identifiers the spec carries (the XRD's patterns).
+var (
+	reAMIAlias = regexp.MustCompile(`^[a-z0-9]+@.+$`)
+	reSubnet   = regexp.MustCompile(`^subnet-[0-9a-z]+$`)
+	reSG       = regexp.MustCompile(`^sg-[0-9a-z]+$`)
+)
+
+// Default fills the AWS settings that follow from other fields: the
+// Karpenter node role and discovery tag of the cluster, and the AMI alias.
+func Default(s *spec.Spec) {
+	if s.AWS == nil {
+		return
+	}
+	if s.AWS.NodeRole == "" {
+		s.AWS.NodeRole = spec.NodeRolePrefix + s.ClusterName
+	}
+	if s.AWS.DiscoveryTag == "" {
+		s.AWS.DiscoveryTag = s.ClusterName
+	}
+	if s.AWS.AMIAlias == "" {
+		s.AWS.AMIAlias = spec.DefaultAMIAlias
+	}
+}
+
+// ValidateSpec checks spec.aws: present, within the XRD's bounds, and the
+// database's subnets and security groups when the Query API is enabled.
+func ValidateSpec(s *spec.Spec) field.ErrorList {
+	p := field.NewPath("spec")
+	a := s.AWS
+	if a == nil {
+		return field.ErrorList{field.Required(p.Child("aws"), "required when cloud is aws")}
+	}
+	var errs field.ErrorList
+	db := s.QueryAPI.Enabled
+	ap := p.Child("aws")
+	if len(a.NodeRole) > 64 {
+		errs = append(errs, field.TooLong(ap.Child("nodeRole"), "", 64))
+	}
+	if len(a.DiscoveryTag) > 256 {
+		errs = append(errs, field.TooLong(ap.Child("discoveryTag"), "", 256))
+	}
+	if len(a.AMIAlias) > 64 || !reAMIAlias.MatchString(a.AMIAlias) {
+		errs = append(errs, field.Invalid(ap.Child("amiAlias"), a.AMIAlias, "must be family@version, e.g. al2023@latest"))
+	}
+	errs = append(errs, spec.UniqueStrings(ap.Child("databaseSubnetIds"), a.DatabaseSubnetIDs, 20, 64, reSubnet)...)
+	errs = append(errs, spec.UniqueStrings(ap.Child("databaseSecurityGroupIds"), a.DatabaseSecurityGroupIDs, 5, 64, reSG)...)
+	if db && len(a.DatabaseSubnetIDs) == 0 {
+		errs = append(errs, field.Required(ap.Child("databaseSubnetIds"), "required when queryAPI.enabled is true"))
+	}
+	if db && len(a.DatabaseSecurityGroupIDs) == 0 {
+		errs = append(errs, field.Required(ap.Child("databaseSecurityGroupIds"), "required when queryAPI.enabled is true"))
+	}
+	return errs
+}
