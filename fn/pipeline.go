@@ -61,7 +61,11 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 		c.Default(s)
 	}
 	errs = spec.Validate(s)
-	errs = append(errs, c.ValidateSpec(s)...)
+	if c.Configured(s) {
+		errs = append(errs, c.ValidateSpec(s)...)
+	} else {
+		errs = append(errs, field.Required(field.NewPath("spec", string(c.Name)), "required when cloud is "+string(c.Name)))
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}

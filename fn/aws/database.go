@@ -27,9 +27,6 @@ const (
 // SubnetGroup is an RDS DB subnet group.
 type SubnetGroup = compose.Managed[SubnetGroupParameters, compose.None]
 
-// SubnetGroupSpec is the spec of a SubnetGroup.
-type SubnetGroupSpec = compose.ManagedResourceSpec[SubnetGroupParameters, compose.None]
-
 // SubnetGroupParameters are the SubnetGroup's settings.
 type SubnetGroupParameters struct {
 	Region      string            `json:"region,omitempty"`
@@ -40,9 +37,6 @@ type SubnetGroupParameters struct {
 
 // Instance is an RDS DB instance.
 type Instance = compose.Managed[InstanceParameters, compose.None]
-
-// InstanceSpec is the spec of an Instance.
-type InstanceSpec = compose.ManagedResourceSpec[InstanceParameters, compose.None]
 
 // InstanceParameters are the Instance's settings.
 type InstanceParameters struct {
@@ -89,7 +83,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	sg := &SubnetGroup{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(SubnetGroupAPIVersion, SubnetGroupAPIVersionNamespaced), Kind: "SubnetGroup"},
 		Metadata: compose.ObjectMeta{Name: name},
-		Spec: SubnetGroupSpec{
+		Spec: compose.ManagedResourceSpec[SubnetGroupParameters, compose.None]{
 			ManagedSpec: env.Scope.Managed(env.ProviderConfig, protect),
 			ForProvider: SubnetGroupParameters{
 				Region:      p.Region,
@@ -106,7 +100,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	inst := &Instance{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(InstanceAPIVersion, InstanceAPIVersionNamespaced), Kind: "Instance"},
 		Metadata: compose.ObjectMeta{Name: name},
-		Spec: InstanceSpec{
+		Spec: compose.ManagedResourceSpec[InstanceParameters, compose.None]{
 			ManagedSpec: ms,
 			ForProvider: InstanceParameters{
 				Region:                     p.Region,

@@ -32,33 +32,31 @@ func Default(s *spec.Spec) {
 	}
 }
 
-// ValidateSpec checks spec.aws: present, within the XRD's bounds, and the
-// database's subnets and security groups when the Query API is enabled.
+// configured says whether the spec carries spec.aws.
+func configured(s *spec.Spec) bool { return s.AWS != nil }
+
+// ValidateSpec checks spec.aws, which the function made sure is there: the
+// XRD's bounds, and the database's subnets and security groups when the
+// Query API is enabled.
 func ValidateSpec(s *spec.Spec) field.ErrorList {
-	p := field.NewPath("spec")
-	a := s.AWS
-	if a == nil {
-		return field.ErrorList{field.Required(p.Child("aws"), "required when cloud is aws")}
-	}
-	var errs field.ErrorList
-	db := s.QueryAPI.Enabled
-	ap := p.Child("aws")
-	if len(a.NodeRole) > 64 {
-		errs = append(errs, field.TooLong(ap.Child("nodeRole"), "", 64))
-	}
-	if len(a.DiscoveryTag) > 256 {
-		errs = append(errs, field.TooLong(ap.Child("discoveryTag"), "", 256))
-	}
+	ap, a := field.NewPath("spec", "aws"), s.AWS
+	errs := spec.MaxLens(ap, spec.Bound{Field: "nodeRole", Value: a.NodeRole, MaxLen: 64},
+		spec.Bound{Field: "discoveryTag", Value: a.DiscoveryTag, MaxLen: 256})
 	if len(a.AMIAlias) > 64 || !reAMIAlias.MatchString(a.AMIAlias) {
 		errs = append(errs, field.Invalid(ap.Child("amiAlias"), a.AMIAlias, "must be family@version, e.g. al2023@latest"))
 	}
 	errs = append(errs, spec.UniqueStrings(ap.Child("databaseSubnetIds"), a.DatabaseSubnetIDs, 20, 64, reSubnet)...)
 	errs = append(errs, spec.UniqueStrings(ap.Child("databaseSecurityGroupIds"), a.DatabaseSecurityGroupIDs, 5, 64, reSG)...)
-	if db && len(a.DatabaseSubnetIDs) == 0 {
-		errs = append(errs, field.Required(ap.Child("databaseSubnetIds"), "required when queryAPI.enabled is true"))
+	if !s.QueryAPI.Enabled {
+		return errs
 	}
-	if db && len(a.DatabaseSecurityGroupIDs) == 0 {
-		errs = append(errs, field.Required(ap.Child("databaseSecurityGroupIds"), "required when queryAPI.enabled is true"))
+	for _, f := range []struct {
+		name string
+		ids  []string
+	}{{"databaseSubnetIds", a.DatabaseSubnetIDs}, {"databaseSecurityGroupIds", a.DatabaseSecurityGroupIDs}} {
+		if len(f.ids) == 0 {
+			errs = append(errs, field.Required(ap.Child(f.name), "required when queryAPI.enabled is true"))
+		}
 	}
 	return errs
 }

@@ -8,26 +8,14 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
-	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // Cloud is Azure, for the function's registry.
 var Cloud = cloud.Cloud{
-	Name: spec.CloudAzure,
-	Defaults: spec.CloudDefaults{
-		EtcdMachineTypes:          []string{DefaultEtcdMachineType},
-		APIServerMachineTypes:     []string{DefaultAPIServerMachineType},
-		ControlPlanesMachineTypes: []string{DefaultControlPlanesMachineType},
-		InstanceSize:              DefaultSKU,
-	},
-	InputDefaults: func(in *v1beta1.Input) *v1beta1.CloudDefaults { return in.Azure },
-	Catalog:       Machine,
-	ValidateSpec:  ValidateSpec,
-	ValidatePlan:  ValidatePlan,
-	Warnings:      Warnings,
-	NodePool:      nodePool,
-	StorageClass:  storageClass,
-	Database:      database,
+	Name: spec.CloudAzure, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultSKU),
+	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
+	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
+	NodePool: nodePool, StorageClass: storageClass, Database: database,
 }
 
 // Management policies. The Azure managed resources leave out

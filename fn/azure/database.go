@@ -171,11 +171,14 @@ func Warnings(p *plan.Plan) []string {
 	return out
 }
 
+// HighAvailability of a flexible server. The zones are left to Azure: a
+// failover swaps them, and a pinned zone would fight it.
+type HighAvailability struct {
+	Mode string `json:"mode"`
+}
+
 // FlexibleServer is an Azure Database for PostgreSQL flexible server.
 type FlexibleServer = compose.Managed[FlexibleServerParameters, compose.None]
-
-// FlexibleServerSpec is the spec of a FlexibleServer.
-type FlexibleServerSpec = compose.ManagedResourceSpec[FlexibleServerParameters, compose.None]
 
 // FlexibleServerParameters are the server fields the function sets.
 type FlexibleServerParameters struct {
@@ -198,17 +201,8 @@ type FlexibleServerParameters struct {
 	Tags                           map[string]string          `json:"tags,omitempty"`
 }
 
-// HighAvailability of a flexible server. The zones are left to Azure: a
-// failover swaps them, and a pinned zone would fight it.
-type HighAvailability struct {
-	Mode string `json:"mode"`
-}
-
 // FlexibleServerDatabase is a database of a flexible server.
 type FlexibleServerDatabase = compose.Managed[DatabaseParameters, compose.None]
-
-// DatabaseSpec is the spec of a FlexibleServerDatabase.
-type DatabaseSpec = compose.ManagedResourceSpec[DatabaseParameters, compose.None]
 
 // DatabaseParameters are the database fields the function sets; its name
 // is the external name.
@@ -216,19 +210,6 @@ type DatabaseParameters struct {
 	ServerIDRef *compose.Reference `json:"serverIdRef"`
 	Charset     string             `json:"charset"`
 	Collation   string             `json:"collation"`
-}
-
-// FlexibleServerConfiguration is one server parameter.
-type FlexibleServerConfiguration = compose.Managed[ConfigurationParameters, compose.None]
-
-// ConfigurationSpec is the spec of a FlexibleServerConfiguration.
-type ConfigurationSpec = compose.ManagedResourceSpec[ConfigurationParameters, compose.None]
-
-// ConfigurationParameters name the parameter, its value and its server.
-type ConfigurationParameters struct {
-	ServerIDRef *compose.Reference `json:"serverIdRef"`
-	Name        string             `json:"name"`
-	Value       string             `json:"value"`
 }
 
 // ServerName is the flexible server's name in Azure, which is global (it
@@ -305,7 +286,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 			Labels:      env.Labels,
 			Annotations: map[string]string{compose.ExternalNameAnnotation: ServerName(p.XRName, s)},
 		},
-		Spec: FlexibleServerSpec{ManagedSpec: ms, ForProvider: params},
+		Spec: compose.ManagedResourceSpec[FlexibleServerParameters, compose.None]{ManagedSpec: ms, ForProvider: params},
 	}
 
 	childAPIVersion := env.Scope.APIVersion(FlexibleServerChildAPIVersion, FlexibleServerAPIVersionNamespaced)
@@ -316,7 +297,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 			Labels:      env.Labels,
 			Annotations: map[string]string{compose.ExternalNameAnnotation: db.Name},
 		},
-		Spec: DatabaseSpec{
+		Spec: compose.ManagedResourceSpec[DatabaseParameters, compose.None]{
 			ManagedSpec: managed(env, protection),
 			ForProvider: DatabaseParameters{ServerIDRef: &compose.Reference{Name: serverName}, Charset: Charset, Collation: Collate},
 		},
@@ -324,7 +305,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	tls := &FlexibleServerConfiguration{
 		TypeMeta: compose.TypeMeta{APIVersion: childAPIVersion, Kind: FlexibleServerConfigurationKind},
 		Metadata: compose.ObjectMeta{Name: compose.Name(p.XRName, "postgres", "tls"), Labels: env.Labels},
-		Spec: ConfigurationSpec{
+		Spec: compose.ManagedResourceSpec[ConfigurationParameters, compose.None]{
 			ManagedSpec: managed(env, compose.Delete),
 			ForProvider: ConfigurationParameters{ServerIDRef: &compose.Reference{Name: serverName}, Name: secureTransport, Value: "on"},
 		},
@@ -355,4 +336,14 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		PasswordSecret: *pw,
 	}
 	return res, out
+}
+
+// FlexibleServerConfiguration is one server parameter.
+type FlexibleServerConfiguration = compose.Managed[ConfigurationParameters, compose.None]
+
+// ConfigurationParameters name the parameter, its value and its server.
+type ConfigurationParameters struct {
+	ServerIDRef *compose.Reference `json:"serverIdRef"`
+	Name        string             `json:"name"`
+	Value       string             `json:"value"`
 }

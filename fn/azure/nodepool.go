@@ -52,9 +52,6 @@ func TemporaryPoolName(xrName string, r plan.Role) string {
 // KubernetesClusterNodePool is an AKS node pool.
 type KubernetesClusterNodePool = compose.Managed[NodePoolParameters, NodePoolInitParameters]
 
-// NodePoolSpec is the spec of a KubernetesClusterNodePool.
-type NodePoolSpec = compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]
-
 // NodePoolParameters are the node pool fields the function sets.
 type NodePoolParameters struct {
 	KubernetesClusterID      string            `json:"kubernetesClusterId"`
@@ -106,7 +103,7 @@ func nodePool(in cloud.In, p *plan.Pool) []compose.Resource {
 			Labels:      env.Labels,
 			Annotations: map[string]string{compose.ExternalNameAnnotation: PoolName(xrName, p.Role)},
 		},
-		Spec: NodePoolSpec{
+		Spec: compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]{
 			ManagedSpec: managed(env, compose.Delete),
 			ForProvider: NodePoolParameters{
 				KubernetesClusterID:      in.Spec.Azure.ClusterID,

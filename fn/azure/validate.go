@@ -24,9 +24,12 @@ var (
 	reAKSID = regexp.MustCompile(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerService/managedClusters/[^/]+$`)
 )
 
-// ValidateSpec checks spec.azure (present, the AKS cluster's resource ID,
-// the database's subnet and DNS zone when the Query API is enabled) and
-// that spec.zones are Azure's zone names.
+// configured says whether the spec carries spec.azure.
+func configured(s *spec.Spec) bool { return s.Azure != nil }
+
+// ValidateSpec checks spec.azure, which the function made sure is there
+// (the AKS cluster's resource ID, the database's subnet and DNS zone when
+// the Query API is enabled), and that spec.zones are Azure's zone names.
 func ValidateSpec(s *spec.Spec) field.ErrorList {
 	p := field.NewPath("spec")
 	var errs field.ErrorList
@@ -39,11 +42,7 @@ func ValidateSpec(s *spec.Spec) field.ErrorList {
 		}
 		seen[z] = true
 	}
-	z := s.Azure
-	if z == nil {
-		return append(errs, field.Required(p.Child("azure"), "required when cloud is azure"))
-	}
-	zp := p.Child("azure")
+	z, zp := s.Azure, p.Child("azure")
 	errs = append(errs, spec.RequiredString(zp.Child("resourceGroupName"), z.ResourceGroupName, 90)...)
 	switch {
 	case z.ClusterID == "":
@@ -51,14 +50,13 @@ func ValidateSpec(s *spec.Spec) field.ErrorList {
 	case len(z.ClusterID) > 1024 || !reAKSID.MatchString(z.ClusterID):
 		errs = append(errs, field.Invalid(zp.Child("clusterId"), z.ClusterID, "must be an AKS cluster resource ID"))
 	}
-	for _, f := range []struct {
-		name, v string
-	}{{"delegatedSubnetId", z.DelegatedSubnetID}, {"privateDnsZoneId", z.PrivateDNSZoneID}} {
-		if len(f.v) > 1024 {
-			errs = append(errs, field.TooLong(zp.Child(f.name), "", 1024))
-		}
-		if s.QueryAPI.Enabled && f.v == "" {
-			errs = append(errs, field.Required(zp.Child(f.name), "required when queryAPI.enabled is true"))
+	for _, b := range []spec.Bound{
+		{Field: "delegatedSubnetId", Value: z.DelegatedSubnetID, MaxLen: 1024},
+		{Field: "privateDnsZoneId", Value: z.PrivateDNSZoneID, MaxLen: 1024},
+	} {
+		errs = append(errs, spec.MaxLens(zp, b)...)
+		if s.QueryAPI.Enabled && b.Value == "" {
+			errs = append(errs, field.Required(zp.Child(b.Field), "required when queryAPI.enabled is true"))
 		}
 	}
 	return errs

@@ -30,11 +30,14 @@ type Cloud struct {
 	// Default fills the cloud's defaults that follow from other fields of
 	// the spec (after Defaults). Optional.
 	Default func(s *spec.Spec)
+	// Configured says whether the spec carries the cloud's block (spec.aws,
+	// spec.gcp, ...), which the function requires.
+	Configured func(s *spec.Spec) bool
 	// Catalog sizes the cloud's machine types.
 	Catalog func(machineType string) (plan.Machine, bool)
 	// ValidateSpec checks the cloud's rules on the defaulted spec (its own
 	// block, and what it allows of the cloud-neutral fields), each error
-	// with its field path.
+	// with its field path. It runs only when Configured.
 	ValidateSpec func(s *spec.Spec) field.ErrorList
 	// ValidatePlan checks what the cloud cannot serve of the plan (disk
 	// sizes, SKUs, IOPS), each error with the field to change. Optional.

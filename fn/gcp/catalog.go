@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // Default machine types and Cloud SQL tier.
@@ -126,3 +127,7 @@ func machineFamily(machineType string) string {
 	f, _, _ := strings.Cut(machineType, "-")
 	return f
 }
+
+// inputDefaults are the function input's overrides of the defaults, per
+// Composition: its gcp block.
+func inputDefaults(in *v1beta1.Input) *v1beta1.CloudDefaults { return in.GCP }

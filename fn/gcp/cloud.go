@@ -7,22 +7,12 @@ package gcp
 import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
-	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // Cloud is GCP, for the function's registry.
 var Cloud = cloud.Cloud{
-	Name: spec.CloudGCP,
-	Defaults: spec.CloudDefaults{
-		EtcdMachineTypes:          []string{DefaultEtcdMachineType},
-		APIServerMachineTypes:     []string{DefaultAPIServerMachineType},
-		ControlPlanesMachineTypes: []string{DefaultControlPlanesMachineType},
-		InstanceSize:              DefaultTier,
-	},
-	InputDefaults: func(in *v1beta1.Input) *v1beta1.CloudDefaults { return in.GCP },
-	Catalog:       Machine,
-	ValidateSpec:  ValidateSpec,
-	NodePool:      nodePool,
-	StorageClass:  storageClass,
-	Database:      database,
+	Name: spec.CloudGCP, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultTier),
+	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
+	ValidateSpec: ValidateSpec,
+	NodePool:     nodePool, StorageClass: storageClass, Database: database,
 }

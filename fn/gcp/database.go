@@ -57,9 +57,6 @@ const (
 // DatabaseInstance is a Cloud SQL instance.
 type DatabaseInstance = compose.Managed[DatabaseInstanceParameters, DatabaseInstanceInitParameters]
 
-// DatabaseInstanceSpec is the spec of a DatabaseInstance.
-type DatabaseInstanceSpec = compose.ManagedResourceSpec[DatabaseInstanceParameters, DatabaseInstanceInitParameters]
-
 // DatabaseInstanceParameters are the instance's settings.
 type DatabaseInstanceParameters struct {
 	DatabaseVersion string `json:"databaseVersion"`
@@ -127,9 +124,6 @@ type LocationPreference struct {
 // Database is a database of a Cloud SQL instance.
 type Database = compose.Managed[DatabaseParameters, compose.None]
 
-// DatabaseSpec is the spec of a Database.
-type DatabaseSpec = compose.ManagedResourceSpec[DatabaseParameters, compose.None]
-
 // DatabaseParameters are the database's settings.
 type DatabaseParameters struct {
 	InstanceRef    *compose.Reference `json:"instanceRef"`
@@ -139,9 +133,6 @@ type DatabaseParameters struct {
 
 // User is a built-in user of a Cloud SQL instance.
 type User = compose.Managed[UserParameters, compose.None]
-
-// UserSpec is the spec of a User.
-type UserSpec = compose.ManagedResourceSpec[UserParameters, compose.None]
 
 // UserParameters are the user's settings.
 type UserParameters struct {
@@ -214,7 +205,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	inst := &DatabaseInstance{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(DatabaseInstanceAPIVersion, DatabaseInstanceAPIVersionNamespaced), Kind: "DatabaseInstance"},
 		Metadata: compose.ObjectMeta{Name: name},
-		Spec: DatabaseInstanceSpec{
+		Spec: compose.ManagedResourceSpec[DatabaseInstanceParameters, DatabaseInstanceInitParameters]{
 			ManagedSpec: ms,
 			ForProvider: DatabaseInstanceParameters{
 				DatabaseVersion:    "POSTGRES_" + db.Version,
@@ -254,7 +245,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(DatabaseAPIVersion, DatabaseAPIVersionNamespaced), Kind: "Database"},
 		// The managed resource's name is unique; the database's is db.Name.
 		Metadata: compose.ObjectMeta{Name: compose.Name(p.XRName, "postgres", "database"), Annotations: map[string]string{compose.ExternalNameAnnotation: db.Name}},
-		Spec: DatabaseSpec{
+		Spec: compose.ManagedResourceSpec[DatabaseParameters, compose.None]{
 			ManagedSpec: env.Scope.Managed(env.ProviderConfig, protect),
 			ForProvider: DatabaseParameters{InstanceRef: instanceRef, Project: project, DeletionPolicy: abandon},
 		},
@@ -265,7 +256,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	u := &User{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(UserAPIVersion, UserAPIVersionNamespaced), Kind: "User"},
 		Metadata: compose.ObjectMeta{Name: compose.Name(p.XRName, "postgres", "user"), Annotations: map[string]string{compose.ExternalNameAnnotation: db.AdminUser}},
-		Spec: UserSpec{
+		Spec: compose.ManagedResourceSpec[UserParameters, compose.None]{
 			ManagedSpec: env.Scope.Managed(env.ProviderConfig, protect),
 			ForProvider: UserParameters{
 				InstanceRef:       instanceRef,

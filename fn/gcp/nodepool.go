@@ -34,9 +34,6 @@ const (
 // NodePool is a GKE node pool managed resource.
 type NodePool = compose.Managed[NodePoolParameters, NodePoolInitParameters]
 
-// NodePoolSpec is the spec of a NodePool.
-type NodePoolSpec = compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]
-
 // NodePoolParameters are the node pool's settings.
 type NodePoolParameters struct {
 	Cluster         string          `json:"cluster"`
@@ -156,7 +153,7 @@ func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
 	np := &NodePool{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(NodePoolAPIVersion, NodePoolAPIVersionNamespaced), Kind: NodePoolKind},
 		Metadata: compose.ObjectMeta{Name: NodePoolName(p.XRName, pool.Role)},
-		Spec: NodePoolSpec{
+		Spec: compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]{
 			ManagedSpec: env.Scope.Managed(env.ProviderConfig, compose.Delete),
 			ForProvider: NodePoolParameters{
 				Cluster:       p.ClusterName,

@@ -6,23 +6,16 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
-// ValidateSpec checks spec.gcp (present, within the XRD's bounds, the
-// private network when the Query API is enabled) and the password rule
-// (see ValidatePassword).
+// configured says whether the spec carries spec.gcp.
+func configured(s *spec.Spec) bool { return s.GCP != nil }
+
+// ValidateSpec checks spec.gcp, which the function made sure is there (the
+// XRD's bounds, the private network when the Query API is enabled), and
+// the password rule (see ValidatePassword).
 func ValidateSpec(s *spec.Spec) field.ErrorList {
-	p := field.NewPath("spec")
-	g := s.GCP
-	if g == nil {
-		return field.ErrorList{field.Required(p.Child("gcp"), "required when cloud is gcp")}
-	}
-	var errs field.ErrorList
-	gp := p.Child("gcp")
-	if len(g.Project) > 30 {
-		errs = append(errs, field.TooLong(gp.Child("project"), "", 30))
-	}
-	if len(g.PrivateNetwork) > 512 {
-		errs = append(errs, field.TooLong(gp.Child("privateNetwork"), "", 512))
-	}
+	gp, g := field.NewPath("spec", "gcp"), s.GCP
+	errs := spec.MaxLens(gp, spec.Bound{Field: "project", Value: g.Project, MaxLen: 30},
+		spec.Bound{Field: "privateNetwork", Value: g.PrivateNetwork, MaxLen: 512})
 	if s.QueryAPI.Enabled && g.PrivateNetwork == "" {
 		errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))
 	}

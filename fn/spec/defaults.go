@@ -115,6 +115,17 @@ type CloudDefaults struct {
 	InstanceSize string
 }
 
+// NewCloudDefaults are a cloud's defaults: one machine type for each pool
+// and the database's instance size.
+func NewCloudDefaults(etcd, apiServer, controlPlanes, instanceSize string) CloudDefaults {
+	return CloudDefaults{
+		EtcdMachineTypes:          []string{etcd},
+		APIServerMachineTypes:     []string{apiServer},
+		ControlPlanesMachineTypes: []string{controlPlanes},
+		InstanceSize:              instanceSize,
+	}
+}
+
 // ApplyCloudDefaults fills what the cloud decides and what follows from other
 // fields: machine types, the database instance size and the database's HA
 // (spec.highAvailability). A cloud's own block is its package's to default.

@@ -65,6 +65,25 @@ func Validate(s *Spec) field.ErrorList {
 	return errs
 }
 
+// A Bound is an optional string field and its maximum length.
+type Bound struct {
+	Field  string
+	Value  string
+	MaxLen int
+}
+
+// MaxLens checks optional strings, the children of p, against their
+// maximum lengths.
+func MaxLens(p *field.Path, bounds ...Bound) field.ErrorList {
+	var errs field.ErrorList
+	for _, b := range bounds {
+		if len(b.Value) > b.MaxLen {
+			errs = append(errs, field.TooLong(p.Child(b.Field), "", b.MaxLen))
+		}
+	}
+	return errs
+}
+
 // RequiredString checks a required string of at most maxLen characters.
 func RequiredString(p *field.Path, v string, maxLen int) field.ErrorList {
 	if v == "" {
