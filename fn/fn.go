@@ -6,6 +6,7 @@ package fn
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -18,11 +19,6 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/response"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
-	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
-	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
-	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
-	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
@@ -52,13 +48,6 @@ func New(o ...Option) *Function {
 		fn(f)
 	}
 	return f
-}
-
-// renderers are the clouds the function knows, by spec.cloud.
-var renderers = map[spec.Cloud]func(*spec.Spec) cloud.Renderer{
-	spec.CloudAWS:   aws.New,
-	spec.CloudGCP:   gcp.New,
-	spec.CloudAzure: azure.New,
 }
 
 // The condition the function sets on the XR: which components it waits for.
@@ -139,4 +128,16 @@ func FormatErrors(errs field.ErrorList) string {
 		msgs = append(msgs, e.Error())
 	}
 	return strings.Join(msgs, "; ")
+}
+
+func toMap(o any) (map[string]any, error) {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
