@@ -16,11 +16,14 @@ import (
 // earlier calls, the database's endpoint and the installed release's.
 
 // observedXR decodes the observed XR loosely, for what the function recorded
-// in its status on earlier calls.
+// in its status on earlier calls: only the status, not the metadata (with
+// its managedFields) and spec that spec.Decode reads.
 func observedXR(raw []byte) map[string]any {
-	m := map[string]any{}
-	_ = json.Unmarshal(raw, &m) // Decode reported any error already.
-	return m
+	var xr struct {
+		Status map[string]any `json:"status"`
+	}
+	_ = json.Unmarshal(raw, &xr) // Decode reported any error already.
+	return map[string]any{"status": xr.Status}
 }
 
 // newWarnings are the warnings the XR's observed status does not carry yet:
