@@ -16,8 +16,6 @@ import (
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
-	"github.com/crossplane/function-sdk-go/request"
-	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
@@ -43,7 +41,7 @@ func WithTTL(d time.Duration) Option { return func(f *Function) { f.ttl = d } }
 
 // New returns a Function.
 func New(o ...Option) *Function {
-	f := &Function{log: logging.NewNopLogger(), ttl: response.DefaultTTL}
+	f := &Function{log: logging.NewNopLogger(), ttl: defaultTTL}
 	for _, fn := range o {
 		fn(f)
 	}
@@ -68,13 +66,13 @@ const (
 // RunFunction runs the function. It never panics on bad input: every
 // problem is a Fatal result naming the field to fix.
 func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, err error) {
-	rsp = response.To(req, f.ttl)
+	rsp = newResponse(req, f.ttl)
 	defer func() {
 		// A bug must cost one call, not the process: report it as Fatal.
 		if r := recover(); r != nil {
 			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
-			rsp = response.To(req, f.ttl)
-			response.Fatal(rsp, errors.Errorf("internal error: %v", r))
+			rsp = newResponse(req, f.ttl)
+			addFatal(rsp, errors.Errorf("internal error: %v", r))
 			err = nil
 		}
 	}()
@@ -82,8 +80,8 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	xr := req.GetObserved().GetComposite().GetResource()
 	in := &v1beta1.Input{}
 	if req.GetInput() != nil {
-		if err := request.GetInput(req, in); err != nil {
-			response.Fatal(rsp, errors.Wrap(err, errGetInput))
+		if err := getInput(req, in); err != nil {
+			addFatal(rsp, errors.Wrap(err, errGetInput))
 			return rsp, nil
 		}
 	}
@@ -99,23 +97,21 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	})
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
-		response.Fatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
+		addFatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
 		return rsp, nil
 	}
 
 	if err := writeDesired(rsp, res); err != nil {
-		response.Fatal(rsp, errors.Wrap(err, errSetDesired))
+		addFatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
 	}
 	if waiting := status.Waiting(res.Status.Components); len(waiting) > 0 {
-		response.ConditionFalse(rsp, ConditionComponentsReady, ReasonWaiting).
-			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
+		setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
 	} else {
-		response.ConditionTrue(rsp, ConditionComponentsReady, ReasonAvailable).
-			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
+		setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
 	}
 	for _, w := range res.Warnings {
-		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
+		addWarning(rsp, w)
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil

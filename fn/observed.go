@@ -4,8 +4,7 @@ import (
 	"encoding/json"
 	"net"
 	"strconv"
-
-	"github.com/crossplane/crossplane-runtime/v2/pkg/fieldpath"
+	"strings"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
@@ -52,8 +51,8 @@ func endpoint(o *status.Observed, db *cloud.Database) string {
 	if o == nil || db.EndpointFieldPath == "" {
 		return ""
 	}
-	host, err := fieldpath.Pave(o.Object).GetString(db.EndpointFieldPath)
-	if err != nil || host == "" {
+	host, _ := lookup(o.Object, db.EndpointFieldPath).(string)
+	if host == "" {
 		return ""
 	}
 	return net.JoinHostPort(host, strconv.Itoa(int(db.Port)))
@@ -66,17 +65,26 @@ func releasedEndpoint(o *status.Observed) string {
 	if o == nil {
 		return ""
 	}
-	var sets []struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	}
-	if err := fieldpath.Pave(o.Object).GetValueInto("spec.forProvider.set", &sets); err != nil {
-		return ""
-	}
+	sets, _ := lookup(o.Object, "spec.forProvider.set").([]any)
 	for _, s := range sets {
-		if s.Name == spaces.URLValuePath {
-			return s.Value
+		m, _ := s.(map[string]any)
+		if name, _ := m["name"].(string); name == spaces.URLValuePath {
+			v, _ := m["value"].(string)
+			return v
 		}
 	}
 	return ""
+}
+
+// lookup is the value at a dotted path of object fields, or nil.
+func lookup(m map[string]any, path string) any {
+	var cur any = m
+	for k := range strings.SplitSeq(path, ".") {
+		o, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = o[k]
+	}
+	return cur
 }
