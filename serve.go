@@ -43,7 +43,8 @@ type ServeCmd struct {
 	Insecure           bool          `help:"Run without mTLS credentials. If you supply this flag --tls-certs-dir will be ignored."`
 	MaxRecvMessageSize int           `default:"4" help:"Maximum size of received messages in MiB."`
 	MetricsAddress     string        `default:":8080" help:"Address of the Prometheus metrics server; empty turns it off."`
-	TTL                time.Duration `default:"1m" help:"How long Crossplane may cache a response."`
+	TTL                time.Duration `default:"30s" help:"How long Crossplane may cache a response while composed resources converge; with realtime compositions, when it calls again at the latest."`
+	ReadyTTL           time.Duration `default:"5m" help:"The TTL once every composed resource is ready (README, Performance)."`
 	ShutdownTimeout    time.Duration `default:"30s" help:"How long a SIGTERM waits for calls in flight before stopping hard."`
 }
 
@@ -54,7 +55,11 @@ func (c *ServeCmd) Run(cli *CLI) error {
 	if err != nil {
 		return err
 	}
-	srv, err := newServer(c, fn.New(fn.WithLogger(log), fn.WithTTL(c.TTL)), log, prometheus.NewRegistry())
+	// Crossplane reads a zero TTL as "cache forever".
+	if c.TTL <= 0 || c.ReadyTTL <= 0 {
+		return errors.Errorf("--ttl and --ready-ttl must be positive, got %s and %s", c.TTL, c.ReadyTTL)
+	}
+	srv, err := newServer(c, fn.New(fn.WithLogger(log), fn.WithTTL(c.TTL), fn.WithReadyTTL(c.ReadyTTL)), log, prometheus.NewRegistry())
 	if err != nil {
 		return err
 	}

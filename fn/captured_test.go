@@ -1,10 +1,12 @@
 package fn
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -71,5 +73,34 @@ func TestCapturedGolden(t *testing.T) {
 				t.Errorf("the response to %s differs from %s (-want +got):\n%s", c.name, golden, diff)
 			}
 		})
+	}
+}
+
+// TestResponseTTL: a response is cached (and, with realtime compositions,
+// called again) after the short TTL while resources converge, and after
+// the long one once every composed resource is ready.
+func TestResponseTTL(t *testing.T) {
+	f := New(WithTTL(20*time.Second), WithReadyTTL(7*time.Minute))
+	want := map[string]time.Duration{
+		"aws-create": 20 * time.Second, "aws-steady": 7 * time.Minute,
+		"gcp-create": 20 * time.Second, "gcp-steady": 7 * time.Minute,
+		"azure-create": 20 * time.Second, "azure-steady": 7 * time.Minute,
+	}
+	for _, c := range capturedRequests(t) {
+		rsp, err := f.RunFunction(context.Background(), c.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rsp.GetMeta().GetTtl().AsDuration(); got != want[c.name] {
+			t.Errorf("%s: TTL %s, want %s", c.name, got, want[c.name])
+		}
+	}
+	// Without WithReadyTTL, every response has the one TTL.
+	rsp, err := New(WithTTL(20*time.Second)).RunFunction(context.Background(), capturedRequests(t)[1].req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rsp.GetMeta().GetTtl().AsDuration(); got != 20*time.Second {
+		t.Errorf("TTL %s, want 20s", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/types/known/durationpb"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
@@ -26,8 +27,9 @@ import (
 type Function struct {
 	fnv1.UnimplementedFunctionRunnerServiceServer
 
-	log logging.Logger
-	ttl time.Duration
+	log      logging.Logger
+	ttl      time.Duration
+	readyTTL time.Duration
 }
 
 // Option configures a Function.
@@ -36,14 +38,24 @@ type Option func(*Function)
 // WithLogger sets the logger.
 func WithLogger(l logging.Logger) Option { return func(f *Function) { f.log = l } }
 
-// WithTTL sets how long Crossplane may cache a response.
+// WithTTL sets how long Crossplane may cache a response, and with realtime
+// compositions when it calls again at the latest, while composed resources
+// are still converging (or the XR is invalid).
 func WithTTL(d time.Duration) Option { return func(f *Function) { f.ttl = d } }
+
+// WithReadyTTL sets the TTL of a response once every composed resource is
+// ready: longer, as little changes then without an event that triggers a
+// reconcile anyway.
+func WithReadyTTL(d time.Duration) Option { return func(f *Function) { f.readyTTL = d } }
 
 // New returns a Function.
 func New(o ...Option) *Function {
 	f := &Function{log: logging.NewNopLogger(), ttl: defaultTTL}
 	for _, fn := range o {
 		fn(f)
+	}
+	if f.readyTTL == 0 {
+		f.readyTTL = f.ttl
 	}
 	return f
 }
@@ -109,6 +121,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
 	} else {
 		setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
+		rsp.Meta.Ttl = durationpb.New(f.readyTTL)
 	}
 	for _, w := range res.Warnings {
 		addWarning(rsp, w)
