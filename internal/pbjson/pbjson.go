@@ -57,6 +57,21 @@ func Parse(b []byte) (*structpb.Value, error) {
 	return v, nil
 }
 
+// Each value is allocated with its oneof wrapper (and an object with its
+// Struct) in one go: half the allocations of structpb.NewStringValue and
+// NewStructValue, which the response's every field went through.
+type (
+	stringNode struct {
+		v structpb.Value
+		k structpb.Value_StringValue
+	}
+	structNode struct {
+		v structpb.Value
+		k structpb.Value_StructValue
+		s structpb.Struct
+	}
+)
+
 type parser struct {
 	b []byte
 	i int
@@ -83,11 +98,13 @@ func (p *parser) value(depth int) (*structpb.Value, error) {
 	}
 	switch c := p.b[p.i]; {
 	case c == '{':
-		s, err := p.object(depth)
-		if err != nil {
+		n := &structNode{}
+		if err := p.object(depth, &n.s); err != nil {
 			return nil, err
 		}
-		return structpb.NewStructValue(s), nil
+		n.k.StructValue = &n.s
+		n.v.Kind = &n.k
+		return &n.v, nil
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
@@ -95,7 +112,9 @@ func (p *parser) value(depth int) (*structpb.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return structpb.NewStringValue(s), nil
+		n := &stringNode{k: structpb.Value_StringValue{StringValue: s}}
+		n.v.Kind = &n.k
+		return &n.v, nil
 	case c == 't':
 		return p.literal("true", structpb.NewBoolValue(true))
 	case c == 'f':
@@ -117,45 +136,45 @@ func (p *parser) literal(lit string, v *structpb.Value) (*structpb.Value, error)
 	return v, nil
 }
 
-func (p *parser) object(depth int) (*structpb.Struct, error) {
+func (p *parser) object(depth int, s *structpb.Struct) error {
 	p.i++ // {
-	s := &structpb.Struct{Fields: map[string]*structpb.Value{}}
+	s.Fields = map[string]*structpb.Value{}
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
-		return s, nil
+		return nil
 	}
 	for {
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
-			return nil, errSyntax
+			return errSyntax
 		}
 		k, err := p.string()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
-			return nil, errSyntax
+			return errSyntax
 		}
 		p.i++
 		v, err := p.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s.Fields[k] = v // the last of duplicate keys wins, as in encoding/json
 		p.space()
 		if p.i >= len(p.b) {
-			return nil, errSyntax
+			return errSyntax
 		}
 		switch p.b[p.i] {
 		case ',':
 			p.i++
 		case '}':
 			p.i++
-			return s, nil
+			return nil
 		default:
-			return nil, errSyntax
+			return errSyntax
 		}
 	}
 }
