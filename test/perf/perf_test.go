@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -34,7 +35,7 @@ func TestLoadSmoke(t *testing.T) {
 	defer cancel()
 	rep, err := runLoad(ctx, loadConfig{
 		root: filepath.Join("..", ".."), requests: filepath.Join("fn", "testdata", "requests"), example: "aws",
-		calls: 5, warmup: 1, duration: 10 * time.Second, rounds: 1, callers: []int{1, 2}, out: &out,
+		calls: 5, warmup: 1, duration: 10 * time.Second, rounds: 1, starts: 2, callers: []int{1, 2}, out: &out,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +50,8 @@ func TestLoadSmoke(t *testing.T) {
 		t.Errorf("%d samples, want 8 (2 servers x 2 states x 2 caller counts)", len(rep.samples))
 	}
 	for _, srv := range []string{function, floor} {
-		if rep.startup[srv] <= 0 || rep.peakRSS[srv] <= 0 {
-			t.Errorf("%s: startup %s, peak RSS %d; want both measured", srv, rep.startup[srv], rep.peakRSS[srv])
+		if len(rep.startup[srv]) != 2 || slices.Min(rep.startup[srv]) <= 0 || rep.peakRSS[srv] <= 0 {
+			t.Errorf("%s: start-ups %v, peak RSS %d; want 2 start-ups and the RSS measured", srv, rep.startup[srv], rep.peakRSS[srv])
 		}
 	}
 }
