@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 VERSION ?= v0.1.0
 
-.PHONY: test generate lint tools xpkg render
+.PHONY: test generate lint tools xpkg render perf
 
 # The test command of the README: generation drift, vet, lint, every test.
 test:
@@ -24,3 +24,7 @@ xpkg: tools
 
 render:
 	go run . render example/xr-aws.yaml
+
+# Benchmarks and the gRPC comparison with a canned server (README, "Performance").
+perf:
+	./hack/perf.sh
