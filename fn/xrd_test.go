@@ -205,6 +205,10 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"AzureZonesNotNumbers": {
 			edits: []edit{{"spec.cloud", "azure"}, {"spec.aws", nil}, {"spec.azure", azure}, {"spec.zones", []any{"1", "eastus-2"}}}, path: "spec.zones",
 		},
+		"NoAccount":         {edits: []edit{{"spec.spaces.account", nil}}, path: "spec.spaces.account"},
+		"AccountUpperCase":  {edits: []edit{{"spec.spaces.account", "Acme"}}, path: "spec.spaces.account"},
+		"NoRouterHost":      {edits: []edit{{"spec.spaces.routerHost", nil}}, path: "spec.spaces.routerHost"},
+		"RouterHostWithURL": {edits: []edit{{"spec.spaces.routerHost", "https://spaces.acme.example.com"}}, path: "spec.spaces.routerHost"},
 		"PullSecretNameDoubleDot": {
 			edits: []edit{{"spec.spaces.pullSecretName", "a..b"}}, path: "spec.spaces.pullSecretName",
 		},

@@ -124,6 +124,10 @@ func spacesPlan(s *spec.Spec) Spaces {
 	sp := s.Spaces
 	out := Spaces{
 		Version:         sp.Version,
+		Account:         sp.Account,
+		RouterHost:      sp.RouterHost,
+		HubIdentities:   sp.HubIdentities,
+		HubRBAC:         sp.HubRBAC,
 		ChartRepository: sp.ChartRepository,
 		Namespace:       sp.Namespace,
 		PullSecretName:  sp.PullSecretName,

@@ -140,7 +140,15 @@ type Plan struct {
 
 // Spaces is what the Spaces Helm release needs beyond the pools.
 type Spaces struct {
-	Version         string
+	Version string
+	// Account is the Upbound organization; RouterHost the router's public
+	// host; HubIdentities and HubRBAC the hub authentication and
+	// authorization switches. All are install-time values the Release must
+	// carry, or an upgrade drops them.
+	Account         string
+	RouterHost      string
+	HubIdentities   bool
+	HubRBAC         bool
 	ChartRepository string
 	Namespace       string
 	PullSecretName  string

@@ -259,6 +259,7 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 			Limits:   quantities(p.Spaces.ControllerLimits),
 		}}},
 	}
+	installValues(v, p.Spaces)
 	if p.Monitoring != nil {
 		v.API.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}
 		v.Controller.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}

@@ -29,6 +29,10 @@ func testPlan() *plan.Plan {
 		Database: &plan.Database{Name: "upbound", AdminUser: "upbound"},
 		Spaces: plan.Spaces{
 			Version:            "1.17.1",
+			Account:            "acme",
+			RouterHost:         "spaces.acme.example.com",
+			HubIdentities:      true,
+			HubRBAC:            false,
 			ChartRepository:    "oci://xpkg.upbound.io/spaces-artifacts",
 			Namespace:          "upbound-system",
 			PullSecretName:     "upbound-pull-secret",
@@ -161,6 +165,10 @@ func TestReleaseProduction(t *testing.T) {
         "valueFrom": {"secretKeyRef": {"name": "prod-use1-db-conn", "namespace": "crossplane-system", "key": "endpoint"}}
       }],
       "values": {
+        "account": "acme",
+        "authentication": {"hubIdentities": true},
+        "authorization": {"hubRBAC": false},
+        "externalTLS": {"host": "spaces.acme.example.com"},
         "controlPlanes": {
           "ha": {"enabled": true},
           "vcluster": {
@@ -243,6 +251,38 @@ func TestReleaseVariants(t *testing.T) {
 				{"spec.forProvider.values.controlPlanes.ha", `{"enabled": false}`},
 				// Placement does not depend on HA: the pools are dedicated either way.
 				{"spec.forProvider.values.controlPlanes.etcd.tolerations.0.value", `"etcd"`},
+			},
+		},
+		// Before Spaces 1.16 the router's host is ingress.host; from 1.16
+		// externalTLS.host (the chart values reference and release notes).
+		"Chart115RouterHostIsIngressHost": {
+			plan: func(p *plan.Plan) { p.Spaces.Version = "v1.15.5" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.values.ingress", `{"host": "spaces.acme.example.com"}`},
+				{"spec.forProvider.values.externalTLS", ""},
+				{"spec.forProvider.values.account", `"acme"`},
+			},
+		},
+		"Chart116RouterHostIsExternalTLSHost": {
+			plan: func(p *plan.Plan) { p.Spaces.Version = "1.16.0" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.values.externalTLS", `{"host": "spaces.acme.example.com"}`},
+				{"spec.forProvider.values.ingress", ""},
+			},
+		},
+		"Chart2RouterHostIsExternalTLSHost": {
+			plan: func(p *plan.Plan) { p.Spaces.Version = "2.0.0" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{{"spec.forProvider.values.externalTLS.host", `"spaces.acme.example.com"`}},
+		},
+		"HubSwitchesOff": {
+			plan: func(p *plan.Plan) { p.Spaces.HubIdentities, p.Spaces.HubRBAC = false, false },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.values.authentication", `{"hubIdentities": false}`},
+				{"spec.forProvider.values.authorization", `{"hubRBAC": false}`},
 			},
 		},
 		"HAOn": {

@@ -9,12 +9,21 @@ package spaces
 
 // Values is the root of the computed values.
 type Values struct {
-	ControlPlanes ControlPlanesValues `json:"controlPlanes"`
-	API           APIValues           `json:"api"`
-	Features      FeaturesValues      `json:"features"`
-	Apollo        ApolloValues        `json:"apollo"`
-	Router        RouterValues        `json:"router"`
-	Controller    ControllerValues    `json:"controller"`
+	// Account, Authentication, Authorization and the router's host
+	// (ExternalTLS or Ingress, by chart version) are install-time values:
+	// provider-helm upgrades with values reset, so the Release must carry
+	// them or an upgrade drops them from the Space.
+	Account        string               `json:"account"`
+	Authentication AuthenticationValues `json:"authentication"`
+	Authorization  AuthorizationValues  `json:"authorization"`
+	ExternalTLS    *HostValues          `json:"externalTLS,omitempty"`
+	Ingress        *HostValues          `json:"ingress,omitempty"`
+	ControlPlanes  ControlPlanesValues  `json:"controlPlanes"`
+	API            APIValues            `json:"api"`
+	Features       FeaturesValues       `json:"features"`
+	Apollo         ApolloValues         `json:"apollo"`
+	Router         RouterValues         `json:"router"`
+	Controller     ControllerValues     `json:"controller"`
 }
 
 // ControlPlanesValues place every control plane's pods.
@@ -214,4 +223,19 @@ type Resources struct {
 type Quantities struct {
 	CPU    string `json:"cpu,omitempty"`
 	Memory string `json:"memory,omitempty"`
+}
+
+// AuthenticationValues are the chart's authentication options.
+type AuthenticationValues struct {
+	HubIdentities bool `json:"hubIdentities"`
+}
+
+// AuthorizationValues are the chart's authorization options.
+type AuthorizationValues struct {
+	HubRBAC bool `json:"hubRBAC"`
+}
+
+// HostValues carry the router's externally routable host name.
+type HostValues struct {
+	Host string `json:"host"`
 }

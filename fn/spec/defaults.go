@@ -62,6 +62,8 @@ func Defaults() Spec {
 			ProviderCRDsPerControlPlane:     DefaultProviderCRDs,
 		},
 		Spaces: Spaces{
+			HubIdentities:   true,
+			HubRBAC:         true,
 			ChartRepository: DefaultChartRepository,
 			Namespace:       DefaultNamespace,
 			PullSecretName:  DefaultPullSecretName,

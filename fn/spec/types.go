@@ -233,6 +233,35 @@ type Spaces struct {
 	// +kubebuilder:validation:MaxLength=64
 	Version string `json:"version"`
 
+	// Account is the Upbound organization the Space belongs to: the chart's
+	// install value "account". provider-helm upgrades with values reset, so a
+	// value the Release does not carry is dropped from the installed Space.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Account string `json:"account"`
+
+	// RouterHost is the externally routable host name the Spaces router is
+	// reached at (chart value externalTLS.host from Spaces 1.16, ingress.host
+	// before).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	RouterHost string `json:"routerHost"`
+
+	// HubIdentities lets users authenticate to the Space with the hosting
+	// cluster's Kubernetes identities (chart value
+	// authentication.hubIdentities).
+	// +kubebuilder:default=true
+	// +optional
+	HubIdentities bool `json:"hubIdentities"`
+
+	// HubRBAC authorizes requests with the hosting cluster's Kubernetes RBAC
+	// (chart value authorization.hubRBAC).
+	// +kubebuilder:default=true
+	// +optional
+	HubRBAC bool `json:"hubRBAC"`
+
 	// ChartRepository is the OCI repository of the chart.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512

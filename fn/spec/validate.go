@@ -23,11 +23,13 @@ const (
 	MaxBackupDays     = 35
 	MaxReplicas       = 20
 	MaxRouterReplicas = 100
+	MaxAccountLength  = 100
 	haEtcdMinNodes    = 3
 	haMinTwo          = 2
 )
 
 var (
+	reAccount  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	reVersion  = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
 	reDuration = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
 	reCPU      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
@@ -190,6 +192,19 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 		errs = append(errs, field.Required(p.Child("version"), "the Spaces Helm chart version, e.g. 1.17.1"))
 	case len(s.Version) > 64 || !reVersion.MatchString(s.Version):
 		errs = append(errs, field.Invalid(p.Child("version"), s.Version, "must be a semantic version, e.g. 1.17.1"))
+	}
+	switch {
+	case s.Account == "":
+		errs = append(errs, field.Required(p.Child("account"), "the Upbound organization the Space belongs to"))
+	case len(s.Account) > MaxAccountLength || !reAccount.MatchString(s.Account):
+		errs = append(errs, field.Invalid(p.Child("account"), s.Account, "must be an Upbound organization name: lower-case letters, digits and '-', at most 100 characters"))
+	}
+	if s.RouterHost == "" {
+		errs = append(errs, field.Required(p.Child("routerHost"), "the host name the Spaces router is reached at"))
+	} else {
+		for _, e := range validation.IsDNS1123Subdomain(s.RouterHost) {
+			errs = append(errs, field.Invalid(p.Child("routerHost"), s.RouterHost, e))
+		}
 	}
 	errs = append(errs, requiredString(p.Child("chartRepository"), s.ChartRepository, 512)...)
 	for _, e := range validation.IsDNS1123Label(s.Namespace) {
