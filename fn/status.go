@@ -61,6 +61,11 @@ func warnings(s *spec.Spec) []string {
 	if int(s.NodePools.Etcd.MinNodes) < len(s.Zones) {
 		w = append(w, fmt.Sprintf("spec.nodePools.etcd.minNodes (%d) is below the number of zones (%d): some zones start with no etcd node", s.NodePools.Etcd.MinNodes, len(s.Zones)))
 	}
+	if s.Spaces.PullSecretName != spec.DefaultPullSecretName {
+		// Spaces chart values reference (1.17), imagePullSecrets: "only an
+		// imagePullSecret of upbound-pull-secret is currently supported".
+		w = append(w, fmt.Sprintf("spec.spaces.pullSecretName is %q: the Spaces chart supports only the image pull secret %q", s.Spaces.PullSecretName, spec.DefaultPullSecretName))
+	}
 	if !s.QueryAPI.Enabled {
 		w = append(w, "spec.queryAPI.enabled is false: the Query API uses the chart's in-cluster PostgreSQL, which is not the production recommendation")
 	}

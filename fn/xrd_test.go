@@ -209,6 +209,12 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"AccountUpperCase":  {edits: []edit{{"spec.spaces.account", "Acme"}}, path: "spec.spaces.account"},
 		"NoRouterHost":      {edits: []edit{{"spec.spaces.routerHost", nil}}, path: "spec.spaces.routerHost"},
 		"RouterHostWithURL": {edits: []edit{{"spec.spaces.routerHost", "https://spaces.acme.example.com"}}, path: "spec.spaces.routerHost"},
+		"ChartPullSecretWithoutName": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"namespace": "crossplane-system"}}}, path: "spec.spaces.chartPullSecretRef.name",
+		},
+		"ChartPullSecretBadNamespace": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"name": "pull", "namespace": "Crossplane"}}}, path: "spec.spaces.chartPullSecretRef.namespace",
+		},
 		"PullSecretNameDoubleDot": {
 			edits: []edit{{"spec.spaces.pullSecretName", "a..b"}}, path: "spec.spaces.pullSecretName",
 		},

@@ -144,6 +144,9 @@ func spacesPlan(s *spec.Spec) Spaces {
 		EtcdVolumeSize:     sp.EtcdVolumeSize,
 		ProviderConfig:     s.ProviderConfigs.Helm,
 	}
+	if r := sp.ChartPullSecretRef; r != nil {
+		out.ChartPullSecretName, out.ChartPullSecretNamespace = r.Name, r.Namespace
+	}
 	if sp.Values != nil && len(sp.Values.Raw) > 0 && string(sp.Values.Raw) != "null" {
 		out.Values = slices.Clone(sp.Values.Raw)
 	}

@@ -150,11 +150,16 @@ type Spaces struct {
 	HubIdentities   bool
 	HubRBAC         bool
 	ChartRepository string
-	Namespace       string
-	PullSecretName  string
-	APIReplicas     int32
-	ApolloReplicas  int32
-	Router          RouterScaling
+	// ChartPullSecretName and ChartPullSecretNamespace name the Secret
+	// provider-helm pulls the chart with; empty for its default credentials.
+	ChartPullSecretName      string
+	ChartPullSecretNamespace string
+	Namespace                string
+	// PullSecretName is the image pull secret inside the Space.
+	PullSecretName string
+	APIReplicas    int32
+	ApolloReplicas int32
+	Router         RouterScaling
 	// ControllerRequests and ControllerLimits as quantities.
 	ControllerRequests ResourceQuantities
 	ControllerLimits   ResourceQuantities

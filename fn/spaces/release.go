@@ -172,10 +172,17 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 			RollbackLimit: new(RollbackLimit),
 		},
 	}
-	if p.Spaces.PullSecretName != "" {
-		ref := &compose.SecretReference{Name: p.Spaces.PullSecretName}
+	// provider-helm reads chart.pullSecretRef in the cluster where it runs
+	// and requires the keys username and password; the cluster-scoped
+	// Release needs the namespace, the namespaced one reads its own
+	// (crossplane-contrib/provider-helm, pkg/clients/registryauth/auth.go).
+	// Without it provider-helm uses its default credential chain. The
+	// Space's docker-registry image pull secret is a different Secret in a
+	// different cluster: it goes to the chart's imagePullSecrets.
+	if p.Spaces.ChartPullSecretName != "" {
+		ref := &compose.SecretReference{Name: p.Spaces.ChartPullSecretName}
 		if !env.Scope.Namespaced() {
-			ref.Namespace = p.Spaces.Namespace
+			ref.Namespace = p.Spaces.ChartPullSecretNamespace
 		}
 		r.Spec.ForProvider.Chart.PullSecretRef = ref
 	}
@@ -260,6 +267,9 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 		}}},
 	}
 	installValues(v, p.Spaces)
+	if p.Spaces.PullSecretName != "" {
+		v.ImagePullSecrets = []SecretByName{{Name: p.Spaces.PullSecretName}}
+	}
 	if p.Monitoring != nil {
 		v.API.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}
 		v.Controller.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}

@@ -28,21 +28,23 @@ func testPlan() *plan.Plan {
 		Storage:  plan.Storage{ClassName: "prod-use1-etcd"},
 		Database: &plan.Database{Name: "upbound", AdminUser: "upbound"},
 		Spaces: plan.Spaces{
-			Version:            "1.17.1",
-			Account:            "acme",
-			RouterHost:         "spaces.acme.example.com",
-			HubIdentities:      true,
-			HubRBAC:            false,
-			ChartRepository:    "oci://xpkg.upbound.io/spaces-artifacts",
-			Namespace:          "upbound-system",
-			PullSecretName:     "upbound-pull-secret",
-			APIReplicas:        2,
-			ApolloReplicas:     3,
-			Router:             plan.RouterScaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 80, TargetMemoryUtilizationPercentage: 70},
-			ControllerRequests: plan.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
-			ControllerLimits:   plan.ResourceQuantities{CPU: "2000m", Memory: "4Gi"},
-			EtcdVolumeSize:     "50Gi",
-			ProviderConfig:     "helm-pc",
+			Version:                  "1.17.1",
+			Account:                  "acme",
+			RouterHost:               "spaces.acme.example.com",
+			HubIdentities:            true,
+			HubRBAC:                  false,
+			ChartRepository:          "oci://xpkg.upbound.io/spaces-artifacts",
+			Namespace:                "upbound-system",
+			PullSecretName:           "upbound-pull-secret",
+			ChartPullSecretName:      "upbound-chart-pull",
+			ChartPullSecretNamespace: "crossplane-system",
+			APIReplicas:              2,
+			ApolloReplicas:           3,
+			Router:                   plan.RouterScaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 80, TargetMemoryUtilizationPercentage: 70},
+			ControllerRequests:       plan.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
+			ControllerLimits:         plan.ResourceQuantities{CPU: "2000m", Memory: "4Gi"},
+			EtcdVolumeSize:           "50Gi",
+			ProviderConfig:           "helm-pc",
 		},
 		Monitoring: &plan.Monitoring{ErrorRatePercent: 5, For: "10m"},
 	}
@@ -154,7 +156,7 @@ func TestReleaseProduction(t *testing.T) {
         "name": "spaces",
         "repository": "oci://xpkg.upbound.io/spaces-artifacts",
         "version": "1.17.1",
-        "pullSecretRef": {"name": "upbound-pull-secret", "namespace": "upbound-system"}
+        "pullSecretRef": {"name": "upbound-chart-pull", "namespace": "crossplane-system"}
       },
       "namespace": "upbound-system",
       "skipCreateNamespace": false,
@@ -169,6 +171,7 @@ func TestReleaseProduction(t *testing.T) {
         "authentication": {"hubIdentities": true},
         "authorization": {"hubRBAC": false},
         "externalTLS": {"host": "spaces.acme.example.com"},
+        "imagePullSecrets": [{"name": "upbound-pull-secret"}],
         "controlPlanes": {
           "ha": {"enabled": true},
           "vcluster": {
@@ -323,7 +326,8 @@ func TestReleaseVariants(t *testing.T) {
 				{"spec.providerConfigRef", `{"kind": "ClusterProviderConfig", "name": "helm-pc"}`},
 				{"spec.deletionPolicy", ""},
 				{"spec.forProvider.namespace", `"upbound-system"`},
-				{"spec.forProvider.chart.pullSecretRef", `{"name": "upbound-pull-secret"}`},
+				// The namespaced Release reads the Secret from its own namespace.
+				{"spec.forProvider.chart.pullSecretRef", `{"name": "upbound-chart-pull"}`},
 				{"spec.forProvider.set.0.valueFrom.secretKeyRef", `{"name": "prod-use1-db-conn", "key": "endpoint"}`},
 			},
 		},
@@ -372,10 +376,24 @@ func TestReleaseVariants(t *testing.T) {
 			checks: []check{{"spec.forProvider.set", `[{"name": "apollo.apollo.storage.postgres.connection.url",
 				"valueFrom": {"secretKeyRef": {"name": "prod-use1-db-conn", "namespace": "crossplane-system", "key": "endpoint"}}}]`}},
 		},
-		"NoPullSecret": {
-			plan: func(p *plan.Plan) { p.Spaces.PullSecretName = "" },
+		// Without a chart pull secret provider-helm uses its default
+		// credential chain; the Space's image pull secret stays.
+		"NoChartPullSecret": {
+			plan: func(p *plan.Plan) { p.Spaces.ChartPullSecretName, p.Spaces.ChartPullSecretNamespace = "", "" },
 			db:   testDB, env: clusterEnv(),
-			checks: []check{{"spec.forProvider.chart.pullSecretRef", ""}},
+			checks: []check{
+				{"spec.forProvider.chart.pullSecretRef", ""},
+				{"spec.forProvider.values.imagePullSecrets", `[{"name": "upbound-pull-secret"}]`},
+			},
+		},
+		// The image pull secret never becomes the chart pull secret.
+		"ImagePullSecretIsNotTheChartPullSecret": {
+			plan: func(p *plan.Plan) { p.Spaces.PullSecretName = "my-registry"; p.Spaces.ChartPullSecretName = "" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.chart.pullSecretRef", ""},
+				{"spec.forProvider.values.imagePullSecrets", `[{"name": "my-registry"}]`},
+			},
 		},
 		"NoStorageClass": {
 			plan: func(p *plan.Plan) { p.Storage.ClassName = "" },

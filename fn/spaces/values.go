@@ -18,12 +18,16 @@ type Values struct {
 	Authorization  AuthorizationValues  `json:"authorization"`
 	ExternalTLS    *HostValues          `json:"externalTLS,omitempty"`
 	Ingress        *HostValues          `json:"ingress,omitempty"`
-	ControlPlanes  ControlPlanesValues  `json:"controlPlanes"`
-	API            APIValues            `json:"api"`
-	Features       FeaturesValues       `json:"features"`
-	Apollo         ApolloValues         `json:"apollo"`
-	Router         RouterValues         `json:"router"`
-	Controller     ControllerValues     `json:"controller"`
+	// ImagePullSecrets pull the Spaces images inside the Space cluster
+	// (values reference: "only an imagePullSecret of upbound-pull-secret is
+	// currently supported").
+	ImagePullSecrets []SecretByName      `json:"imagePullSecrets,omitempty"`
+	ControlPlanes    ControlPlanesValues `json:"controlPlanes"`
+	API              APIValues           `json:"api"`
+	Features         FeaturesValues      `json:"features"`
+	Apollo           ApolloValues        `json:"apollo"`
+	Router           RouterValues        `json:"router"`
+	Controller       ControllerValues    `json:"controller"`
 }
 
 // ControlPlanesValues place every control plane's pods.

@@ -25,6 +25,7 @@ const (
 	DefaultChartRepository       = "oci://xpkg.upbound.io/spaces-artifacts"
 	DefaultNamespace             = "upbound-system"
 	DefaultPullSecretName        = "upbound-pull-secret"
+	DefaultChartPullSecretNS     = "crossplane-system"
 	DefaultReplicas              = 2
 	DefaultRouterMaxReplicas     = 8
 	DefaultUtilizationPercent    = 80
@@ -164,6 +165,11 @@ func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 			return nil, field.ErrorList{field.TypeInvalid(field.NewPath(p), te.Value, fmt.Sprintf("must be of type %s", jsonType(te.Type.Kind().String())))}
 		}
 		return nil, field.ErrorList{field.Invalid(field.NewPath("spec"), "", "cannot decode the XR: "+err.Error())}
+	}
+	// Defaults inside optional objects, which the decode over Defaults()
+	// cannot fill.
+	if r := xr.Spec.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
+		r.Namespace = DefaultChartPullSecretNS
 	}
 	// AWS defaults that depend only on the AWS block itself.
 	if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {

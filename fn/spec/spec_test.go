@@ -95,3 +95,23 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeDefaultsChartPullSecretNamespace fills the namespace inside the
+// optional chartPullSecretRef, as the XRD's default does.
+func TestDecodeDefaultsChartPullSecretNamespace(t *testing.T) {
+	xr, errs := Decode([]byte(`{"spec":{"spaces":{"chartPullSecretRef":{"name":"upbound-chart-pull"}}}}`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := &ChartPullSecretRef{Name: "upbound-chart-pull", Namespace: DefaultChartPullSecretNS}
+	if diff := cmp.Diff(want, xr.Spec.Spaces.ChartPullSecretRef); diff != "" {
+		t.Errorf("chartPullSecretRef: -want +got:\n%s", diff)
+	}
+	xr, errs = Decode([]byte(`{"spec":{}}`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if xr.Spec.Spaces.ChartPullSecretRef != nil {
+		t.Error("no chartPullSecretRef must stay none: provider-helm then uses its default credentials")
+	}
+}

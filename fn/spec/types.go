@@ -276,7 +276,17 @@ type Spaces struct {
 	// +optional
 	Namespace string `json:"namespace"`
 
-	// PullSecretName is the Secret that pulls the chart and its images.
+	// ChartPullSecretRef names the Secret provider-helm pulls the chart with,
+	// in the cluster where provider-helm runs; it holds the keys username and
+	// password. Without it provider-helm uses its default credential chain.
+	// A namespaced XR's Release reads it from the XR's namespace, whatever
+	// namespace says.
+	// +optional
+	ChartPullSecretRef *ChartPullSecretRef `json:"chartPullSecretRef,omitempty"`
+
+	// PullSecretName is the docker-registry Secret in the Spaces namespace of
+	// the Space cluster that pulls the Spaces images (chart value
+	// imagePullSecrets; the 1.17 chart supports only upbound-pull-secret).
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:default="upbound-pull-secret"
@@ -322,6 +332,22 @@ type Spaces struct {
 	// +kubebuilder:validation:Type=object
 	// +optional
 	Values *apiextensionsv1.JSON `json:"values,omitempty"`
+}
+
+// ChartPullSecretRef names a Secret with the keys username and password.
+type ChartPullSecretRef struct {
+	// Name of the Secret.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	Name string `json:"name"`
+
+	// Namespace of the Secret (cluster-scoped XRs only).
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +kubebuilder:default="crossplane-system"
+	// +optional
+	Namespace string `json:"namespace"`
 }
 
 // Router configures the spaces-router horizontal pod autoscaler.

@@ -210,6 +210,19 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 	for _, e := range validation.IsDNS1123Label(s.Namespace) {
 		errs = append(errs, field.Invalid(p.Child("namespace"), s.Namespace, e))
 	}
+	if r := s.ChartPullSecretRef; r != nil {
+		rp := p.Child("chartPullSecretRef")
+		if r.Name == "" {
+			errs = append(errs, field.Required(rp.Child("name"), "a Secret with the keys username and password"))
+		} else {
+			for _, e := range validation.IsDNS1123Subdomain(r.Name) {
+				errs = append(errs, field.Invalid(rp.Child("name"), r.Name, e))
+			}
+		}
+		for _, e := range validation.IsDNS1123Label(r.Namespace) {
+			errs = append(errs, field.Invalid(rp.Child("namespace"), r.Namespace, e))
+		}
+	}
 	for _, e := range validation.IsDNS1123Subdomain(s.PullSecretName) {
 		errs = append(errs, field.Invalid(p.Child("pullSecretName"), s.PullSecretName, e))
 	}
