@@ -11,6 +11,9 @@ import (
 
 	"github.com/crossplane-contrib/function-space-scaling/fn"
 	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
+	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
@@ -116,8 +119,22 @@ func goValidate(t *testing.T, m map[string]any) field.ErrorList {
 		return errs
 	}
 	s := &xr.Spec
-	spec.ApplyCloudDefaults(s, aws.New(s).Defaults())
-	return spec.Validate(s)
+	var r cloud.Renderer
+	switch s.Cloud {
+	case spec.CloudGCP:
+		r = gcp.New(s)
+	case spec.CloudAzure:
+		r = azure.New(s)
+	default:
+		r = aws.New(s)
+	}
+	spec.ApplyCloudDefaults(s, r.Defaults())
+	errs = spec.Validate(s)
+	// The cloud's own rules on the spec, as fn.Compose runs them.
+	if v, ok := r.(cloud.SpecValidator); ok && len(errs) == 0 {
+		errs = v.ValidateSpec(s)
+	}
+	return errs
 }
 
 func xrdHasPath(errs field.ErrorList, path string) bool {
@@ -215,6 +232,16 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"ChartPullSecretBadNamespace": {
 			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"name": "pull", "namespace": "Crossplane"}}}, path: "spec.spaces.chartPullSecretRef.namespace",
 		},
+		// Cloud SQL users cannot generate a password: rejected at admission.
+		"GCPQueryAPIWithoutPassword": {
+			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},
+			path:  "spec.queryAPI.postgres.passwordSecretName",
+		},
+		"GCPQueryAPIWithEmptyPassword": {
+			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}},
+				{"spec.queryAPI.postgres.passwordSecretName", ""}},
+			path: "spec.queryAPI.postgres.passwordSecretName",
+		},
 		"PullSecretNameDoubleDot": {
 			edits: []edit{{"spec.spaces.pullSecretName", "a..b"}}, path: "spec.spaces.pullSecretName",
 		},
@@ -250,5 +277,22 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 				t.Errorf("fn.Compose accepts %s", name)
 			}
 		})
+	}
+}
+
+// TestXRDAcceptsGCPWithoutQueryAPIPassword: the GCP password rule applies
+// only while the Query API is on.
+func TestXRDAcceptsGCPWithoutQueryAPIPassword(t *testing.T) {
+	x := xrdLoad(t, "cluster")
+	m := crdReadYAML(t, filepath.Join("..", "example", xrdMinimalXR))
+	testutil.Set(m, "spec.cloud", "gcp")
+	testutil.Set(m, "spec.aws", nil)
+	testutil.Set(m, "spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"})
+	testutil.Set(m, "spec.queryAPI", map[string]any{"enabled": false})
+	if errs := x.Validate(m); len(errs) > 0 {
+		t.Errorf("the XRD rejects GCP with the Query API off:%s", crdErrorList(errs))
+	}
+	if errs := goValidate(t, m); len(errs) > 0 {
+		t.Errorf("Go rejects GCP with the Query API off:%s", crdErrorList(errs))
 	}
 }
