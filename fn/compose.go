@@ -104,7 +104,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		}
 	}
 
-	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind}
+	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind, OrphanAll: s.DeletionPolicy == spec.DeletionOrphan}
 	// Connection secrets land in the management cluster; with Direct
 	// delivery Crossplane runs in the Space cluster, so they land where the
 	// Query API reads them.

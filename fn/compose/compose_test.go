@@ -21,6 +21,12 @@ func TestScopeManaged(t *testing.T) {
 			ProviderConfigRef:  &ProviderConfigReference{Kind: "ProviderConfig", Name: "pc"},
 			ManagementPolicies: []string{"Observe", "Create", "Update", "LateInitialize"},
 		}},
+		// spec.deletionPolicy: Orphan wins over a renderer's Delete.
+		"ClusterOrphanAll": {Scope{OrphanAll: true}, Delete, ManagedSpec{ProviderConfigRef: &ProviderConfigReference{Name: "pc"}, DeletionPolicy: "Orphan"}},
+		"NamespacedOrphanAll": {Scope{Namespace: "team-a", ProviderConfigKind: "ProviderConfig", OrphanAll: true}, Delete, ManagedSpec{
+			ProviderConfigRef:  &ProviderConfigReference{Kind: "ProviderConfig", Name: "pc"},
+			ManagementPolicies: []string{"Observe", "Create", "Update", "LateInitialize"},
+		}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -97,7 +97,8 @@ func Defaults() Spec {
 			ErrorRatePercent: DefaultErrorRatePercent,
 			For:              DefaultFor,
 		},
-		Delivery: DeliveryObject,
+		DeletionPolicy: DeletionOrphan,
+		Delivery:       DeliveryObject,
 		ProviderConfigs: ProviderConfigs{
 			Cloud:      DefaultProviderConfig,
 			Helm:       DefaultProviderConfig,

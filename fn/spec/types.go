@@ -42,6 +42,19 @@ const (
 	DeliveryDirect Delivery = "Direct"
 )
 
+// DeletionPolicy says what deleting the XR does to what it composed.
+// +kubebuilder:validation:Enum=Orphan;Delete
+type DeletionPolicy string
+
+// The deletion policies.
+const (
+	// DeletionOrphan leaves every composed resource's external resource
+	// (node pools, StorageClass, Spaces release, database, alerts) running.
+	DeletionOrphan DeletionPolicy = "Orphan"
+	// DeletionDelete deletes them, except a database under deletionProtection.
+	DeletionDelete DeletionPolicy = "Delete"
+)
+
 // XSpaceScaling makes an Upbound Space ready for production scale and high
 // availability: dedicated node pools, autoscaling, the Spaces chart with HA
 // values, the Query API database and alerts.
@@ -125,6 +138,13 @@ type Spec struct {
 	// +kubebuilder:default={}
 	// +optional
 	Monitoring Monitoring `json:"monitoring"`
+
+	// DeletionPolicy says what deleting the XR does: Orphan (the default)
+	// leaves everything it composed running; Delete deletes it all, except
+	// the database while queryAPI.postgres.deletionProtection is true.
+	// +kubebuilder:default=Orphan
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy"`
 
 	// Delivery says how in-cluster manifests reach the Space cluster: Object
 	// wraps them in provider-kubernetes Objects, Direct composes them as

@@ -62,6 +62,11 @@ func Validate(s *Spec) field.ErrorList {
 	errs = append(errs, validateSpaces(p.Child("spaces"), &s.Spaces, s.HighAvailability)...)
 	errs = append(errs, validatePostgres(p.Child("queryAPI", "postgres"), &s.QueryAPI.Postgres)...)
 	errs = append(errs, validateMonitoring(p.Child("monitoring"), &s.Monitoring)...)
+	switch s.DeletionPolicy {
+	case DeletionOrphan, DeletionDelete:
+	default:
+		errs = append(errs, field.NotSupported(p.Child("deletionPolicy"), s.DeletionPolicy, []DeletionPolicy{DeletionOrphan, DeletionDelete}))
+	}
 	switch s.Delivery {
 	case DeliveryObject, DeliveryDirect:
 	default:
