@@ -147,6 +147,13 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 			return compose.Resource{}, errors.Wrap(err, "spec.spaces.values")
 		}
 		tree = merge(tree, user)
+		// The chart takes one of minAvailable and maxUnavailable: a user's
+		// maxUnavailable replaces the computed minAvailable.
+		if has(user, controllerPDBPath("maxUnavailable")...) && !has(user, controllerPDBPath("minAvailable")...) {
+			if pdb, ok := lookupMap(tree, controllerPDBPath()...); ok {
+				delete(pdb, "minAvailable")
+			}
+		}
 	}
 
 	r := &HelmRelease{
@@ -267,6 +274,9 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 		}}},
 	}
 	installValues(v, p.Spaces)
+	if p.HighAvailability {
+		controllerHA(&v.Controller)
+	}
 	if p.Spaces.PullSecretName != "" {
 		v.ImagePullSecrets = []SecretByName{{Name: p.Spaces.PullSecretName}}
 	}
@@ -328,4 +338,37 @@ func quantities(q plan.ResourceQuantities) *Quantities {
 		return nil
 	}
 	return &Quantities{CPU: q.CPU, Memory: q.Memory}
+}
+
+// The spaces-controller in HA: the chart's values reference (1.17) lists
+// controller.replicaCount (default 1) and controller.controller.
+// podDisruptionBudget.{enabled,minAvailable,maxUnavailable} (disabled by
+// default). The controller runs with leader election whatever its replica
+// count (Spaces 1.13.1 release notes), so a second replica is a warm standby,
+// and the PDB keeps a node drain from taking both at once.
+const (
+	ControllerReplicasHA     int32 = 2
+	ControllerMinAvailableHA int32 = 1
+)
+
+func controllerHA(c *ControllerValues) {
+	c.ReplicaCount = new(ControllerReplicasHA)
+	c.Controller.PodDisruptionBudget = &PodDisruptionBudget{Enabled: true, MinAvailable: new(ControllerMinAvailableHA)}
+}
+
+func controllerPDBPath(leaf ...string) []string {
+	return append([]string{"controller", "controller", "podDisruptionBudget"}, leaf...)
+}
+
+// lookupMap returns the object at path in tree.
+func lookupMap(tree map[string]any, path ...string) (map[string]any, bool) {
+	cur := tree
+	for _, p := range path {
+		next, ok := cur[p].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur = next
+	}
+	return cur, true
 }

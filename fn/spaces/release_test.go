@@ -220,7 +220,11 @@ func TestReleaseProduction(t *testing.T) {
           "prometheus": {"podMonitor": {"enabled": true}}
         },
         "controller": {
-          "controller": {"resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "2000m", "memory": "4Gi"}}},
+          "replicaCount": 2,
+          "controller": {
+            "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "2000m", "memory": "4Gi"}},
+            "podDisruptionBudget": {"enabled": true, "minAvailable": 1}
+          },
           "prometheus": {"podMonitor": {"enabled": true}}
         }
       }
@@ -254,6 +258,9 @@ func TestReleaseVariants(t *testing.T) {
 				{"spec.forProvider.values.controlPlanes.ha", `{"enabled": false}`},
 				// Placement does not depend on HA: the pools are dedicated either way.
 				{"spec.forProvider.values.controlPlanes.etcd.tolerations.0.value", `"etcd"`},
+				// One spaces-controller, the chart's default, without a PDB.
+				{"spec.forProvider.values.controller.replicaCount", ""},
+				{"spec.forProvider.values.controller.controller.podDisruptionBudget", ""},
 			},
 		},
 		// Before Spaces 1.16 the router's host is ingress.host; from 1.16
@@ -290,7 +297,12 @@ func TestReleaseVariants(t *testing.T) {
 		},
 		"HAOn": {
 			db: testDB, env: clusterEnv(),
-			checks: []check{{"spec.forProvider.values.controlPlanes.ha", `{"enabled": true}`}},
+			checks: []check{
+				{"spec.forProvider.values.controlPlanes.ha", `{"enabled": true}`},
+				// No single spaces-controller: two replicas behind a PDB.
+				{"spec.forProvider.values.controller.replicaCount", `2`},
+				{"spec.forProvider.values.controller.controller.podDisruptionBudget", `{"enabled": true, "minAvailable": 1}`},
+			},
 		},
 		"MonitoringOff": {
 			plan: func(p *plan.Plan) { p.Monitoring = nil },
@@ -595,5 +607,61 @@ func TestReleaseDoesNotAlterPlan(t *testing.T) {
 	}
 	if string(p.Spaces.Values) != in {
 		t.Errorf("plan values changed to %s", p.Spaces.Values)
+	}
+}
+
+// TestReleaseUserControllerHAValuesWin: the user's controller replicas and
+// PDB win; a user's maxUnavailable replaces the computed minAvailable (the
+// chart takes one of them).
+func TestReleaseUserControllerHAValuesWin(t *testing.T) {
+	cases := map[string]struct {
+		values string
+		want   map[string]string // path -> JSON; "" means absent
+	}{
+		"Replicas": {
+			values: `{"controller": {"replicaCount": 3}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.replicaCount":                                `3`,
+				"spec.forProvider.values.controller.controller.podDisruptionBudget.minAvailable": `1`,
+			},
+		},
+		"MaxUnavailable": {
+			values: `{"controller": {"controller": {"podDisruptionBudget": {"maxUnavailable": "50%"}}}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.controller.podDisruptionBudget":              `{"enabled": true, "maxUnavailable": "50%"}`,
+				"spec.forProvider.values.controller.controller.podDisruptionBudget.minAvailable": "",
+			},
+		},
+		"BothAreTheUsers": {
+			values: `{"controller": {"controller": {"podDisruptionBudget": {"maxUnavailable": 1, "minAvailable": 2}}}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.controller.podDisruptionBudget": `{"enabled": true, "maxUnavailable": 1, "minAvailable": 2}`,
+			},
+		},
+		"PDBOff": {
+			values: `{"controller": {"controller": {"podDisruptionBudget": {"enabled": false}}}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.controller.podDisruptionBudget.enabled": `false`,
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := testPlan()
+			p.Spaces.Values = []byte(tc.values)
+			got := render(t, p, testDB(), clusterEnv())
+			for path, want := range tc.want {
+				v, ok := at(got, path)
+				if want == "" {
+					if ok {
+						t.Errorf("%s = %v, want it absent", path, v)
+					}
+					continue
+				}
+				if w := js(t, want); !ok || !reflect.DeepEqual(v, w) {
+					t.Errorf("%s = %v, want %v", path, v, w)
+				}
+			}
+		})
 	}
 }

@@ -208,13 +208,23 @@ type HPA struct {
 
 // ControllerValues are the spaces-controller's values.
 type ControllerValues struct {
-	Controller ControllerPod     `json:"controller"`
-	Prometheus *PrometheusValues `json:"prometheus,omitempty"`
+	// ReplicaCount of the spaces-controller Deployment (chart default 1).
+	ReplicaCount *int32            `json:"replicaCount,omitempty"`
+	Controller   ControllerPod     `json:"controller"`
+	Prometheus   *PrometheusValues `json:"prometheus,omitempty"`
 }
 
 // ControllerPod is the controller's container.
 type ControllerPod struct {
-	Resources Resources `json:"resources"`
+	Resources           Resources            `json:"resources"`
+	PodDisruptionBudget *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
+}
+
+// PodDisruptionBudget is a component's PDB switch. The chart takes one of
+// minAvailable and maxUnavailable.
+type PodDisruptionBudget struct {
+	Enabled      bool   `json:"enabled"`
+	MinAvailable *int32 `json:"minAvailable,omitempty"`
 }
 
 // Resources are a container's requests and limits.
