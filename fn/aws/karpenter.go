@@ -232,3 +232,14 @@ func storageClass(s plan.Storage, labels map[string]string) *compose.StorageClas
 	sc.Metadata.Labels = labels
 	return sc
 }
+
+// ReportsReady: Karpenter's NodePool carries a Ready condition, the
+// aggregate of ValidationSucceeded and NodeClassReady
+// (kubernetes-sigs/karpenter, pkg/apis/v1/nodepool_status.go), so its Object
+// follows it.
+func (NodePool) ReportsReady() bool { return true }
+
+// ReportsReady: the EC2NodeClass carries a Ready condition once its
+// subnets, security groups, AMIs and instance profile resolve
+// (aws/karpenter-provider-aws, pkg/apis/v1/ec2nodeclass_status.go).
+func (EC2NodeClass) ReportsReady() bool { return true }

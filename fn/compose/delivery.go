@@ -7,9 +7,38 @@ const (
 	ObjectKind                 = "Object"
 )
 
-// ReadinessDeriveFromObject makes an Object ready only when the object it
-// manages reports Ready (or has no conditions and exists).
-const ReadinessDeriveFromObject = "DeriveFromObject"
+// Readiness policies of provider-kubernetes Objects
+// (crossplane-contrib/provider-kubernetes v1.2,
+// internal/controller/cluster/object/object.go, updateConditionFromObserved).
+const (
+	// ReadinessDeriveFromObject makes an Object ready only while the object
+	// it manages has a Ready condition that is True: an object of a kind
+	// without one (StorageClass, Secret, PrometheusRule) never becomes ready
+	// (crossplane-contrib/provider-kubernetes#124).
+	ReadinessDeriveFromObject = "DeriveFromObject"
+	// ReadinessSuccessfulCreate makes an Object ready once the object it
+	// manages exists and is up to date.
+	ReadinessSuccessfulCreate = "SuccessfulCreate"
+)
+
+// A ReadyReporter is a manifest whose kind carries a Ready condition of its
+// own, which its Object's readiness should follow. Renderers implement it on
+// the kinds that do (a cloud's own kinds stay in the cloud's package).
+type ReadyReporter interface {
+	// ReportsReady is true when the kind's controller writes a Ready
+	// condition.
+	ReportsReady() bool
+}
+
+// ReadinessOf is the readiness policy of the Object that delivers manifest:
+// DeriveFromObject for a kind that reports Ready, SuccessfulCreate for one
+// that does not.
+func ReadinessOf(manifest any) string {
+	if r, ok := manifest.(ReadyReporter); ok && r.ReportsReady() {
+		return ReadinessDeriveFromObject
+	}
+	return ReadinessSuccessfulCreate
+}
 
 // Object is a provider-kubernetes Object: a manifest applied to the Space
 // cluster through a ProviderConfig.
@@ -78,7 +107,7 @@ func (d Delivery) InCluster(key, component, name string, manifest any, refs ...O
 		Spec: ObjectSpec{
 			ManagedSpec: d.Scope.Managed(d.ProviderConfig, Delete),
 			ForProvider: ObjectParameters{Manifest: manifest},
-			Readiness:   &ObjectReadiness{Policy: ReadinessDeriveFromObject},
+			Readiness:   &ObjectReadiness{Policy: ReadinessOf(manifest)},
 			References:  refs,
 		},
 	}

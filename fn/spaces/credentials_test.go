@@ -26,7 +26,7 @@ func TestCredentials(t *testing.T) {
   "metadata": {"name": "prod-use1-query-api-credentials"},
   "spec": {
     "providerConfigRef": {"name": "k8s-pc"},
-    "readiness": {"policy": "DeriveFromObject"},
+    "readiness": {"policy": "SuccessfulCreate"},
     "forProvider": {"manifest": {
       "apiVersion": "v1",
       "kind": "Secret",
@@ -49,7 +49,7 @@ func TestCredentials(t *testing.T) {
   "metadata": {"name": "prod-use1-query-api-credentials"},
   "spec": {
     "providerConfigRef": {"kind": "ClusterProviderConfig", "name": "k8s-pc"},
-    "readiness": {"policy": "DeriveFromObject"},
+    "readiness": {"policy": "SuccessfulCreate"},
     "forProvider": {"manifest": {
       "apiVersion": "v1",
       "kind": "Secret",
@@ -77,7 +77,7 @@ func TestCredentials(t *testing.T) {
   "metadata": {"name": "prod-use1-query-api-credentials"},
   "spec": {
     "providerConfigRef": {"name": "k8s-pc"},
-    "readiness": {"policy": "DeriveFromObject"},
+    "readiness": {"policy": "SuccessfulCreate"},
     "forProvider": {"manifest": {
       "apiVersion": "v1",
       "kind": "Secret",
