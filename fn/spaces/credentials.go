@@ -56,7 +56,7 @@ func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Reso
 			APIVersion: "v1",
 			Kind:       "Secret",
 			Name:       db.PasswordSecret.Name,
-			Namespace:  db.PasswordSecret.Namespace,
+			Namespace:  passwordSecretNamespace(db, env),
 			FieldPath:  dataField(db.PasswordSecret.Key),
 		},
 		ToFieldPath: dataField(KeyPassword),
@@ -85,4 +85,19 @@ func dataField(key string) string {
 		return "data." + key
 	}
 	return "data[" + key + "]"
+}
+
+// passwordSecretNamespace is where the Object reads the password from. A
+// namespaced XR's managed resources write their connection secrets in the
+// XR's namespace, and its user Secrets live there too; the namespaced
+// Object controller does not default patchesFrom.namespace (it looks the
+// reference up with the namespace as written, so an empty one fails:
+// crossplane-contrib/provider-kubernetes v1.2,
+// internal/controller/namespaced/object/object.go, resolveReferencies), so
+// the namespace is always written.
+func passwordSecretNamespace(db *cloud.Database, env cloud.Env) string {
+	if env.Scope.Namespaced() {
+		return env.Scope.Namespace
+	}
+	return db.PasswordSecret.Namespace
 }

@@ -41,6 +41,8 @@ func TestCredentials(t *testing.T) {
   }
 }`,
 		},
+		// The namespaced Object controller does not default
+		// patchesFrom.namespace: it is the XR's, always written.
 		"NamespacedObject": {
 			db: namespacedDB, env: namespacedEnv(),
 			want: `{
@@ -58,7 +60,7 @@ func TestCredentials(t *testing.T) {
       "data": {"username": "dXBib3VuZA=="}
     }},
     "references": [{
-      "patchesFrom": {"apiVersion": "v1", "kind": "Secret", "name": "prod-use1-db-conn", "fieldPath": "data.password"},
+      "patchesFrom": {"apiVersion": "v1", "kind": "Secret", "name": "prod-use1-db-conn", "namespace": "team-a", "fieldPath": "data.password"},
       "toFieldPath": "data.password"
     }]
   }
