@@ -10,10 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn"
-	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
-	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
-	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
-	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
@@ -111,29 +107,11 @@ func TestXRDExamplesValid(t *testing.T) {
 }
 
 // goValidate validates an XR as fn.Compose does: decode over the Go
-// defaults, apply the AWS renderer's defaults, validate.
+// defaults, apply its cloud's defaults, and check the cloud-neutral rules
+// and the cloud's own (fn.Prepare).
 func goValidate(t *testing.T, m map[string]any) field.ErrorList {
 	t.Helper()
-	xr, errs := spec.Decode(xrdJSON(t, m))
-	if len(errs) > 0 {
-		return errs
-	}
-	s := &xr.Spec
-	var r cloud.Renderer
-	switch s.Cloud {
-	case spec.CloudGCP:
-		r = gcp.New(s)
-	case spec.CloudAzure:
-		r = azure.New(s)
-	default:
-		r = aws.New(s)
-	}
-	spec.ApplyCloudDefaults(s, r.Defaults())
-	errs = spec.Validate(s)
-	// The cloud's own rules on the spec, as fn.Compose runs them.
-	if v, ok := r.(cloud.SpecValidator); ok && len(errs) == 0 {
-		errs = v.ValidateSpec(s)
-	}
+	_, errs := fn.Prepare(fn.Request{XR: xrdJSON(t, m), Input: &v1beta1.Input{}})
 	return errs
 }
 
@@ -270,7 +248,7 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 				t.Errorf("the XRD does not reject %s at %s; it says:%s", name, tc.path, crdErrorList(xrdErrs))
 			}
 			if !xrdHasPath(goErrs, tc.path) {
-				t.Errorf("spec.Validate does not reject %s at %s; it says:%s", name, tc.path, crdErrorList(goErrs))
+				t.Errorf("the Go validation does not reject %s at %s; it says:%s", name, tc.path, crdErrorList(goErrs))
 			}
 			// fn.Compose must refuse it too, whatever check catches it.
 			if _, errs := fn.Compose(fn.Request{XR: xrdJSON(t, m), Input: &v1beta1.Input{}}); len(errs) == 0 {
