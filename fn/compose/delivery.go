@@ -101,6 +101,14 @@ func (d Delivery) InCluster(key, component, name string, manifest any, refs ...O
 	if d.Direct {
 		return Resource{Key: key, Component: component, Object: manifest}
 	}
+	return d.Object(key, component, name, manifest, refs...)
+}
+
+// Object wraps manifest in a provider-kubernetes Object whatever the
+// delivery: a manifest whose data must be copied from another object
+// (a password) can only be delivered through an Object's references, even
+// when Crossplane runs in the Space cluster.
+func (d Delivery) Object(key, component, name string, manifest any, refs ...ObjectReference) Resource {
 	o := &Object{
 		TypeMeta: TypeMeta{APIVersion: d.Scope.APIVersion(ObjectAPIVersion, ObjectAPIVersionNamespaced), Kind: ObjectKind},
 		Metadata: ObjectMeta{Name: name},

@@ -31,14 +31,16 @@ const (
 // the management-cluster Secret that holds it (db.PasswordSecret), so the
 // password never enters the desired state.
 //
-// With Direct delivery there is no Object to copy through, so Credentials
-// returns nothing: the cloud renderer then writes the database's connection
-// secret (which carries username and password) straight into the Spaces
-// namespace, and the release reads that Secret instead (see
-// CredentialsSecret). It returns nothing, too, when there is no external
-// database.
+// With Direct delivery the database's connection secret lands in the
+// Spaces namespace; where it holds the login as the Query API uses it
+// (db.ConnectionSecretHasLogin), Credentials returns nothing and the
+// release reads that Secret (see CredentialsSecret). Where it does not
+// (Cloud SQL writes no login, Azure's username carries an @server suffix),
+// the Secret is still composed through an Object, which with Direct
+// delivery runs in the Space cluster and copies the password from the
+// Secret there. It returns nothing, too, when there is no external database.
 func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Resource {
-	if db == nil || env.Delivery.Direct {
+	if db == nil || readsConnectionSecret(db, env) {
 		return nil
 	}
 	s := &compose.Secret{
@@ -61,8 +63,14 @@ func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Reso
 		},
 		ToFieldPath: dataField(KeyPassword),
 	}
-	return []compose.Resource{env.Delivery.InCluster(CredentialsKey, cloud.ComponentDatabase,
+	return []compose.Resource{env.Delivery.Object(CredentialsKey, cloud.ComponentDatabase,
 		compose.Name(p.XRName, "query-api-credentials"), s, password)}
+}
+
+// readsConnectionSecret is true when the release reads the database's
+// connection secret itself: with Direct delivery, when it holds the login.
+func readsConnectionSecret(db *cloud.Database, env cloud.Env) bool {
+	return env.Delivery.Direct && db.ConnectionSecretHasLogin
 }
 
 // CredentialsSecret is the name of the Secret in the Spaces namespace that
@@ -70,7 +78,7 @@ func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Reso
 // delivers, or, with Direct delivery, the connection secret the cloud
 // renderer writes there.
 func CredentialsSecret(db *cloud.Database, env cloud.Env) string {
-	if env.Delivery.Direct && db != nil {
+	if db != nil && readsConnectionSecret(db, env) {
 		return db.ConnectionSecret.Name
 	}
 	return CredentialsSecretName

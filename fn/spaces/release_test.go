@@ -57,7 +57,21 @@ func testDB() *cloud.Database {
 		ConnectionSecret: compose.SecretReference{Name: "prod-use1-db-conn", Namespace: "crossplane-system"},
 		EndpointKey:      "endpoint",
 		PasswordSecret:   compose.SecretKeySelector{Name: "prod-use1-db-conn", Namespace: "crossplane-system", Key: "password"},
+		// Like RDS: the connection secret holds username and password.
+		ConnectionSecretHasLogin: true,
 	}
+}
+
+// noLoginDB is a database whose connection secret does not hold the login
+// the Query API uses (Cloud SQL, Azure): the password comes from a Secret in
+// the Spaces namespace when Crossplane runs in the Space cluster.
+func noLoginDB() *cloud.Database {
+	db := testDB()
+	db.ConnectionSecretHasLogin = false
+	db.EndpointKey = ""
+	db.Endpoint = "10.1.2.3:5432"
+	db.PasswordSecret = compose.SecretKeySelector{Name: "prod-use1-postgres-password", Namespace: "upbound-system", Key: "password"}
+	return db
 }
 
 func clusterEnv() cloud.Env {
@@ -366,6 +380,12 @@ func TestReleaseVariants(t *testing.T) {
 			checks: []check{
 				{"spec.forProvider.values.apollo.apollo.storage.postgres.connection.credentials.secret.name", `"prod-use1-db-conn"`},
 				{"apiVersion", `"helm.crossplane.io/v1beta1"`},
+			},
+		},
+		"DirectDeliveryWithoutLoginReadsTheComposedSecret": {
+			db: noLoginDB, env: directEnv(),
+			checks: []check{
+				{"spec.forProvider.values.apollo.apollo.storage.postgres.connection.credentials", `{"format": "basicauth", "user": "upbound", "secret": {"name": "spaces-query-api-postgres"}}`},
 			},
 		},
 		"ObservedEndpointWhereTheSecretHasNone": {
