@@ -81,9 +81,6 @@ func (p Pool) MachineType() string {
 	return p.MachineTypes[0]
 }
 
-// Dedicated is true for a pool that only takes pods that tolerate its taint.
-func (p Pool) Dedicated() bool { return len(p.Taints) > 0 }
-
 // Storage is the StorageClass of the etcd volumes.
 type Storage struct {
 	// ClassName of the StorageClass.
