@@ -85,6 +85,7 @@ func TestDirectDeliveryCredentials(t *testing.T) {
 		"aws": {
 			xr: "xr-aws-direct",
 			check: func(t *testing.T, rs map[string]map[string]any, user, secret string) {
+				t.Helper()
 				inst := byKind(rs, "Instance")
 				if got := testutil.Get(inst, "spec", "writeConnectionSecretToRef"); !equalRef(got, secret, ns) {
 					t.Errorf("the chart reads %s/%s, the RDS Instance writes its connection secret (username, password) to %v", ns, secret, got)
@@ -97,6 +98,7 @@ func TestDirectDeliveryCredentials(t *testing.T) {
 		"gcp": {
 			xr: "xr-gcp",
 			check: func(t *testing.T, rs map[string]map[string]any, user, secret string) {
+				t.Helper()
 				m, o := composedSecret(rs, secret, ns)
 				if m == nil || o["kind"] != "Object" {
 					t.Fatalf("no composed Secret %s/%s delivered through an Object", ns, secret)
@@ -116,6 +118,7 @@ func TestDirectDeliveryCredentials(t *testing.T) {
 		"azure": {
 			xr: "xr-azure",
 			check: func(t *testing.T, rs map[string]map[string]any, user, secret string) {
+				t.Helper()
 				m, o := composedSecret(rs, secret, ns)
 				if m == nil || o["kind"] != "Object" {
 					t.Fatalf("no composed Secret %s/%s delivered through an Object", ns, secret)
