@@ -1,11 +1,12 @@
 package fn
 
 import (
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
