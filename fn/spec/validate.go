@@ -3,6 +3,8 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -35,6 +37,10 @@ var (
 	reMemory   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
 )
 
+// Clouds are the values of spec.cloud, in the order of the XRD's enum; the
+// function registers one cloud package for each.
+var Clouds = []Cloud{CloudAWS, CloudGCP, CloudAzure}
+
 // Validate checks a defaulted spec against every cloud-neutral rule of the
 // API and returns all errors at once, each with its field path. Each cloud
 // checks its own rules (its block, what it allows of these fields) in its
@@ -43,12 +49,15 @@ func Validate(s *Spec) field.ErrorList {
 	p := field.NewPath("spec")
 	var errs field.ErrorList
 
-	switch s.Cloud {
-	case CloudAWS, CloudGCP, CloudAzure:
-	case "":
-		errs = append(errs, field.Required(p.Child("cloud"), "must be one of aws, gcp, azure"))
-	default:
-		errs = append(errs, field.NotSupported(p.Child("cloud"), s.Cloud, []Cloud{CloudAWS, CloudGCP, CloudAzure}))
+	switch {
+	case s.Cloud == "":
+		names := make([]string, 0, len(Clouds))
+		for _, c := range Clouds {
+			names = append(names, string(c))
+		}
+		errs = append(errs, field.Required(p.Child("cloud"), "must be one of "+strings.Join(names, ", ")))
+	case !slices.Contains(Clouds, s.Cloud):
+		errs = append(errs, field.NotSupported(p.Child("cloud"), s.Cloud, Clouds))
 	}
 	errs = append(errs, RequiredString(p.Child("region"), s.Region, 64)...)
 	errs = append(errs, validateZones(p.Child("zones"), s)...)
