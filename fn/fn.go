@@ -7,16 +7,18 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
@@ -50,7 +52,7 @@ func WithReadyTTL(d time.Duration) Option { return func(f *Function) { f.readyTT
 
 // New returns a Function.
 func New(o ...Option) *Function {
-	f := &Function{log: logging.NewNopLogger(), ttl: defaultTTL}
+	f := &Function{log: logging.NewNopLogger(), ttl: response.DefaultTTL}
 	for _, fn := range o {
 		fn(f)
 	}
@@ -76,55 +78,47 @@ const (
 )
 
 // RunFunction runs the function. It never panics on bad input: every
-// problem is a Fatal result naming the field to fix.
-func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, err error) {
-	rsp = newResponse(req, f.ttl)
-	defer func() {
-		// A bug must cost one call, not the process: report it as Fatal.
-		if r := recover(); r != nil {
-			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
-			rsp = newResponse(req, f.ttl)
-			addFatal(rsp, errors.Errorf("internal error: %v", r))
-			err = nil
-		}
-	}()
-
+// problem is a Fatal result naming the field to fix. (Should a bug panic,
+// the server's interceptor turns it into an error for that call.)
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
+	rsp := response.To(req, f.ttl)
 	xr := req.GetObserved().GetComposite().GetResource()
 	in := &v1beta1.Input{}
 	if req.GetInput() != nil {
-		if err := getInput(req, in); err != nil {
-			addFatal(rsp, errors.Wrap(err, errGetInput))
+		if err := request.GetInput(req, in); err != nil {
+			response.Fatal(rsp, errors.Wrap(err, errGetInput))
 			return rsp, nil
 		}
 	}
 	md := xr.GetFields()["metadata"].GetStructValue()
-	namespace := md.GetFields()["namespace"].GetStringValue()
 	log := f.log.WithValues("xr", md.GetFields()["name"].GetStringValue(), "xr-kind", xr.GetFields()["kind"].GetStringValue())
 
 	res, errs := Compose(Request{
 		XR:        pbjson.AppendStruct(nil, xr),
-		Namespace: namespace,
+		Namespace: md.GetFields()["namespace"].GetStringValue(),
 		Input:     in,
 		Observed:  observedComposed(req),
 	})
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
-		addFatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
+		response.Fatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
 		return rsp, nil
 	}
 
 	if err := writeDesired(rsp, res); err != nil {
-		addFatal(rsp, errors.Wrap(err, errSetDesired))
+		response.Fatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
 	}
 	if waiting := status.Waiting(res.Status.Components); len(waiting) > 0 {
-		setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
+		response.ConditionFalse(rsp, ConditionComponentsReady, ReasonWaiting).
+			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
 	} else {
-		setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
+		response.ConditionTrue(rsp, ConditionComponentsReady, ReasonAvailable).
+			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
 		rsp.Meta.Ttl = durationpb.New(f.readyTTL)
 	}
 	for _, w := range res.Warnings {
-		addWarning(rsp, w)
+		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil
@@ -137,6 +131,14 @@ func FormatErrors(errs field.ErrorList) string {
 		msgs = append(msgs, e.Error())
 	}
 	return strings.Join(msgs, "; ")
+}
+
+func toUnstructured(o any) (*unstructured.Unstructured, error) {
+	m, err := toMap(o)
+	if err != nil {
+		return nil, err
+	}
+	return &unstructured.Unstructured{Object: m}, nil
 }
 
 func toMap(o any) (map[string]any, error) {

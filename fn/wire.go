@@ -7,8 +7,8 @@ import (
 
 	"github.com/crossplane/function-sdk-go/errors"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
 
@@ -37,12 +37,14 @@ var observedRead = fieldTree{
 }
 
 // observedComposed decodes what the function reads of each observed
-// composed resource.
-func observedComposed(req *fnv1.RunFunctionRequest) map[string]*status.Observed {
+// composed resource, as the SDK's composed.Unstructured.
+func observedComposed(req *fnv1.RunFunctionRequest) map[string]*composed.Unstructured {
 	res := req.GetObserved().GetResources()
-	out := make(map[string]*status.Observed, len(res))
+	out := make(map[string]*composed.Unstructured, len(res))
 	for k, r := range res {
-		out[k] = &status.Observed{Object: pick(r.GetResource(), observedRead)}
+		o := composed.New()
+		o.Object = pick(r.GetResource(), observedRead)
+		out[k] = o
 	}
 	return out
 }
