@@ -322,14 +322,14 @@ func (p *parser) string() (string, error) {
 				if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
 					save := p.i
 					p.i += 2
-					if lo, ok := p.hex4(); ok {
-						if d := utf16.DecodeRune(r, lo); d != utf8.RuneError {
-							r2 = d
-						} else {
-							p.i = save
-						}
-					} else {
+					lo, ok := p.hex4()
+					if !ok {
 						return "", errSyntax
+					}
+					if d := utf16.DecodeRune(r, lo); d != utf8.RuneError {
+						r2 = d
+					} else {
+						p.i = save // not a pair: the next escape stands alone
 					}
 				}
 				r = r2

@@ -1,6 +1,7 @@
 package pbjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -60,7 +61,7 @@ func TestAppendFormatsNumbersAsEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := Append(nil, structpb.NewNumberValue(f)); string(got) != string(want) {
+		if got := Append(nil, structpb.NewNumberValue(f)); !bytes.Equal(got, want) {
 			t.Errorf("%v: got %s, want %s", f, got, want)
 		}
 	}

@@ -248,7 +248,8 @@ func readYAML(path string) (map[string]any, error) {
 		return nil, err
 	}
 	m := map[string]any{}
-	return m, yaml.Unmarshal(b, &m)
+	err = yaml.Unmarshal(b, &m)
+	return m, err
 }
 
 func writeYAML(path string, o any) error {

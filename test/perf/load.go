@@ -137,11 +137,11 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 		rep.states = append(rep.states, &state{name: name, req: req, observed: len(req.GetObserved().GetResources())})
 	}
 
-	fnAddr, err := freeAddr()
+	fnAddr, err := freeAddr(ctx)
 	if err != nil {
 		return nil, err
 	}
-	metricsAddr, err := freeAddr()
+	metricsAddr, err := freeAddr(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	cannedAddr, err := freeAddr()
+	cannedAddr, err := freeAddr(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -187,34 +187,8 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 	procs := map[string]*proc{function: fnProc, floor: cannedProc}
 	cannedArgs := []string{"canned", "--address", cannedAddr, "--certs", tmp, "--responses", rspDir}
 
-	// Start-up is measured on fresh processes, alternating the two, apart
-	// from the ones under load.
-	starts := map[string]struct {
-		bin  string
-		args []string
-	}{function: {bin, fnArgs}, floor: {self, cannedArgs}}
-	for i := range c.starts {
-		for _, srv := range []string{function, floor} {
-			if i%2 == 1 {
-				srv = map[string]string{function: floor, floor: function}[srv]
-			}
-			st := starts[srv]
-			st.args = slices.Clone(st.args)
-			addr, err := freeAddr()
-			if err != nil {
-				return nil, err
-			}
-			st.args[slices.Index(st.args, "--address")+1] = addr
-			if srv == function {
-				st.args[slices.Index(st.args, "--metrics-address")+1] = ""
-			}
-			p, err := start(ctx, crt, rep.states[0].req, st.bin, st.args...)
-			if err != nil {
-				return nil, fmt.Errorf("%s start %d: %w", srv, i, err)
-			}
-			p.stop()
-			rep.startup[srv] = append(rep.startup[srv], p.startup)
-		}
+	if err := measureStarts(ctx, c, crt, rep, map[string]command{function: {bin, fnArgs}, floor: {self, cannedArgs}}); err != nil {
+		return nil, err
 	}
 
 	for _, s := range rep.states {
@@ -227,6 +201,56 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 		}
 	}
 
+	if err := runPhases(ctx, c, rep, procs); err != nil {
+		return nil, err
+	}
+	for name, p := range procs {
+		if rep.peakRSS[name], err = peakRSS(p.cmd.Process.Pid); err != nil {
+			return nil, err
+		}
+	}
+	err = rep.print(c)
+	return rep, err
+}
+
+// command is a server's binary and arguments.
+type command struct {
+	bin  string
+	args []string
+}
+
+// measureStarts starts each server c.starts times on a fresh port,
+// alternating the two, and records the time to the first successful call.
+func measureStarts(ctx context.Context, c loadConfig, crt *certs, rep *loadReport, cmds map[string]command) error {
+	for i := range c.starts {
+		order := []string{function, floor}
+		if i%2 == 1 {
+			order = []string{floor, function}
+		}
+		for _, srv := range order {
+			args := slices.Clone(cmds[srv].args)
+			addr, err := freeAddr(ctx)
+			if err != nil {
+				return err
+			}
+			args[slices.Index(args, "--address")+1] = addr
+			if i := slices.Index(args, "--metrics-address"); i >= 0 {
+				args[i+1] = "" // a second metrics listener would clash with the running one
+			}
+			p, err := start(ctx, crt, rep.states[0].req, cmds[srv].bin, args...)
+			if err != nil {
+				return fmt.Errorf("%s start %d: %w", srv, i, err)
+			}
+			p.stop()
+			rep.startup[srv] = append(rep.startup[srv], p.startup)
+		}
+	}
+	return nil
+}
+
+// runPhases calls both servers, per round, state and caller count,
+// alternating which goes first.
+func runPhases(ctx context.Context, c loadConfig, rep *loadReport, procs map[string]*proc) error {
 	for r := range c.rounds {
 		for _, s := range rep.states {
 			for _, n := range c.callers {
@@ -240,19 +264,13 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 						rep.samples[k] = &sample{}
 					}
 					if err := phase(ctx, procs[srv], s.req, n, c, rep.samples[k]); err != nil {
-						return nil, fmt.Errorf("%s, %s, %d callers: %w", srv, s.name, n, err)
+						return fmt.Errorf("%s, %s, %d callers: %w", srv, s.name, n, err)
 					}
 				}
 			}
 		}
 	}
-	for name, p := range procs {
-		if rep.peakRSS[name], err = peakRSS(p.cmd.Process.Pid); err != nil {
-			return nil, err
-		}
-	}
-	rep.print(c)
-	return rep, nil
+	return nil
 }
 
 // phase calls the server with n callers sharing its one connection, as
@@ -324,6 +342,7 @@ type proc struct {
 	startup time.Duration
 	log     *bytes.Buffer
 	exited  chan error
+	exitErr error // how it ended, once stopped
 }
 
 // startTimeout bounds the wait for a server's first successful call.
@@ -383,16 +402,18 @@ func (p *proc) stop() {
 		_ = p.conn.Close()
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	timer := time.NewTimer(10 * time.Second)
+	defer timer.Stop()
 	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
+	case p.exitErr = <-p.exited:
+	case <-timer.C:
 		_ = p.cmd.Process.Kill()
-		<-p.exited
+		p.exitErr = <-p.exited
 	}
 }
 
-func freeAddr() (string, error) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+func freeAddr(ctx context.Context) (string, error) {
+	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}
@@ -470,12 +491,12 @@ func (s *sample) quantile(q float64) time.Duration {
 }
 
 // print writes the report as the README shows it.
-func (r *loadReport) print(c loadConfig) {
-	w := c.out
-	fmt.Fprintf(w, "machine: %s, %d CPUs, %s %s/%s; example %s; %d rounds of at most %d calls or %s per phase\n\n",
+func (r *loadReport) print(c loadConfig) error {
+	var w strings.Builder
+	fmt.Fprintf(&w, "machine: %s, %d CPUs, %s %s/%s; example %s; %d rounds of at most %d calls or %s per phase\n\n",
 		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, c.example, c.rounds, c.calls, c.duration)
-	fmt.Fprintln(w, "| state | request | response | callers | server | calls | req/s | p50 | p99 | CPU/call | CPU ratio |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|")
+	w.WriteString("| state | request | response | callers | server | calls | req/s | p50 | p99 | CPU/call | CPU ratio |" + "\n")
+	w.WriteString("|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|" + "\n")
 	for _, s := range r.states {
 		for _, n := range c.callers {
 			fnS, flS := r.samples[key{function, s.name, n}], r.samples[key{floor, s.name, n}]
@@ -485,23 +506,25 @@ func (r *loadReport) print(c loadConfig) {
 				if srv == function && flS.perCall(flS.cpu) > 0 {
 					ratio = fmt.Sprintf("%.2fx", float64(fnS.perCall(fnS.cpu))/float64(flS.perCall(flS.cpu)))
 				}
-				fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %d | %.0f | %s | %s | %s | %s |\n",
+				fmt.Fprintf(&w, "| %s | %s | %s | %d | %s | %d | %.0f | %s | %s | %s | %s |\n",
 					s.name, kb(proto.Size(s.req)), kb(proto.Size(s.rsp)), n, srv, sm.calls,
 					float64(sm.calls)/sm.wall.Seconds(), ms(sm.quantile(0.5)), ms(sm.quantile(0.99)), ms(sm.perCall(sm.cpu)), ratio)
 			}
 		}
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| server | first successful call after start (median, min of starts) | peak RSS (VmHWM) |")
-	fmt.Fprintln(w, "|---|--:|--:|")
+	w.WriteString("\n")
+	w.WriteString("| server | first successful call after start (median, min of starts) | peak RSS (VmHWM) |" + "\n")
+	w.WriteString("|---|--:|--:|" + "\n")
 	for _, srv := range []string{function, floor} {
 		st := slices.Sorted(slices.Values(r.startup[srv]))
 		med, least := time.Duration(0), time.Duration(0)
 		if len(st) > 0 {
 			med, least = st[len(st)/2], st[0]
 		}
-		fmt.Fprintf(w, "| %s | %s (min %s, %d starts) | %.1f MiB |\n", srv, ms(med), ms(least), len(st), float64(r.peakRSS[srv])/(1<<20))
+		fmt.Fprintf(&w, "| %s | %s (min %s, %d starts) | %.1f MiB |\n", srv, ms(med), ms(least), len(st), float64(r.peakRSS[srv])/(1<<20))
 	}
+	_, err := io.WriteString(c.out, w.String())
+	return err
 }
 
 func kb(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1000) }

@@ -15,7 +15,7 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == "canned" {
 		if err := canned(os.Args[2:]); err != nil {
-			os.Stderr.WriteString(err.Error() + "\n")
+			_, _ = os.Stderr.WriteString(err.Error() + "\n")
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -59,7 +59,7 @@ func TestLoadSmoke(t *testing.T) {
 func TestProcCounters(t *testing.T) {
 	pid := os.Getpid()
 	deadline := time.Now().Add(50 * time.Millisecond)
-	for time.Now().Before(deadline) { //nolint:revive // burn CPU so the counter moves.
+	for time.Now().Before(deadline) { // burn CPU so the counter moves
 	}
 	cpu, err := cpuTime(pid)
 	if err != nil || cpu <= 0 {
