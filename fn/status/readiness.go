@@ -48,8 +48,10 @@ func Ready(o *composed.Unstructured) (bool, string) {
 // readyCondition is the resource's Ready condition, if it has one. (The
 // SDK's GetCondition cannot tell a missing condition from an Unknown one.)
 func readyCondition(o *composed.Unstructured) (xpv2.Condition, bool) {
+	// Only the conditions: the rest of status (atProvider, an Object's
+	// manifest read back) would go through JSON for nothing.
 	var cs xpv2.ConditionedStatus
-	if err := o.GetValueInto("status", &cs); err != nil {
+	if err := o.GetValueInto("status.conditions", &cs.Conditions); err != nil {
 		return xpv2.Condition{}, false
 	}
 	for _, c := range cs.Conditions {
