@@ -173,7 +173,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		})
 	}
 	res.Status.CapacityPlan = capacityStatus(p)
-	all := warnings(s)
+	all := append(warnings(s), p.Warnings...)
 	if w, ok := r.(cloud.Warner); ok {
 		all = append(all, w.Warnings(p)...)
 	}

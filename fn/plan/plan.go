@@ -136,6 +136,9 @@ type Plan struct {
 	Spaces Spaces
 	// Monitoring is the alerting; nil when monitoring is off.
 	Monitoring *Monitoring
+	// Warnings are the plan's degraded choices (a pool capped below its
+	// need, machine types it could not size), each naming the field.
+	Warnings []string
 }
 
 // Spaces is what the Spaces Helm release needs beyond the pools.
