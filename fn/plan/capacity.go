@@ -303,3 +303,13 @@ func PoolDemands(c Capacity) map[Role]PoolDemand {
 		RoleControlPlanes: {Resources: r[RoleControlPlanes], Pods: cps * ControlPlanePods},
 	}
 }
+
+// Pool returns the capacity of a role's pool; nil when it has none.
+func (c *Capacity) Pool(r Role) *PoolCapacity {
+	for i := range c.Pools {
+		if c.Pools[i].Role == r {
+			return &c.Pools[i]
+		}
+	}
+	return nil
+}
