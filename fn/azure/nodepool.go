@@ -76,6 +76,7 @@ type NodePoolParameters struct {
 // the cluster autoscaler owns it.
 type NodePoolInitParameters struct {
 	NodeCount int32 `json:"nodeCount"`
+	MaxPods   int32 `json:"maxPods"`
 }
 
 // UpgradeSettings say how AKS replaces nodes on upgrades and rotations.
@@ -122,7 +123,7 @@ func nodePool(in cloud.In, p *plan.Pool) []compose.Resource {
 				TemporaryNameForRotation: TemporaryPoolName(xrName, p.Role),
 				Tags:                     env.Tags,
 			},
-			InitProvider: &NodePoolInitParameters{NodeCount: p.MinNodes},
+			InitProvider: &NodePoolInitParameters{NodeCount: p.MinNodes, MaxPods: AKSMaxPods},
 		},
 	}
 	return []compose.Resource{{Key: string(p.Role) + "-nodepool", Component: cloud.ComponentOf(p.Role), Object: np}}

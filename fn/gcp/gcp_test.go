@@ -149,6 +149,21 @@ func TestMachine(t *testing.T) {
 			t.Errorf("Machine(%q) = %d vCPU / %d MiB, want %d / %d", mt, m.VCPU, m.MemoryMiB, want.vcpu, want.gib*1024)
 		}
 	}
+	// Disks a node attaches (boot disk excluded) and GKE's 110 pods.
+	limits := map[string][2]int64{
+		"n2-standard-8":  {127, 110},
+		"c3-standard-22": {127, 110},
+		// Hyperdisk-only: 16 up to 8 vCPU, 32 above, minus the boot disk.
+		"n4-highcpu-8":    {15, 110},
+		"n4-standard-16":  {31, 110},
+		"t2d-standard-60": {127, 110},
+	}
+	for mt, want := range limits {
+		m, _ := gcp.Machine(mt)
+		if got := [2]int64{m.MaxVolumes, m.MaxPods}; got != want {
+			t.Errorf("Machine(%q) volumes, pods = %v, want %v", mt, got, want)
+		}
+	}
 	// Every default sizes its pool.
 	d := gcp.Cloud.Defaults
 	for _, mt := range [][]string{d.EtcdMachineTypes, d.APIServerMachineTypes, d.ControlPlanesMachineTypes} {
