@@ -83,6 +83,9 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	}
 	res.Status.CapacityPlan = capacityStatus(p)
 	all := append(warnings(s), p.Warnings...)
+	if out.Database != nil {
+		all = append(all, out.Database.Warnings...)
+	}
 	if pr.Cloud.Warnings != nil {
 		all = append(all, pr.Cloud.Warnings(p)...)
 	}

@@ -84,6 +84,10 @@ type Env struct {
 	// SecretNamespace is where cluster-scoped managed resources write their
 	// connection secrets in the management cluster.
 	SecretNamespace string
+	// Observed composed resources by composition resource name, for what
+	// only the running resource knows (the storage a database has grown
+	// to). Read-only.
+	Observed map[string]map[string]any
 }
 
 // Output is what Render returns.
@@ -120,6 +124,9 @@ type Database struct {
 	// PasswordSecret is the Secret (and key) that holds the password: the
 	// connection secret, or the user's passwordSecretName.
 	PasswordSecret compose.SecretKeySelector
+	// Warnings are the degraded choices the database forced (storage kept
+	// at its observed size), each naming the field.
+	Warnings []string
 }
 
 // Components of status.components, one per composed concern.
