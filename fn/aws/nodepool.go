@@ -141,6 +141,13 @@ type MetadataOptions struct {
 	HTTPPutResponseHopLimit int32  `json:"httpPutResponseHopLimit"`
 }
 
+// Node expiry: the general pool's nodes are replaced after 30 days
+// (Karpenter's default), the dedicated pools' never.
+const (
+	GeneralExpireAfter = "720h"
+	ExpireNever        = "Never"
+)
+
 // Disruption of the pools. Dedicated pools (etcd, API servers) lose a node
 // only when it is empty and one at a time, so an etcd member is never taken
 // down to pack pods tighter; the general pool consolidates freely, 10% at a
@@ -183,7 +190,7 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 						{Key: LabelInstanceType, Operator: "In", Values: p.MachineTypes},
 						{Key: LabelCapacityType, Operator: "In", Values: []string{"on-demand"}},
 					},
-					ExpireAfter: "720h",
+					ExpireAfter: GeneralExpireAfter,
 				},
 			},
 			Limits: map[string]string{"nodes": strconv.Itoa(int(p.MaxNodes))},
@@ -195,6 +202,11 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 	d := generalDisruption
 	if p.Conservative {
 		d = conservativeDisruption
+		// Etcd members and API servers are not recycled on a timer:
+		// budgets do not hold back expiry, so expiry would drain nodes
+		// regardless of them. Drift (a new AMI, a changed NodeClass) still
+		// replaces nodes, one at a time under the budget.
+		np.Spec.Template.Spec.ExpireAfter = ExpireNever
 	}
 	np.Spec.Disruption = &d
 	if pc != nil && pc.Known {
