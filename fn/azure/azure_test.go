@@ -2,6 +2,7 @@ package azure_test
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -142,11 +143,12 @@ func TestRenderResources(t *testing.T) {
 		keys = append(keys, res.Key)
 		components = append(components, res.Component)
 	}
-	wantKeys := []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool", "etcd-storageclass", "database-server", "database", "database-tls"}
+	// One etcd pool per zone.
+	wantKeys := []string{"etcd-nodepool-zone-1", "etcd-nodepool-zone-2", "etcd-nodepool-zone-3", "apiserver-nodepool", "controlplanes-nodepool", "etcd-storageclass", "database-server", "database", "database-tls"}
 	if diff := cmp.Diff(wantKeys, keys); diff != "" {
 		t.Errorf("keys: -want +got:\n%s", diff)
 	}
-	wantComponents := []string{cloud.ComponentEtcdPool, cloud.ComponentAPIServerPool, cloud.ComponentControlPlanesPool, cloud.ComponentStorage,
+	wantComponents := []string{cloud.ComponentEtcdPool, cloud.ComponentEtcdPool, cloud.ComponentEtcdPool, cloud.ComponentAPIServerPool, cloud.ComponentControlPlanesPool, cloud.ComponentStorage,
 		cloud.ComponentDatabase, cloud.ComponentDatabase, cloud.ComponentDatabase}
 	if diff := cmp.Diff(wantComponents, components); diff != "" {
 		t.Errorf("components: -want +got:\n%s", diff)
@@ -172,15 +174,16 @@ func TestRenderNodePools(t *testing.T) {
 	}
 	res := byKey(t, out)
 
-	etcd := res["etcd-nodepool"]
+	etcd := res["etcd-nodepool-zone-1"]
 	pool := p.Pool(plan.RoleEtcd)
+	zoneMin, zoneMax := azure.ZoneCounts(pool.MinNodes, pool.MaxNodes, 3, 0)
 	want := map[string]any{
 		"apiVersion": "containerservice.azure.upbound.io/v1beta2",
 		"kind":       "KubernetesClusterNodePool",
 		"metadata": map[string]any{
-			"name":        "prod-eus-etcd",
+			"name":        "prod-eus-etcd-zone-1",
 			"labels":      map[string]any{"team": "platform"},
-			"annotations": map[string]any{"crossplane.io/external-name": azure.PoolName("prod-eus", plan.RoleEtcd)},
+			"annotations": map[string]any{"crossplane.io/external-name": azure.ZonalPoolName("prod-eus", "1")},
 		},
 		"spec": map[string]any{
 			"providerConfigRef":  map[string]any{"name": "azure"},
@@ -190,10 +193,10 @@ func TestRenderNodePools(t *testing.T) {
 				"mode":                "User",
 				"osType":              "Linux",
 				"vmSize":              "Standard_D4ds_v5",
-				"zones":               []any{"1", "2", "3"},
+				"zones":               []any{"1"},
 				"autoScalingEnabled":  true,
-				"minCount":            float64(3),
-				"maxCount":            float64(pool.MaxNodes),
+				"minCount":            float64(zoneMin),
+				"maxCount":            float64(zoneMax),
 				"nodeLabels":          map[string]any{"team": "platform", "target": "etcd"},
 				"nodeTaints":          []any{"target=etcd:NoSchedule"},
 				"osDiskSizeGb":        float64(100),
@@ -203,10 +206,10 @@ func TestRenderNodePools(t *testing.T) {
 					"drainTimeoutInMinutes":     float64(30),
 					"nodeSoakDurationInMinutes": float64(5),
 				},
-				"temporaryNameForRotation": azure.TemporaryPoolName("prod-eus", plan.RoleEtcd),
+				"temporaryNameForRotation": azure.ZonalTemporaryPoolName("prod-eus", "1"),
 				"tags":                     map[string]any{"cost-center": "spaces"},
 			},
-			"initProvider": map[string]any{"nodeCount": float64(3), "maxPods": float64(azure.AKSMaxPods)},
+			"initProvider": map[string]any{"nodeCount": float64(zoneMin), "maxPods": float64(azure.AKSMaxPods)},
 		},
 	}
 	if diff := cmp.Diff(want, etcd); diff != "" {
@@ -232,7 +235,7 @@ func TestRenderNodePools(t *testing.T) {
 
 	// Pools of one XR have distinct AKS names.
 	names := map[string]bool{}
-	for _, k := range []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool"} {
+	for _, k := range []string{"etcd-nodepool-zone-1", "etcd-nodepool-zone-2", "etcd-nodepool-zone-3", "apiserver-nodepool", "controlplanes-nodepool"} {
 		for _, n := range []string{
 			get(t, res[k], "metadata", "annotations", "crossplane.io/external-name").(string),
 			get(t, res[k], "spec", "forProvider", "temporaryNameForRotation").(string),
@@ -676,4 +679,26 @@ func missingFields(want, got map[string]any, path string) []string {
 		}
 	}
 	return out
+}
+
+// TestLegacyEtcdPoolKept: an XR whose zone-spanning etcd pool is observed
+// keeps it (replacing it would drain every etcd node at once).
+func TestLegacyEtcdPoolKept(t *testing.T) {
+	p, r := build(t, minimalXR, nil)
+	env := envFor("", false)
+	env.Observed = map[string]map[string]any{azure.LegacyEtcdPoolKey: {"apiVersion": azure.NodePoolAPIVersion, "kind": azure.NodePoolKind}}
+	out, err := r.Render(p, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := byKey(t, out)
+	if _, ok := res[azure.LegacyEtcdPoolKey]; !ok {
+		t.Fatalf("the observed zone-spanning etcd pool is not kept; keys: %v", slices.Collect(maps.Keys(res)))
+	}
+	if _, ok := res[azure.ZonalPoolKey("1")]; ok {
+		t.Error("zonal etcd pools composed beside the observed zone-spanning one")
+	}
+	if got := get(t, res[azure.LegacyEtcdPoolKey], "spec", "forProvider", "zones"); !cmp.Equal(got, []any{"1", "2", "3"}) {
+		t.Errorf("zones = %v", got)
+	}
 }
