@@ -5,6 +5,8 @@
 // cloud (the size of a machine type, default machine types) comes in as data.
 package plan
 
+import "k8s.io/apimachinery/pkg/api/resource"
+
 // Role is the job of a node pool.
 type Role string
 
@@ -205,4 +207,14 @@ func (p *Plan) Pool(r Role) *Pool {
 		}
 	}
 	return nil
+}
+
+// EtcdVolumeGiB is the etcd volume size in GiB, rounded up; an unreadable
+// size (validation refuses one) counts as 0.
+func (s Spaces) EtcdVolumeGiB() int64 {
+	q, err := resource.ParseQuantity(s.EtcdVolumeSize)
+	if err != nil || q.Sign() <= 0 {
+		return 0
+	}
+	return ceilDiv(q.Value(), 1<<30)
 }

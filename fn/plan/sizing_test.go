@@ -194,3 +194,11 @@ func TestValuesQuantities(t *testing.T) {
 		})
 	}
 }
+
+func TestEtcdVolumeGiB(t *testing.T) {
+	for size, want := range map[string]int64{"50Gi": 50, "5Gi": 5, "1500Mi": 2, "100G": 94, "": 0, "x": 0} {
+		if got := (Spaces{EtcdVolumeSize: size}).EtcdVolumeGiB(); got != want {
+			t.Errorf("EtcdVolumeGiB(%q) = %d, want %d", size, got, want)
+		}
+	}
+}
