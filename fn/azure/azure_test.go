@@ -527,7 +527,7 @@ func TestValidateAndWarnings(t *testing.T) {
 			if errs := azure.ValidatePlan(pr.Plan); len(errs) > 0 {
 				t.Errorf("ValidatePlan = %v on a plan fn.Prepare accepted", errs)
 			}
-			if w := azure.Warnings(pr.Plan); len(w) != tc.warnings {
+			if w := azure.Warnings(cloud.In{Plan: pr.Plan, Spec: pr.Spec}); len(w) != tc.warnings {
 				t.Errorf("Warnings = %q, want %d", w, tc.warnings)
 			}
 		})
@@ -700,5 +700,8 @@ func TestLegacyEtcdPoolKept(t *testing.T) {
 	}
 	if got := get(t, res[azure.LegacyEtcdPoolKey], "spec", "forProvider", "zones"); !cmp.Equal(got, []any{"1", "2", "3"}) {
 		t.Errorf("zones = %v", got)
+	}
+	if w := azure.Warnings(cloud.In{Plan: p, Env: env}); len(w) == 0 || !strings.HasPrefix(w[0], "spec.nodePools.etcd: the AKS etcd pool spans the zones") {
+		t.Errorf("warnings = %v, want the zone-spanning etcd pool named", w)
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -152,14 +151,20 @@ func BackupRetentionDays(days int32) int32 {
 }
 
 // Warnings are the choices Azure forces on the plan that the user should
-// hear about: a backup retention raised to Azure's minimum, and storage
-// grown beyond the request to reach minIOPS.
-func Warnings(p *plan.Plan) []string {
+// hear about: an etcd pool kept spanning zones, a backup retention raised
+// to Azure's minimum, and storage grown beyond the request to reach
+// minIOPS.
+func Warnings(in cloud.In) []string {
+	p := in.Plan
+	var out []string
+	if legacyEtcdPool(in) {
+		out = append(out, "spec.nodePools.etcd: the AKS etcd pool spans the zones (composed before one pool per zone): the function keeps it, since replacing it would drain every etcd node at once; "+
+			"the cluster autoscaler may not add an etcd node in the zone that needs one. See the README, \"Zonal etcd pools on AKS\", to move to one pool per zone")
+	}
 	db := p.Database
 	if db == nil {
-		return nil
+		return out
 	}
-	var out []string
 	if d := BackupRetentionDays(db.BackupRetentionDays); d != db.BackupRetentionDays {
 		out = append(out, fmt.Sprintf("spec.queryAPI.postgres.backupRetentionDays is %d, outside Azure's %d..%d: the database keeps backups for %d days",
 			db.BackupRetentionDays, MinBackupRetentionDays, MaxBackupRetentionDays, d))

@@ -42,9 +42,9 @@ type Cloud struct {
 	// ValidatePlan checks what the cloud cannot serve of the plan (disk
 	// sizes, SKUs, IOPS), each error with the field to change. Optional.
 	ValidatePlan func(p *plan.Plan) field.ErrorList
-	// Warnings are the degraded choices the cloud makes for the plan.
-	// Optional.
-	Warnings func(p *plan.Plan) []string
+	// Warnings are the degraded choices the cloud makes for the plan, the
+	// spec's cloud block and what it observes. Optional.
+	Warnings func(in In) []string
 
 	// NodePool renders one pool's resources.
 	NodePool func(in In, pool *plan.Pool) []compose.Resource
