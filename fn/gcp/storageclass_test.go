@@ -2,11 +2,13 @@ package gcp_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
@@ -76,5 +78,44 @@ func TestHyperdiskMixedFamiliesRefused(t *testing.T) {
 	_, errs := fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}})
 	if len(errs) != 1 || errs[0].Field != "spec.nodePools.etcd.machineTypes[1]" {
 		t.Errorf("errs = %v, want one on spec.nodePools.etcd.machineTypes[1]", errs)
+	}
+}
+
+// TestNodeServiceAccount: with spec.gcp.nodeServiceAccount every pool's
+// nodes run as it, with GKE's metadata server; without it, a Warning.
+func TestNodeServiceAccount(t *testing.T) {
+	const sa = "spaces-nodes@my-project.iam.gserviceaccount.com"
+	xr := exampleXR(t)
+	testutil.Set(xr, "spec.gcp.nodeServiceAccount", sa)
+	p, r, s := build(t, xr)
+	out, err := r.Render(p, env("", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool"} {
+		nc := get(testutil.JSON(t, byKey(t, out, key).Object), "spec.forProvider.nodeConfig").(map[string]any)
+		if nc["serviceAccount"] != sa || !cmp.Equal(nc["workloadMetadataConfig"], map[string]any{"mode": "GKE_METADATA"}) {
+			t.Errorf("%s: serviceAccount %v, workloadMetadataConfig %v", key, nc["serviceAccount"], nc["workloadMetadataConfig"])
+		}
+	}
+	if w := gcp.Warnings(cloud.In{Plan: p, Spec: s}); len(w) != 0 {
+		t.Errorf("warnings with a service account: %v", w)
+	}
+
+	testutil.Set(xr, "spec.gcp.nodeServiceAccount", "")
+	p, r, s = build(t, xr)
+	out, _ = r.Render(p, env("", false))
+	nc := get(testutil.JSON(t, byKey(t, out, "etcd-nodepool").Object), "spec.forProvider.nodeConfig").(map[string]any)
+	if _, ok := nc["serviceAccount"]; ok {
+		t.Errorf("serviceAccount set without spec.gcp.nodeServiceAccount: %v", nc["serviceAccount"])
+	}
+	if w := gcp.Warnings(cloud.In{Plan: p, Spec: s}); len(w) != 1 || !strings.HasPrefix(w[0], "spec.gcp.nodeServiceAccount is not set") {
+		t.Errorf("warnings = %v, want one naming spec.gcp.nodeServiceAccount", w)
+	}
+
+	testutil.Set(xr, "spec.gcp.nodeServiceAccount", "not-an-email")
+	raw, _ := json.Marshal(xr)
+	if _, errs := fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}}); len(errs) != 1 || errs[0].Field != "spec.gcp.nodeServiceAccount" {
+		t.Errorf("errs = %v, want one on spec.gcp.nodeServiceAccount", errs)
 	}
 }

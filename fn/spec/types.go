@@ -558,6 +558,16 @@ type GCP struct {
 	// +kubebuilder:validation:MaxLength=512
 	// +optional
 	PrivateNetwork string `json:"privateNetwork,omitempty"`
+
+	// NodeServiceAccount is the email of the IAM service account the node
+	// pools' nodes run as (nodeConfig.serviceAccount), with GKE's metadata
+	// server for workload identity. Without it nodes run as the Compute
+	// Engine default service account, which has the Editor role. GKE
+	// recreates a node pool when its service account changes.
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`
+	// +optional
+	NodeServiceAccount string `json:"nodeServiceAccount,omitempty"`
 }
 
 // Azure holds the settings of an AKS-hosted Space.
