@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"fmt"
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -214,6 +215,25 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 		np.Spec.Limits["memory"] = resource.NewQuantity(pc.Limits.MemoryBytes, resource.BinarySI).String()
 	}
 	return np
+}
+
+// Warnings are AWS's degraded choices: a minNodes that Karpenter does not
+// keep. A dynamic NodePool has no minimum: it holds the nodes its pods
+// need, which is each control plane's etcd members (or API servers) on
+// distinct nodes, or one node for the general pool. A floor above that
+// would need a static NodePool (spec.replicas), which Karpenter marks
+// alpha and which can never turn dynamic again, so the function says so
+// rather than composing one (README, "Karpenter and minNodes").
+func Warnings(in cloud.In) []string {
+	var out []string
+	for _, pool := range in.Plan.Pools {
+		if floor := in.Plan.PodFloor(pool.Role); pool.MinNodes > floor {
+			out = append(out, fmt.Sprintf(
+				"spec.nodePools.%s.minNodes is %d, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least %d while a control plane runs), not %d idle ones",
+				pool.SpecField, pool.MinNodes, floor, pool.MinNodes))
+		}
+	}
+	return out
 }
 
 // nodeClass renders the EC2NodeClass of a pool: the node role, the AMI

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 )
 
@@ -43,5 +44,26 @@ func TestNodePoolDisruption(t *testing.T) {
 				t.Errorf("disruption: -want +got:\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestMinNodesWarnings: Karpenter keeps no floor, so a minNodes above what
+// the pods keep busy (3 etcd members, 2 API servers, 1 general node with
+// HA) is reported, naming the field.
+func TestMinNodesWarnings(t *testing.T) {
+	p := &plan.Plan{
+		Capacity: plan.Capacity{EtcdMembersPerControlPlane: 3, APIServersPerControlPlane: 2},
+		Pools: []plan.Pool{
+			{Role: plan.RoleEtcd, SpecField: "etcd", MinNodes: 3},
+			{Role: plan.RoleAPIServer, SpecField: "apiServer", MinNodes: 4},
+			{Role: plan.RoleControlPlanes, SpecField: "controlPlanes", MinNodes: 3},
+		},
+	}
+	want := []string{
+		"spec.nodePools.apiServer.minNodes is 4, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 2 while a control plane runs), not 4 idle ones",
+		"spec.nodePools.controlPlanes.minNodes is 3, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 1 while a control plane runs), not 3 idle ones",
+	}
+	if diff := cmp.Diff(want, Warnings(cloud.In{Plan: p})); diff != "" {
+		t.Errorf("warnings: -want +got:\n%s", diff)
 	}
 }

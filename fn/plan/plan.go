@@ -209,6 +209,22 @@ func (p *Plan) Pool(r Role) *Pool {
 	return nil
 }
 
+// PodFloor is how many nodes a pool's own pods keep busy whenever the
+// Space runs a control plane: each control plane's etcd members (and API
+// servers) require distinct nodes (required hostname anti-affinity), and
+// the general pool runs at least one pod. An autoscaler that keeps no
+// floor of its own (Karpenter) keeps this many.
+func (p *Plan) PodFloor(r Role) int32 {
+	switch r {
+	case RoleEtcd:
+		return p.Capacity.EtcdMembersPerControlPlane
+	case RoleAPIServer:
+		return p.Capacity.APIServersPerControlPlane
+	default:
+		return 1
+	}
+}
+
 // EtcdVolumeGiB is the etcd volume size in GiB, rounded up; an unreadable
 // size (validation refuses one) counts as 0.
 func (s Spaces) EtcdVolumeGiB() int64 {
