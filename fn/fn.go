@@ -7,7 +7,6 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -69,19 +68,10 @@ const (
 )
 
 // RunFunction runs the function. It never panics on bad input: every
-// problem is a Fatal result naming the field to fix.
-func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, err error) {
-	rsp = response.To(req, f.ttl)
-	defer func() {
-		// A bug must cost one call, not the process: report it as Fatal.
-		if r := recover(); r != nil {
-			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
-			rsp = response.To(req, f.ttl)
-			response.Fatal(rsp, errors.Errorf("internal error: %v", r))
-			err = nil
-		}
-	}()
-
+// problem is a Fatal result naming the field to fix. (Should a bug panic,
+// the server's interceptor turns it into an error for that call.)
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
+	rsp := response.To(req, f.ttl)
 	oxr, err := request.GetObservedCompositeResource(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, errGetXR))
@@ -152,13 +142,13 @@ func FormatErrors(errs field.ErrorList) string {
 }
 
 // observedFrom are the observed composed resources by name.
-func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*status.Observed {
-	out := make(map[string]*status.Observed, len(obs))
+func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*composed.Unstructured {
+	out := make(map[string]*composed.Unstructured, len(obs))
 	for k, o := range obs {
 		if o.Resource == nil {
 			continue
 		}
-		out[string(k)] = &status.Observed{Object: o.Resource.Object}
+		out[string(k)] = o.Resource
 	}
 	return out
 }

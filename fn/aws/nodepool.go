@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
@@ -53,10 +55,10 @@ type TemplateMetadata struct {
 
 // NodeClaimSpec is the spec of the nodes.
 type NodeClaimSpec struct {
-	NodeClassRef NodeClassRef  `json:"nodeClassRef"`
-	Requirements []Requirement `json:"requirements"`
-	Taints       []Taint       `json:"taints,omitempty"`
-	ExpireAfter  string        `json:"expireAfter,omitempty"`
+	NodeClassRef NodeClassRef                     `json:"nodeClassRef"`
+	Requirements []corev1.NodeSelectorRequirement `json:"requirements"`
+	Taints       []corev1.Taint                   `json:"taints,omitempty"`
+	ExpireAfter  string                           `json:"expireAfter,omitempty"`
 }
 
 // NodeClassRef references the EC2NodeClass.
@@ -64,20 +66,6 @@ type NodeClassRef struct {
 	Group string `json:"group"`
 	Kind  string `json:"kind"`
 	Name  string `json:"name"`
-}
-
-// Requirement is a node selector requirement.
-type Requirement struct {
-	Key      string   `json:"key"`
-	Operator string   `json:"operator"`
-	Values   []string `json:"values,omitempty"`
-}
-
-// Taint is a node taint.
-type Taint struct {
-	Key    string `json:"key"`
-	Value  string `json:"value,omitempty"`
-	Effect string `json:"effect"`
 }
 
 // Disruption says when Karpenter may take nodes away. Writing it makes
@@ -186,10 +174,10 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 				Metadata: &TemplateMetadata{Labels: cloud.NodeLabels(p, labels)},
 				Spec: NodeClaimSpec{
 					NodeClassRef: NodeClassRef{Group: NodeClassGroup, Kind: NodeClassKind, Name: name},
-					Requirements: []Requirement{
-						{Key: LabelZone, Operator: "In", Values: p.Zones},
-						{Key: LabelInstanceType, Operator: "In", Values: p.MachineTypes},
-						{Key: LabelCapacityType, Operator: "In", Values: []string{"on-demand"}},
+					Requirements: []corev1.NodeSelectorRequirement{
+						{Key: LabelZone, Operator: corev1.NodeSelectorOpIn, Values: p.Zones},
+						{Key: LabelInstanceType, Operator: corev1.NodeSelectorOpIn, Values: p.MachineTypes},
+						{Key: LabelCapacityType, Operator: corev1.NodeSelectorOpIn, Values: []string{"on-demand"}},
 					},
 					ExpireAfter: GeneralExpireAfter,
 				},
@@ -198,7 +186,7 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 		},
 	}
 	for _, t := range p.Taints {
-		np.Spec.Template.Spec.Taints = append(np.Spec.Template.Spec.Taints, Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
+		np.Spec.Template.Spec.Taints = append(np.Spec.Template.Spec.Taints, corev1.Taint{Key: t.Key, Value: t.Value, Effect: corev1.TaintEffect(t.Effect)})
 	}
 	d := generalDisruption
 	if p.Conservative {
@@ -258,3 +246,14 @@ func nodeClass(name string, p *plan.Pool, a *spec.AWS, labels, tags map[string]s
 		},
 	}
 }
+
+// ReportsReady is true: Karpenter's NodePool carries a Ready condition, the
+// aggregate of ValidationSucceeded and NodeClassReady
+// (kubernetes-sigs/karpenter, pkg/apis/v1/nodepool_status.go), so its Object
+// follows it.
+func (NodePool) ReportsReady() bool { return true }
+
+// ReportsReady is true: the EC2NodeClass carries a Ready condition once its
+// subnets, security groups, AMIs and instance profile resolve
+// (aws/karpenter-provider-aws, pkg/apis/v1/ec2nodeclass_status.go).
+func (EC2NodeClass) ReportsReady() bool { return true }

@@ -1,69 +1,112 @@
-package aws
+package aws_test
 
 import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
-// TestNodePoolDisruption: the etcd and API server pools never expire and
-// lose at most one node at a time for any reason (drift included); the
-// general pool expires after 30 days and consolidates 10% at a time.
-func TestNodePoolDisruption(t *testing.T) {
+func TestNodePools(t *testing.T) {
+	o := objects(t, render(t, "", false, nil))
 	cases := map[string]struct {
-		pool       plan.Pool
+		taints     any
+		disruption any
+		limits     any
+		instance   any
 		expire     string
-		disruption Disruption
 	}{
-		"Etcd": {
-			pool:       plan.Pool{Role: plan.RoleEtcd, Conservative: true, MaxNodes: 12},
+		"etcd": {
+			taints:     []any{map[string]any{"key": "target", "value": "etcd", "effect": "NoSchedule"}},
+			disruption: map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30m", "budgets": []any{map[string]any{"nodes": "1"}}},
+			limits:     map[string]any{"nodes": "5", "cpu": "40", "memory": "160Gi"},
+			instance:   []any{"m7i.2xlarge"},
 			expire:     "Never",
-			disruption: Disruption{ConsolidationPolicy: "WhenEmpty", ConsolidateAfter: "30m", Budgets: []Budget{{Nodes: "1"}}},
 		},
-		"APIServer": {
-			pool:       plan.Pool{Role: plan.RoleAPIServer, Conservative: true, MaxNodes: 13},
+		"apiserver": {
+			taints:     []any{map[string]any{"key": "target", "value": "apiserver", "effect": "NoSchedule"}},
+			disruption: map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30m", "budgets": []any{map[string]any{"nodes": "1"}}},
+			limits:     map[string]any{"nodes": "11", "cpu": "88", "memory": "176Gi"},
+			instance:   []any{"c7i.2xlarge"},
 			expire:     "Never",
-			disruption: Disruption{ConsolidationPolicy: "WhenEmpty", ConsolidateAfter: "30m", Budgets: []Budget{{Nodes: "1"}}},
 		},
-		"ControlPlanes": {
-			pool:       plan.Pool{Role: plan.RoleControlPlanes, MaxNodes: 40},
-			expire:     "720h",
-			disruption: Disruption{ConsolidationPolicy: "WhenEmptyOrUnderutilized", ConsolidateAfter: "5m", Budgets: []Budget{{Nodes: "10%"}}},
+		"controlplanes": {
+			disruption: map[string]any{"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "5m", "budgets": []any{map[string]any{"nodes": "10%"}}},
+			limits:     map[string]any{"nodes": "11", "cpu": "176", "memory": "704Gi"},
+			instance:   []any{"m7i.4xlarge"},
 		},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			np := nodePool("x", &tc.pool, nil, nil)
-			if got := np.Spec.Template.Spec.ExpireAfter; got != tc.expire {
-				t.Errorf("expireAfter = %q, want %q", got, tc.expire)
+	for role, want := range cases {
+		t.Run(role, func(t *testing.T) {
+			np := manifest(o[role+"-nodepool"])
+			if np["apiVersion"] != "karpenter.sh/v1" || np["kind"] != "NodePool" {
+				t.Fatalf("%s-nodepool delivers %v %v", role, np["apiVersion"], np["kind"])
 			}
-			if diff := cmp.Diff(&tc.disruption, np.Spec.Disruption); diff != "" {
+			tmpl := testutil.Get(np, "spec", "template").(map[string]any)
+			wantReqs := []any{
+				map[string]any{"key": "topology.kubernetes.io/zone", "operator": "In", "values": []any{"us-east-1a", "us-east-1b", "us-east-1c"}},
+				map[string]any{"key": "node.kubernetes.io/instance-type", "operator": "In", "values": want.instance},
+				map[string]any{"key": "karpenter.sh/capacity-type", "operator": "In", "values": []any{"on-demand"}},
+			}
+			// The dedicated pools never expire; the general one after 30 days.
+			expire := "720h"
+			if want.expire != "" {
+				expire = want.expire
+			}
+			for field, w := range map[string]any{
+				"requirements": wantReqs,
+				"taints":       want.taints,
+				"nodeClassRef": map[string]any{"group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": "prod-use1-" + role},
+				"expireAfter":  expire,
+			} {
+				if diff := cmp.Diff(w, testutil.Get(tmpl, "spec", field)); diff != "" {
+					t.Errorf("template.spec.%s: -want +got:\n%s", field, diff)
+				}
+			}
+			if diff := cmp.Diff(map[string]any{"target": role, "team": "platform"}, testutil.Get(tmpl, "metadata", "labels")); diff != "" {
+				t.Errorf("node labels: -want +got:\n%s", diff)
+			}
+			if diff := cmp.Diff(want.disruption, testutil.Get(np, "spec", "disruption")); diff != "" {
 				t.Errorf("disruption: -want +got:\n%s", diff)
+			}
+			if diff := cmp.Diff(want.limits, testutil.Get(np, "spec", "limits")); diff != "" {
+				t.Errorf("limits: -want +got:\n%s", diff)
 			}
 		})
 	}
 }
 
-// TestMinNodesWarnings: Karpenter keeps no floor, so a minNodes above what
-// the pods keep busy (3 etcd members, 2 API servers, 1 general node with
-// HA) is reported, naming the field.
-func TestMinNodesWarnings(t *testing.T) {
-	p := &plan.Plan{
-		Capacity: plan.Capacity{EtcdMembersPerControlPlane: 3, APIServersPerControlPlane: 2},
-		Pools: []plan.Pool{
-			{Role: plan.RoleEtcd, SpecField: "etcd", MinNodes: 3},
-			{Role: plan.RoleAPIServer, SpecField: "apiServer", MinNodes: 4},
-			{Role: plan.RoleControlPlanes, SpecField: "controlPlanes", MinNodes: 3},
-		},
+func TestNodeClass(t *testing.T) {
+	nc := manifest(objects(t, render(t, "", false, nil))["etcd-nodeclass"])
+	discovery := []any{map[string]any{"tags": map[string]any{"karpenter.sh/discovery": "spaces-prod"}}}
+	want := map[string]any{
+		"role":                       "KarpenterNodeRole-spaces-prod",
+		"amiSelectorTerms":           []any{map[string]any{"alias": "al2023@latest"}},
+		"subnetSelectorTerms":        discovery,
+		"securityGroupSelectorTerms": discovery,
+		"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{
+			"volumeSize": "100Gi", "volumeType": "gp3", "encrypted": true, "deleteOnTermination": true,
+		}}},
+		"metadataOptions": map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": float64(1)},
+		"tags":            map[string]any{"cost-center": "spaces", "spacescaling.crossplane.io/pool": "etcd"},
 	}
-	want := []string{
-		"spec.nodePools.apiServer.minNodes is 4, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 2 while a control plane runs), not 4 idle ones",
-		"spec.nodePools.controlPlanes.minNodes is 3, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 1 while a control plane runs), not 3 idle ones",
+	if diff := cmp.Diff(want, nc["spec"]); diff != "" {
+		t.Errorf("EC2NodeClass spec: -want +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(want, Warnings(cloud.In{Plan: p})); diff != "" {
-		t.Errorf("warnings: -want +got:\n%s", diff)
+}
+
+// TestNodeClassDefaults pins the defaults that follow from clusterName.
+func TestNodeClassDefaults(t *testing.T) {
+	out := render(t, "", false, func(xr map[string]any) {
+		testutil.Set(xr, "spec.clusterName", "other")
+		testutil.Set(xr, "spec.aws", map[string]any{"databaseSubnetIds": []any{"subnet-0a"}, "databaseSecurityGroupIds": []any{"sg-0a"}})
+	})
+	nc := manifest(objects(t, out)["etcd-nodeclass"])
+	if got := testutil.Get(nc, "spec", "role"); got != "KarpenterNodeRole-other" {
+		t.Errorf("role = %v", got)
+	}
+	if got := testutil.Get(nc, "spec", "subnetSelectorTerms"); !cmp.Equal(got, []any{map[string]any{"tags": map[string]any{"karpenter.sh/discovery": "other"}}}) {
+		t.Errorf("subnetSelectorTerms = %v", got)
 	}
 }

@@ -361,6 +361,11 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		EndpointKey:    "",
 		PasswordSecret: *pw,
 		Warnings:       warns,
+		// The FlexibleServer's connection secret carries the username with
+		// an "@<server>" suffix (the Single Server login form); Flexible
+		// Server logins are the bare administratorLogin. The credentials
+		// Secret is composed with the bare login with either delivery.
+		ConnectionSecretHasLogin: false,
 	}
 	return res, out
 }

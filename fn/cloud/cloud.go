@@ -127,6 +127,13 @@ type Database struct {
 	// Warnings are the degraded choices the database forced (storage kept
 	// at its observed size), each naming the field.
 	Warnings []string
+	// ConnectionSecretHasLogin is true when ConnectionSecret holds the keys
+	// username and password exactly as the Query API logs in with them, so
+	// that with Direct delivery (the connection secret lands in the Spaces
+	// namespace) the chart can read it as it is. When false the function
+	// composes the credentials Secret, through an Object, with either
+	// delivery. The cloud's renderer knows which.
+	ConnectionSecretHasLogin bool
 }
 
 // Components of status.components, one per composed concern.

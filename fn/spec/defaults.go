@@ -25,6 +25,7 @@ const (
 	DefaultChartRepository       = "oci://xpkg.upbound.io/spaces-artifacts"
 	DefaultNamespace             = "upbound-system"
 	DefaultPullSecretName        = "upbound-pull-secret"
+	DefaultChartPullSecretNS     = "crossplane-system"
 	DefaultReplicas              = 2
 	DefaultRouterMaxReplicas     = 8
 	DefaultUtilizationPercent    = 80
@@ -62,6 +63,8 @@ func Defaults() Spec {
 			ProviderCRDsPerControlPlane:     DefaultProviderCRDs,
 		},
 		Spaces: Spaces{
+			HubIdentities:   true,
+			HubRBAC:         true,
 			ChartRepository: DefaultChartRepository,
 			Namespace:       DefaultNamespace,
 			PullSecretName:  DefaultPullSecretName,
@@ -94,7 +97,8 @@ func Defaults() Spec {
 			ErrorRatePercent: DefaultErrorRatePercent,
 			For:              DefaultFor,
 		},
-		Delivery: DeliveryObject,
+		DeletionPolicy: DeletionOrphan,
+		Delivery:       DeliveryObject,
 		ProviderConfigs: ProviderConfigs{
 			Cloud:      DefaultProviderConfig,
 			Helm:       DefaultProviderConfig,
@@ -162,6 +166,11 @@ func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 			return nil, field.ErrorList{field.TypeInvalid(field.NewPath(p), te.Value, fmt.Sprintf("must be of type %s", jsonType(te.Type.Kind().String())))}
 		}
 		return nil, field.ErrorList{field.Invalid(field.NewPath("spec"), "", "cannot decode the XR: "+err.Error())}
+	}
+	// Defaults inside optional objects, which the decode over Defaults()
+	// cannot fill.
+	if r := xr.Spec.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
+		r.Namespace = DefaultChartPullSecretNS
 	}
 	// AWS defaults that depend only on the AWS block itself.
 	if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {
