@@ -70,3 +70,43 @@ func TestStorageNeverShrinks(t *testing.T) {
 		})
 	}
 }
+
+// TestCappedPoolWarns: 120 control planes need 12 m7i.2xlarge etcd nodes
+// (360 volumes, 31 per node); a user's maxNodes of 5 is rendered as asked,
+// with a Warning and status.warnings naming the field, the need and the
+// shortfall.
+func TestCappedPoolWarns(t *testing.T) {
+	xr := readXR(t, minimalXR)
+	testutil.Set(xr, "spec.capacity.controlPlanes", 120)
+	testutil.Set(xr, "spec.nodePools.etcd.maxNodes", 5)
+	rsp := run(t, newRequest(t, xr, nil))
+	const want = "spec.nodePools.etcd.maxNodes is 5, below the 12 nodes the capacity plan needs (volumes bind: 360 volumes, 31 per m7i.2xlarge node): 7 nodes short; pods beyond 5 nodes stay Pending"
+	var sent bool
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+			t.Fatalf("Fatal: %s", r.GetMessage())
+		}
+		sent = sent || r.GetMessage() == want
+	}
+	if !sent {
+		t.Errorf("no Warning %q; results: %v", want, rsp.GetResults())
+	}
+	st := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+	var listed bool
+	for _, w := range st["warnings"].([]any) {
+		listed = listed || w == want
+	}
+	if !listed {
+		t.Errorf("status.warnings lacks it: %v", st["warnings"])
+	}
+	np := rsp.GetDesired().GetResources()["etcd-nodepool"].GetResource().AsMap()
+	if got := testutil.Get(np, "spec", "forProvider", "manifest", "spec", "limits", "nodes"); got != "5" {
+		t.Errorf("etcd NodePool limits.nodes = %v, want 5 (the user wins)", got)
+	}
+	for _, p := range testutil.Get(st, "capacityPlan", "pools").([]any) {
+		m := p.(map[string]any)
+		if m["name"] == "etcd" && (m["binding"] != "volumes" || m["neededNodes"] != float64(12) || m["shortfall"] != float64(7) || m["maxNodesSource"] != "user") {
+			t.Errorf("status.capacityPlan etcd = %v", m)
+		}
+	}
+}
