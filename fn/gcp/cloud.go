@@ -13,6 +13,6 @@ import (
 var Cloud = cloud.Cloud{
 	Name: spec.CloudGCP, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultTier),
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
-	ValidateSpec: ValidateSpec,
-	NodePool:     nodePool, StorageClass: storageClass, Database: database,
+	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
+	NodePool: nodePool, StorageClass: storageClass, Database: database,
 }
