@@ -47,11 +47,11 @@ func capturedRequests(t testing.TB) []captured {
 	return out
 }
 
-// TestCapturedGolden pins the whole response to every captured request, so
+// TestGoldenCaptured pins the whole response to every captured request, so
 // a change made for speed cannot change what the function composes in the
-// steady state either. Update with go test ./fn -run TestCapturedGolden
+// steady state either. Update with go test ./fn -run TestGoldenCaptured
 // -update and review the diff.
-func TestCapturedGolden(t *testing.T) {
+func TestGoldenCaptured(t *testing.T) {
 	for _, c := range capturedRequests(t) {
 		t.Run(c.name, func(t *testing.T) {
 			got := renderYAML(t, run(t, c.req))
@@ -67,7 +67,7 @@ func TestCapturedGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden) //nolint:gosec // test fixtures.
 			if err != nil {
-				t.Fatalf("%v: run go test ./fn -run TestCapturedGolden -update and review the new file", err)
+				t.Fatalf("%v: run go test ./fn -run TestGoldenCaptured -update and review the new file", err)
 			}
 			if diff := cmp.Diff(string(want), got); diff != "" {
 				t.Errorf("the response to %s differs from %s (-want +got):\n%s", c.name, golden, diff)

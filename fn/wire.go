@@ -27,7 +27,7 @@ type fieldTree map[string]fieldTree
 // database's endpoint under status.atProvider (cloud.Database's
 // EndpointFieldPath) and the values an installed Release was given
 // (releasedEndpoint). Reading a new field of an observed resource means
-// adding it here; TestCapturedGolden fails otherwise.
+// adding it here; TestGoldenCaptured fails otherwise.
 var observedRead = fieldTree{
 	"apiVersion": nil,
 	"kind":       nil,
