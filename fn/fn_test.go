@@ -83,6 +83,22 @@ func TestRunFunctionInvalid(t *testing.T) {
 	}
 }
 
+// TestRunFunctionMissingComposite: a request without an observed composite
+// says that the composite is missing, not that spec.cloud is.
+func TestRunFunctionMissingComposite(t *testing.T) {
+	for name, req := range map[string]*fnv1.RunFunctionRequest{
+		"NoObservedState": {},
+		"NoComposite":     {Observed: &fnv1.State{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := fatal("invalid XSpaceScaling: observed.composite: Required value: the request carries no observed composite resource (XR)").GetResults()
+			if diff := cmp.Diff(want, run(t, req).GetResults(), protocmp.Transform()); diff != "" {
+				t.Errorf("RunFunction(...): -want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestRunFunctionUnknownMachineTypeWithMaxNodes: the user's maxNodes makes an
 // unknown machine type fine.
 func TestRunFunctionUnknownMachineTypeWithMaxNodes(t *testing.T) {

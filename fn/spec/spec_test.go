@@ -1,9 +1,11 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -26,7 +28,7 @@ func TestDecodeAppliesDefaults(t *testing.T) {
 }
 
 func TestDecodeKeepsExplicitFalse(t *testing.T) {
-	xr, errs := Decode([]byte(`{"spec":{"highAvailability":false,"queryAPI":{"enabled":false}}}`))
+	xr, errs := Decode([]byte(`{"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling","spec":{"highAvailability":false,"queryAPI":{"enabled":false}}}`))
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -35,6 +37,62 @@ func TestDecodeKeepsExplicitFalse(t *testing.T) {
 	}
 	if xr.Spec.QueryAPI.Postgres.MinIOPS != DefaultMinIOPS {
 		t.Error("defaults of sibling fields must survive")
+	}
+}
+
+// TestDecodeNamesEveryTypeError: several values of the wrong type are all
+// named, not only the first encoding/json meets.
+func TestDecodeNamesEveryTypeError(t *testing.T) {
+	xr := `{"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling","spec":{
+"zones":"us-east-1a","capacity":{"controlPlanes":"ten"},"highAvailability":"yes",
+"monitoring":{"ruleLabels":{"app.kubernetes.io/name":5}}}}`
+	_, errs := Decode([]byte(xr))
+	want := field.ErrorList{
+		field.TypeInvalid(field.NewPath("spec.zones"), "string", "must be of type array"),
+		field.TypeInvalid(field.NewPath("spec.highAvailability"), "string", "must be of type boolean"),
+		field.TypeInvalid(field.NewPath("spec.capacity.controlPlanes"), "string", "must be of type integer"),
+		field.TypeInvalid(field.NewPath("spec.monitoring.ruleLabels"), "number", "must be of type string"),
+	}
+	if diff := cmp.Diff(want, errs, cmpopts.SortSlices(func(a, b *field.Error) bool { return a.Field < b.Field })); diff != "" {
+		t.Errorf("Decode: -want +got:\n%s", diff)
+	}
+}
+
+// TestDecodeRefusesOtherKinds: an XR of another kind, group or version is
+// refused, not composed as if it were an XSpaceScaling.
+func TestDecodeRefusesOtherKinds(t *testing.T) {
+	cases := map[string]struct {
+		apiVersion, kind string
+		want             []string
+	}{
+		"OtherKind":    {"spacescaling.crossplane.io/v1alpha1", "XNetwork", []string{"kind"}},
+		"OtherGroup":   {"example.org/v1alpha1", "XSpaceScaling", []string{"apiVersion"}},
+		"OtherVersion": {"spacescaling.crossplane.io/v2", "XSpaceScaling", []string{"apiVersion"}},
+		"Neither":      {"", "", []string{"apiVersion", "kind"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(strings.Replace(minimal, "spacescaling.crossplane.io/v1alpha1", tc.apiVersion, 1), `"XSpaceScaling"`, `"`+tc.kind+`"`, 1)
+			_, errs := Decode([]byte(doc))
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.Field)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Decode: -want +got field paths:\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDecodeMissingComposite: a request without an observed composite says
+// so, instead of naming spec.cloud as if the XR had left it out.
+func TestDecodeMissingComposite(t *testing.T) {
+	for _, doc := range []string{`{}`, `null`} {
+		_, errs := Decode([]byte(doc))
+		if len(errs) != 1 || errs[0].Field != "observed.composite" {
+			t.Errorf("Decode(%s): want one error on observed.composite, got %v", doc, errs)
+		}
 	}
 }
 
