@@ -108,6 +108,8 @@ func TestApplyCloudDefaults(t *testing.T) {
 	}
 }
 
+const forDetail = "must be a Prometheus duration, e.g. 10m or 1h30m (units y, w, d, h, m, s, ms, largest first)"
+
 // TestValidate has one case per rule of the API; the corpus in
 // fn/testdata/invalid.yaml covers the same rules through RunFunction.
 func TestValidate(t *testing.T) {
@@ -134,6 +136,15 @@ func TestValidate(t *testing.T) {
 		"AWSSubnetsWithoutQueryAPI": {func(s *Spec) { s.AWS.DatabaseSubnetIDs = nil; s.QueryAPI.Enabled = false }, nil},
 		"GCPBlock": {func(s *Spec) { s.Cloud = CloudGCP },
 			field.ErrorList{field.Required(field.NewPath("spec", "gcp"), "required when cloud is gcp")}},
+		"ForPrometheusDuration": {func(s *Spec) { s.Monitoring.For = "1h30m" }, nil},
+		"ForZero":               {func(s *Spec) { s.Monitoring.For = "0" }, nil},
+		"ForUnitsOutOfOrder": {func(s *Spec) { s.Monitoring.For = "30m1h" },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "monitoring", "for"), "30m1h", forDetail)}},
+		"ForUnitTwice": {func(s *Spec) { s.Monitoring.For = "5m10m" },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "monitoring", "for"), "5m10m", forDetail)}},
+		"RuleLabelValue": {func(s *Spec) { s.Monitoring.RuleLabels = map[string]string{"release": "kube prometheus"} },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "monitoring", "ruleLabels"), "kube prometheus",
+				"value of release: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")}},
 		"AzureZones": {func(s *Spec) {
 			s.Cloud = CloudAzure
 			s.Azure = &Azure{ResourceGroupName: "rg", ClusterID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c", DelegatedSubnetID: "x", PrivateDNSZoneID: "y"}
