@@ -66,7 +66,7 @@ type Result struct {
 // resources.
 func Compose(req Request) (*Result, field.ErrorList) {
 	xr, errs := spec.Decode(req.XR)
-	if len(errs) > 0 {
+	if errs = append(errs, req.Input.Validate()...); len(errs) > 0 {
 		return nil, errs
 	}
 	s := &xr.Spec
