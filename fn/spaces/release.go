@@ -5,6 +5,8 @@
 package spaces
 
 import (
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/crossplane/function-sdk-go/errors"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
@@ -146,7 +148,10 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 		if user, err = decodeObject(p.Spaces.Values); err != nil {
 			return compose.Resource{}, errors.Wrap(err, "spec.spaces.values")
 		}
-		tree = merge(tree, user)
+		var errs field.ErrorList
+		if tree, errs = merge(tree, user, valuesPath); len(errs) > 0 {
+			return compose.Resource{}, &ValuesError{Errs: errs}
+		}
 	}
 
 	r := &HelmRelease{
@@ -203,6 +208,9 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 // cloud does not write it to a connection secret and the instance has not
 // been observed with an address. The release waits for it.
 var ErrEndpointPending = errors.New("waiting for the database's endpoint")
+
+// valuesPath is where the user's values are in the XR.
+var valuesPath = field.NewPath("spec", "spaces", "values")
 
 // endpointSelector selects the connection secret's host:port key. The
 // cluster-scoped Release needs the secret's namespace; the namespaced one
