@@ -8,10 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -86,7 +83,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		if r := recover(); r != nil {
 			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
 			rsp = response.To(req, f.ttl)
-			response.Fatal(rsp, errors.Errorf("internal error: %v", r))
+			response.Fatal(rsp, errors.Errorf("internal error: %s", cut(fmt.Sprint(r), maxDetail)))
 			err = nil
 		}
 	}()
@@ -149,13 +146,4 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil
-}
-
-// FormatErrors joins field errors into one message, each with its path.
-func FormatErrors(errs field.ErrorList) string {
-	msgs := make([]string, 0, len(errs))
-	for _, e := range errs {
-		msgs = append(msgs, e.Error())
-	}
-	return strings.Join(msgs, "; ")
 }
