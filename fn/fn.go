@@ -7,20 +7,18 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
-	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
-	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
-	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
-	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
@@ -51,13 +49,6 @@ func New(o ...Option) *Function {
 	return f
 }
 
-// renderers are the clouds the function knows, by spec.cloud.
-var renderers = map[spec.Cloud]func(*spec.Spec) cloud.Renderer{
-	spec.CloudAWS:   aws.New,
-	spec.CloudGCP:   gcp.New,
-	spec.CloudAzure: azure.New,
-}
-
 // The condition the function sets on the XR: which components it waits for.
 const (
 	ConditionComponentsReady = "ComponentsReady"
@@ -75,19 +66,10 @@ const (
 )
 
 // RunFunction runs the function. It never panics on bad input: every
-// problem is a Fatal result naming the field to fix.
-func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, err error) {
-	rsp = response.To(req, f.ttl)
-	defer func() {
-		// A bug must cost one call, not the process: report it as Fatal.
-		if r := recover(); r != nil {
-			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
-			rsp = response.To(req, f.ttl)
-			response.Fatal(rsp, errors.Errorf("internal error: %s", cut(fmt.Sprint(r), maxDetail)))
-			err = nil
-		}
-	}()
-
+// problem is a Fatal result naming the field to fix. (Should a bug panic,
+// the server's interceptor turns it into an error for that call.)
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
+	rsp := response.To(req, f.ttl)
 	oxr, err := request.GetObservedCompositeResource(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, errGetXR))
@@ -146,4 +128,68 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil
+}
+
+// observedFrom are the observed composed resources by name.
+func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*status.Observed {
+	out := make(map[string]*status.Observed, len(obs))
+	for k, o := range obs {
+		if o.Resource == nil {
+			continue
+		}
+		out[string(k)] = &status.Observed{Object: o.Resource.Object}
+	}
+	return out
+}
+
+// writeDesired adds the composed resources to the desired state (keeping
+// what earlier pipeline steps composed) and the status to the desired XR.
+func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, desired map[resource.Name]*resource.DesiredComposed, res *Result) error {
+	for _, cr := range res.Resources {
+		u, err := toUnstructured(cr.Object)
+		if err != nil {
+			return errors.Wrapf(err, "cannot convert %s", cr.Key)
+		}
+		dc := &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: resource.ReadyFalse}
+		if res.Ready[cr.Key] {
+			dc.Ready = resource.ReadyTrue
+		}
+		desired[resource.Name(cr.Key)] = dc
+	}
+	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+		return err
+	}
+
+	dxr, err := request.GetDesiredCompositeResource(req)
+	if err != nil {
+		return errors.Wrap(err, "cannot get the desired composite resource")
+	}
+	st, err := toMap(res.Status)
+	if err != nil {
+		return errors.Wrap(err, "cannot convert the status")
+	}
+	if err := dxr.Resource.SetValue("status", st); err != nil {
+		return errors.Wrap(err, "cannot set the status")
+	}
+	return response.SetDesiredCompositeResource(rsp, dxr)
+}
+
+func toUnstructured(o any) (*unstructured.Unstructured, error) {
+	m, err := toMap(o)
+	if err != nil {
+		return nil, err
+	}
+	return &unstructured.Unstructured{Object: m}, nil
+}
+
+func toMap(o any) (map[string]any, error) {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
 }

@@ -1,7 +1,6 @@
 package fn
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
 
@@ -130,29 +128,6 @@ func TestRunFunctionInvalidInput(t *testing.T) {
 		if !strings.Contains(msg, p+": ") {
 			t.Errorf("the Fatal result does not name %s:\n%s", p, msg)
 		}
-	}
-}
-
-// panicLogger panics where RunFunction first derives a logger: a stand-in
-// for any bug below RunFunction.
-type panicLogger struct{ logging.Logger }
-
-func (panicLogger) WithValues(...any) logging.Logger { panic("a bug below RunFunction") }
-func (panicLogger) Info(string, ...any)              {}
-
-// TestRunFunctionRecovers: a bug costs one call, reported as a Fatal
-// result, not the process.
-func TestRunFunctionRecovers(t *testing.T) {
-	rsp, err := New(WithLogger(panicLogger{})).RunFunction(context.Background(), newRequest(t, readXR(t, minimalXR), nil))
-	if err != nil {
-		t.Fatalf("RunFunction: %v", err)
-	}
-	want := fatal("internal error: a bug below RunFunction").GetResults()
-	if diff := cmp.Diff(want, rsp.GetResults(), protocmp.Transform()); diff != "" {
-		t.Errorf("RunFunction(...): -want +got:\n%s", diff)
-	}
-	if n := len(rsp.GetDesired().GetResources()); n != 0 {
-		t.Errorf("composed %d resources after a panic", n)
 	}
 }
 

@@ -5,6 +5,8 @@
 package spaces
 
 import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
@@ -59,9 +61,6 @@ const (
 	// ZoneSpreadWeight of the preferred zone anti-affinity: the most a
 	// preference can weigh.
 	ZoneSpreadWeight int32 = 100
-	// OperatorIn and OperatorEqual are the operators the function uses.
-	OperatorIn    = "In"
-	OperatorEqual = "Equal"
 )
 
 // The Query API's external database.
@@ -298,24 +297,28 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 // (preferred: a zone outage must not take a quorum, but a zone short of
 // nodes must not block scheduling).
 func placement(pool *plan.Pool, app string) PodPlacement {
-	sel := LabelSelector{MatchLabels: map[string]string{LabelApp: app}}
-	a := &Affinity{PodAntiAffinity: &PodAntiAffinity{
-		Required: []PodAffinityTerm{{LabelSelector: sel, TopologyKey: TopologyHostname}},
-		Preferred: []WeightedPodAffinityTerm{{
+	sel := &metav1.LabelSelector{MatchLabels: map[string]string{LabelApp: app}}
+	a := &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{LabelSelector: sel, TopologyKey: TopologyHostname}},
+		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
 			Weight:          ZoneSpreadWeight,
-			PodAffinityTerm: PodAffinityTerm{LabelSelector: sel, TopologyKey: TopologyZone},
+			PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: TopologyZone},
 		}},
 	}}
 	if len(pool.Labels) > 0 {
-		reqs := make([]Requirement, 0, len(pool.Labels))
+		reqs := make([]corev1.NodeSelectorRequirement, 0, len(pool.Labels))
 		for _, l := range pool.Labels {
-			reqs = append(reqs, Requirement{Key: l.Key, Operator: OperatorIn, Values: []string{l.Value}})
+			reqs = append(reqs, corev1.NodeSelectorRequirement{Key: l.Key, Operator: corev1.NodeSelectorOpIn, Values: []string{l.Value}})
 		}
-		a.NodeAffinity = &NodeAffinity{Required: &NodeSelector{NodeSelectorTerms: []NodeSelectorTerm{{MatchExpressions: reqs}}}}
+		a.NodeAffinity = &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: reqs}},
+		}}
 	}
 	out := PodPlacement{Affinity: a}
 	for _, t := range pool.Taints {
-		out.Tolerations = append(out.Tolerations, Toleration{Key: t.Key, Operator: OperatorEqual, Value: t.Value, Effect: t.Effect})
+		out.Tolerations = append(out.Tolerations, corev1.Toleration{
+			Key: t.Key, Operator: corev1.TolerationOpEqual, Value: t.Value, Effect: corev1.TaintEffect(t.Effect),
+		})
 	}
 	return out
 }

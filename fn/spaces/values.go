@@ -1,5 +1,9 @@
 package spaces
 
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
 // The Helm values the function computes for the Spaces chart. Only the
 // fields the function sets are here; every other value keeps the chart's
 // default unless the user sets it under spec.spaces.values. Where the HA
@@ -30,10 +34,11 @@ type HAValues struct {
 	Enabled bool `json:"enabled"`
 }
 
-// PodPlacement is where the pods of one control-plane component run.
+// PodPlacement is where the pods of one control-plane component run, in
+// the Kubernetes core types the chart passes to the pods.
 type PodPlacement struct {
-	Affinity    *Affinity    `json:"affinity,omitempty"`
-	Tolerations []Toleration `json:"tolerations,omitempty"`
+	Affinity    *corev1.Affinity    `json:"affinity,omitempty"`
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 }
 
 // EtcdValues are the etcd members' placement and volumes.
@@ -46,65 +51,6 @@ type EtcdValues struct {
 type Persistence struct {
 	Size             string `json:"size,omitempty"`
 	StorageClassName string `json:"storageClassName,omitempty"`
-}
-
-// Affinity is a Kubernetes pod affinity.
-type Affinity struct {
-	NodeAffinity    *NodeAffinity    `json:"nodeAffinity,omitempty"`
-	PodAntiAffinity *PodAntiAffinity `json:"podAntiAffinity,omitempty"`
-}
-
-// NodeAffinity pins pods to nodes.
-type NodeAffinity struct {
-	Required *NodeSelector `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
-}
-
-// NodeSelector is a set of node selector terms (ORed).
-type NodeSelector struct {
-	NodeSelectorTerms []NodeSelectorTerm `json:"nodeSelectorTerms"`
-}
-
-// NodeSelectorTerm is a set of requirements (ANDed).
-type NodeSelectorTerm struct {
-	MatchExpressions []Requirement `json:"matchExpressions"`
-}
-
-// Requirement is a node selector requirement.
-type Requirement struct {
-	Key      string   `json:"key"`
-	Operator string   `json:"operator"`
-	Values   []string `json:"values,omitempty"`
-}
-
-// PodAntiAffinity spreads pods apart.
-type PodAntiAffinity struct {
-	Required  []PodAffinityTerm         `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
-	Preferred []WeightedPodAffinityTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
-}
-
-// PodAffinityTerm selects pods and the topology they must not share.
-type PodAffinityTerm struct {
-	LabelSelector LabelSelector `json:"labelSelector"`
-	TopologyKey   string        `json:"topologyKey"`
-}
-
-// WeightedPodAffinityTerm is a preferred term.
-type WeightedPodAffinityTerm struct {
-	Weight          int32           `json:"weight"`
-	PodAffinityTerm PodAffinityTerm `json:"podAffinityTerm"`
-}
-
-// LabelSelector selects pods by labels.
-type LabelSelector struct {
-	MatchLabels map[string]string `json:"matchLabels"`
-}
-
-// Toleration lets a pod run on a tainted node.
-type Toleration struct {
-	Key      string `json:"key"`
-	Operator string `json:"operator"`
-	Value    string `json:"value,omitempty"`
-	Effect   string `json:"effect,omitempty"`
 }
 
 // APIValues are the spaces-api's values.

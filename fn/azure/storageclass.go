@@ -5,8 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -62,9 +61,9 @@ func ChooseDiskPerformance(sizeGiB int64, wantIOPS, wantMBps int32) DiskPerforma
 	return DiskPerformance{IOPS: int32(iops), MBps: int32(mbps)}
 }
 
-// volumeGiB is the etcd volume size in GiB, rounded up; an unreadable
+// VolumeGiB is the etcd volume size in GiB, rounded up; an unreadable
 // size counts as the chart default.
-func volumeGiB(size string) int64 {
+func VolumeGiB(size string) int64 {
 	q, err := resource.ParseQuantity(size)
 	if err != nil {
 		q = resource.MustParse(spec.DefaultEtcdVolumeSize)
@@ -73,16 +72,15 @@ func volumeGiB(size string) int64 {
 	return (q.Value() + gi - 1) / gi
 }
 
-// storageClass renders the etcd StorageClass.
-func storageClass(s plan.Storage, etcdVolumeSize string, labels map[string]string) *compose.StorageClass {
-	perf := ChooseDiskPerformance(volumeGiB(etcdVolumeSize), s.MinIOPS, s.MinThroughputMiBps)
-	sc := compose.NewStorageClass(s.ClassName, DiskCSIProvisioner, map[string]string{
+// storageClass is the etcd StorageClass.
+func storageClass(in cloud.In) (string, map[string]string) {
+	s := in.Plan.Storage
+	perf := ChooseDiskPerformance(VolumeGiB(in.Plan.Spaces.EtcdVolumeSize), s.MinIOPS, s.MinThroughputMiBps)
+	return DiskCSIProvisioner, map[string]string{
 		"skuName":                   DiskSKU,
 		"cachingMode":               "None",
 		"DiskIOPSReadWrite":         strconv.Itoa(int(perf.IOPS)),
 		"DiskMBpsReadWrite":         strconv.Itoa(int(perf.MBps)),
 		"csi.storage.k8s.io/fstype": "ext4",
-	})
-	sc.Metadata.Labels = labels
-	return sc
+	}
 }
