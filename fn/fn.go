@@ -7,6 +7,7 @@ package fn
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -63,6 +64,7 @@ const (
 	errInvalid    = "invalid XSpaceScaling"
 	errRender     = "cannot render the composed resources"
 	errSetDesired = "cannot set the desired state"
+	errNameTaken  = "an earlier pipeline step composes a resource named %q, a name this function composes too: rename that step's resource"
 )
 
 // RunFunction runs the function. It never panics on bad input: every
@@ -142,9 +144,17 @@ func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*s
 	return out
 }
 
-// writeDesired adds the composed resources to the desired state (keeping
-// what earlier pipeline steps composed) and the status to the desired XR.
+// writeDesired adds the composed resources to the desired state and the
+// status to the desired XR. What earlier pipeline steps wrote stays: their
+// composed resources (a name this function also composes is refused, not
+// rewritten) and their fields of the XR's status (this function sets only
+// its own).
 func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, desired map[resource.Name]*resource.DesiredComposed, res *Result) error {
+	for _, cr := range res.Resources {
+		if _, taken := desired[resource.Name(cr.Key)]; taken {
+			return errors.Errorf(errNameTaken, cr.Key)
+		}
+	}
 	for _, cr := range res.Resources {
 		u, err := toUnstructured(cr.Object)
 		if err != nil {
@@ -168,9 +178,12 @@ func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, d
 	if err != nil {
 		return errors.Wrap(err, "cannot convert the status")
 	}
-	if err := dxr.Resource.SetValue("status", st); err != nil {
-		return errors.Wrap(err, "cannot set the status")
+	cur, _ := dxr.Resource.Object["status"].(map[string]any)
+	if cur == nil {
+		cur = map[string]any{}
 	}
+	maps.Copy(cur, st)
+	dxr.Resource.Object["status"] = cur
 	return response.SetDesiredCompositeResource(rsp, dxr)
 }
 
