@@ -20,6 +20,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
@@ -159,6 +160,9 @@ func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, d
 		u, err := toUnstructured(cr.Object)
 		if err != nil {
 			return errors.Wrapf(err, "cannot convert %s", cr.Key)
+		}
+		if cr.Component != "" {
+			u.SetLabels(compose.Labels(u.GetLabels(), map[string]string{compose.LabelComponent: cr.Component}))
 		}
 		dc := &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: resource.ReadyFalse}
 		if res.Ready[cr.Key] {

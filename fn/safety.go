@@ -59,10 +59,26 @@ func checkNoDataLoss(observed map[string]*status.Observed, desired []compose.Res
 		strings.Join(lost, ", ")))
 }
 
-// isDatabaseObserved is true for an observed resource of the database
-// concern. The function names every database resource "database-*".
+// isDatabaseObserved is true for an observed resource of the function's
+// database: one it labelled so (compose.LabelComponent). A resource without
+// that label, composed by a version of the function before it, counts when
+// its name is one of the clouds' database keys; any other resource, such as
+// another pipeline step's "database-backup-bucket", is not the function's.
 func isDatabaseObserved(key string, o *status.Observed) bool {
-	return o != nil && o.Object != nil && strings.HasPrefix(key, "database")
+	if o == nil || o.Object == nil {
+		return false
+	}
+	md, _ := o.Object["metadata"].(map[string]any)
+	labels, _ := md["labels"].(map[string]any)
+	if c, ok := labels[compose.LabelComponent].(string); ok {
+		return c == cloud.ComponentDatabase
+	}
+	for _, c := range registry {
+		if slices.Contains(c.DatabaseKeys, key) {
+			return true
+		}
+	}
+	return false
 }
 
 func groupKind(o any) string {

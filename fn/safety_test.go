@@ -243,3 +243,25 @@ func TestNoSecretsInOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestDataLossGuardReadsLabels: the guard recognises the function's
+// database by the label it sets, not by a name prefix: another step's
+// "database-backup-bucket" is not the Query API's database, while an
+// unlabelled database resource composed by an older version still is.
+func TestDataLossGuardReadsLabels(t *testing.T) {
+	xr := readXR(t, "../example/xr-aws.yaml")
+	obs := observeAll(t, run(t, newRequest(t, xr, nil)))
+	obs["database-backup-bucket"] = map[string]any{"apiVersion": "s3.aws.upbound.io/v1beta2", "kind": "Bucket", "metadata": map[string]any{"name": "backups"}}
+	if rsp := run(t, newRequest(t, xr, obs)); fatalIn(rsp) {
+		t.Errorf("another step's database-named resource made the XR Fatal: %v", rsp.GetResults())
+	}
+
+	// Before the label: an older version's database resources.
+	legacy := map[string]map[string]any{}
+	for k, o := range obs {
+		delete(o["metadata"].(map[string]any), "labels")
+		legacy[k] = o
+	}
+	testutil.Set(xr, "spec.queryAPI.enabled", false)
+	assertFatal(t, run(t, newRequest(t, xr, legacy)), "would delete or replace the Query API database: database-instance (Instance")
+}

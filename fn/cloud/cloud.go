@@ -50,6 +50,10 @@ type Cloud struct {
 	NodePool func(in In, pool *plan.Pool) []compose.Resource
 	// StorageClass is the etcd StorageClass's provisioner and parameters.
 	StorageClass func(in In) (provisioner string, parameters map[string]string)
+	// DatabaseKeys are the composition resource names of the database
+	// resources the cloud composes. The data-loss guard reads them for
+	// observed resources composed before they carried LabelComponent.
+	DatabaseKeys []string
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)

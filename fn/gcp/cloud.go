@@ -15,4 +15,5 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
 	ValidateSpec: ValidateSpec,
 	NodePool:     nodePool, StorageClass: storageClass, Database: database,
+	DatabaseKeys: []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
 }
