@@ -61,6 +61,9 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 		c.Default(s)
 	}
 	errs = spec.Validate(s)
+	if c.ValidateInput != nil {
+		errs = append(errs, c.ValidateInput(req.Input)...)
+	}
 	if c.Configured(s) {
 		errs = append(errs, c.ValidateSpec(s)...)
 	} else {

@@ -71,3 +71,35 @@ func TestRefusesToRewriteAnEarlierStepsResource(t *testing.T) {
 		t.Fatalf("want a Fatal result naming etcd-nodepool, got %v", rsp.GetResults())
 	}
 }
+
+// TestGCPTagsThatCollideAreRefused: on GCP, tags Team/team/TEAM would
+// become one label key chosen by map order (12 renders gave 11 outputs);
+// they are refused, each named. Other clouds keep them apart.
+func TestGCPTagsThatCollideAreRefused(t *testing.T) {
+	in, err := structpb.NewStruct(map[string]any{
+		"apiVersion": "spacescaling.fn.crossplane.io/v1beta1", "kind": "Input",
+		"tags": map[string]any{"Team": "a", "team": "b", "TEAM": "c"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for base, wantFatal := range map[string]bool{"xr-gcp": true, "xr-aws": false, "xr-azure": false} {
+		t.Run(base, func(t *testing.T) {
+			req := newRequest(t, readXR(t, "../example/"+base+".yaml"), nil)
+			req.Input = in
+			rsp := run(t, req)
+			if fatalIn(rsp) != wantFatal {
+				t.Fatalf("Fatal = %v, want %v: %v", fatalIn(rsp), wantFatal, rsp.GetResults())
+			}
+			if !wantFatal {
+				return
+			}
+			msg := rsp.GetResults()[0].GetMessage()
+			for _, p := range []string{"input.tags[Team]: ", "input.tags[team]: "} {
+				if !strings.Contains(msg, p) {
+					t.Errorf("the Fatal result does not name %s\n%s", p, msg)
+				}
+			}
+		})
+	}
+}

@@ -39,6 +39,9 @@ type Cloud struct {
 	// block, and what it allows of the cloud-neutral fields), each error
 	// with its field path. It runs only when Configured.
 	ValidateSpec func(s *spec.Spec) field.ErrorList
+	// ValidateInput checks what the cloud cannot serve of the function's
+	// input (its labels and tags), each error with its path. Optional.
+	ValidateInput func(in *v1beta1.Input) field.ErrorList
 	// ValidatePlan checks what the cloud cannot serve of the plan (disk
 	// sizes, SKUs, IOPS), each error with the field to change. Optional.
 	ValidatePlan func(p *plan.Plan) field.ErrorList
