@@ -134,13 +134,13 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 }
 
 // observedFrom are the observed composed resources by name.
-func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*status.Observed {
-	out := make(map[string]*status.Observed, len(obs))
+func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*composed.Unstructured {
+	out := make(map[string]*composed.Unstructured, len(obs))
 	for k, o := range obs {
 		if o.Resource == nil {
 			continue
 		}
-		out[string(k)] = &status.Observed{Object: o.Resource.Object}
+		out[string(k)] = o.Resource
 	}
 	return out
 }

@@ -182,3 +182,21 @@ func TestRunFunctionWarnings(t *testing.T) {
 		t.Errorf("status.warnings must keep both warnings, got %v", ws)
 	}
 }
+
+// TestRunFunctionWarnsOfAnUnsupportedImagePullSecret: the Spaces chart
+// supports only upbound-pull-secret as image pull secret, so another name
+// renders (it is the user's call) with a Warning.
+func TestRunFunctionWarnsOfAnUnsupportedImagePullSecret(t *testing.T) {
+	xr := readXR(t, minimalXR)
+	testutil.Set(xr, "spec.spaces.pullSecretName", "my-registry")
+	rsp := run(t, newRequest(t, xr, nil))
+	var warnings []string
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_WARNING {
+			warnings = append(warnings, r.GetMessage())
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "spec.spaces.pullSecretName") {
+		t.Errorf("want one warning about spec.spaces.pullSecretName, got %q", warnings)
+	}
+}

@@ -5,11 +5,12 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
-	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
@@ -22,7 +23,7 @@ type Request struct {
 	// Input of the function; never nil.
 	Input *v1beta1.Input
 	// Observed composed resources by composition resource name.
-	Observed map[string]*status.Observed
+	Observed map[string]*composed.Unstructured
 }
 
 // Prepared is the pure pipeline's result: everything the clouds' render
@@ -94,7 +95,7 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 // env is the environment of the renderers: scope, delivery, provider
 // configs, the input's labels and tags, and where connection secrets go.
 func env(req Request, s *spec.Spec) cloud.Env {
-	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind}
+	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind, OrphanAll: s.DeletionPolicy == spec.DeletionOrphan}
 	// Connection secrets land in the management cluster; with Direct
 	// delivery Crossplane runs in the Space cluster, so they land where the
 	// Query API reads them.

@@ -61,6 +61,17 @@ func warnings(s *spec.Spec) []string {
 	if int(s.NodePools.Etcd.MinNodes) < len(s.Zones) {
 		w = append(w, fmt.Sprintf("spec.nodePools.etcd.minNodes (%d) is below the number of zones (%d): some zones start with no etcd node", s.NodePools.Etcd.MinNodes, len(s.Zones)))
 	}
+	if s.Spaces.PullSecretName != spec.DefaultPullSecretName {
+		// Spaces chart values reference (1.17), imagePullSecrets: "only an
+		// imagePullSecret of upbound-pull-secret is currently supported".
+		w = append(w, fmt.Sprintf("spec.spaces.pullSecretName is %q: the Spaces chart supports only the image pull secret %q", s.Spaces.PullSecretName, spec.DefaultPullSecretName))
+	}
+	if s.Delivery == spec.DeliveryDirect && s.DeletionPolicy == spec.DeletionOrphan {
+		// Plain composed objects have no deletionPolicy: the garbage
+		// collector deletes them with the XR through their owner references
+		// (crossplane/crossplane#6084, #7146).
+		w = append(w, "spec.delivery is Direct: the node pool objects, StorageClass, Secret and PrometheusRule are plain composed objects that Kubernetes deletes with the XR whatever spec.deletionPolicy says; delete the XR with kubectl delete --cascade=orphan to keep them")
+	}
 	if !s.QueryAPI.Enabled {
 		w = append(w, "spec.queryAPI.enabled is false: the Query API uses the chart's in-cluster PostgreSQL, which is not the production recommendation")
 	}

@@ -141,6 +141,10 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		ConnectionSecret:  *ms.WriteConnectionSecretToRef,
 		EndpointKey:       connectionEndpointKey,
 		PasswordSecret:    *password,
+		// upjet-aws's RDS Instance writes username and password (with
+		// endpoint, address and port) to its connection secret
+		// (crossplane-contrib/provider-upjet-aws, config/rds/config.go).
+		ConnectionSecretHasLogin: true,
 	}
 	return []compose.Resource{
 		{Key: KeyDatabaseSubnetGroup, Component: cloud.ComponentDatabase, Object: sg},

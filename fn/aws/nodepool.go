@@ -214,3 +214,14 @@ func nodeClass(name string, p *plan.Pool, a *spec.AWS, labels, tags map[string]s
 		},
 	}
 }
+
+// ReportsReady is true: Karpenter's NodePool carries a Ready condition, the
+// aggregate of ValidationSucceeded and NodeClassReady
+// (kubernetes-sigs/karpenter, pkg/apis/v1/nodepool_status.go), so its Object
+// follows it.
+func (NodePool) ReportsReady() bool { return true }
+
+// ReportsReady is true: the EC2NodeClass carries a Ready condition once its
+// subnets, security groups, AMIs and instance profile resolve
+// (aws/karpenter-provider-aws, pkg/apis/v1/ec2nodeclass_status.go).
+func (EC2NodeClass) ReportsReady() bool { return true }

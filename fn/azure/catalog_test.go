@@ -1,9 +1,10 @@
 package azure_test
 
 import (
+	"testing"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
 	"github.com/crossplane-contrib/function-space-scaling/internal/cloudtest"
-	"testing"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 )

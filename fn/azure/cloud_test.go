@@ -40,6 +40,8 @@ spec:
   clusterName: spaces-prod
   spaces:
     version: 1.17.1
+    account: acme
+    routerHost: spaces.acme.example.com
   azure:
     resourceGroupName: spaces-rg
     clusterId: ` + testClusterID + `

@@ -334,6 +334,11 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		// endpoint comes from EndpointFieldPath and Port instead.
 		EndpointKey:    "",
 		PasswordSecret: *pw,
+		// The FlexibleServer's connection secret carries the username with
+		// an "@<server>" suffix (the Single Server login form); Flexible
+		// Server logins are the bare administratorLogin. The credentials
+		// Secret is composed with the bare login with either delivery.
+		ConnectionSecretHasLogin: false,
 	}
 	return res, out
 }

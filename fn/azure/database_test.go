@@ -2,15 +2,17 @@ package azure_test
 
 import (
 	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/internal/cloudtest"
-	"github.com/google/go-cmp/cmp"
-	"slices"
-	"strings"
-	"testing"
 )
 
 func TestRenderDatabase(t *testing.T) {

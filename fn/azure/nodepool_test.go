@@ -1,13 +1,15 @@
 package azure_test
 
 import (
-	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
-	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
-	"github.com/google/go-cmp/cmp"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
 // reAKSPoolName is AKS's rule for Linux node pool names.

@@ -1,9 +1,11 @@
 package azure_test
 
 import (
-	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
-	"github.com/google/go-cmp/cmp"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
 )
 
 func TestRenderStorageClass(t *testing.T) {

@@ -127,6 +127,13 @@ type Database struct {
 	// PasswordSecret is the Secret (and key) that holds the password: the
 	// connection secret, or the user's passwordSecretName.
 	PasswordSecret compose.SecretKeySelector
+	// ConnectionSecretHasLogin is true when ConnectionSecret holds the keys
+	// username and password exactly as the Query API logs in with them, so
+	// that with Direct delivery (the connection secret lands in the Spaces
+	// namespace) the chart can read it as it is. When false the function
+	// composes the credentials Secret, through an Object, with either
+	// delivery. The cloud's renderer knows which.
+	ConnectionSecretHasLogin bool
 }
 
 // Components of status.components, one per composed concern.

@@ -1,9 +1,10 @@
 package gcp_test
 
 import (
+	"testing"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/internal/cloudtest"
-	"testing"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 )

@@ -1,8 +1,9 @@
 package gcp_test
 
 import (
-	"github.com/crossplane-contrib/function-space-scaling/internal/cloudtest"
 	"testing"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/cloudtest"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
 

@@ -123,6 +123,10 @@ func spacesPlan(s *spec.Spec) Spaces {
 	sp := s.Spaces
 	out := Spaces{
 		Version:         sp.Version,
+		Account:         sp.Account,
+		RouterHost:      sp.RouterHost,
+		HubIdentities:   sp.HubIdentities,
+		HubRBAC:         sp.HubRBAC,
 		ChartRepository: sp.ChartRepository,
 		Namespace:       sp.Namespace,
 		PullSecretName:  sp.PullSecretName,
@@ -138,6 +142,9 @@ func spacesPlan(s *spec.Spec) Spaces {
 		ControllerLimits:   ResourceQuantities{CPU: sp.ControllerResources.Limits.CPU, Memory: sp.ControllerResources.Limits.Memory},
 		EtcdVolumeSize:     sp.EtcdVolumeSize,
 		ProviderConfig:     s.ProviderConfigs.Helm,
+	}
+	if r := sp.ChartPullSecretRef; r != nil {
+		out.ChartPullSecretName, out.ChartPullSecretNamespace = r.Name, r.Namespace
 	}
 	if sp.Values != nil && len(sp.Values.Raw) > 0 && string(sp.Values.Raw) != "null" {
 		out.Values = slices.Clone(sp.Values.Raw)

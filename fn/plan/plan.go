@@ -146,13 +146,26 @@ type Plan struct {
 
 // Spaces is what the Spaces Helm release needs beyond the pools.
 type Spaces struct {
-	Version         string
+	Version string
+	// Account is the Upbound organization; RouterHost the router's public
+	// host; HubIdentities and HubRBAC the hub authentication and
+	// authorization switches. All are install-time values the Release must
+	// carry, or an upgrade drops them.
+	Account         string
+	RouterHost      string
+	HubIdentities   bool
+	HubRBAC         bool
 	ChartRepository string
-	Namespace       string
-	PullSecretName  string
-	APIReplicas     int32
-	ApolloReplicas  int32
-	Router          RouterScaling
+	// ChartPullSecretName and ChartPullSecretNamespace name the Secret
+	// provider-helm pulls the chart with; empty for its default credentials.
+	ChartPullSecretName      string
+	ChartPullSecretNamespace string
+	Namespace                string
+	// PullSecretName is the image pull secret inside the Space.
+	PullSecretName string
+	APIReplicas    int32
+	ApolloReplicas int32
+	Router         RouterScaling
 	// ControllerRequests and ControllerLimits as quantities.
 	ControllerRequests ResourceQuantities
 	ControllerLimits   ResourceQuantities

@@ -151,6 +151,13 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 		if tree, errs = merge(tree, user, valuesPath); len(errs) > 0 {
 			return compose.Resource{}, &ValuesError{Errs: errs}
 		}
+		// The chart takes one of minAvailable and maxUnavailable: a user's
+		// maxUnavailable replaces the computed minAvailable.
+		if has(user, controllerPDBPath("maxUnavailable")...) && !has(user, controllerPDBPath("minAvailable")...) {
+			if pdb, ok := lookupMap(tree, controllerPDBPath()...); ok {
+				delete(pdb, "minAvailable")
+			}
+		}
 	}
 
 	r := &HelmRelease{
@@ -176,10 +183,17 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 			RollbackLimit: new(RollbackLimit),
 		},
 	}
-	if p.Spaces.PullSecretName != "" {
-		ref := &compose.SecretReference{Name: p.Spaces.PullSecretName}
+	// provider-helm reads chart.pullSecretRef in the cluster where it runs
+	// and requires the keys username and password; the cluster-scoped
+	// Release needs the namespace, the namespaced one reads its own
+	// (crossplane-contrib/provider-helm, pkg/clients/registryauth/auth.go).
+	// Without it provider-helm uses its default credential chain. The
+	// Space's docker-registry image pull secret is a different Secret in a
+	// different cluster: it goes to the chart's imagePullSecrets.
+	if p.Spaces.ChartPullSecretName != "" {
+		ref := &compose.SecretReference{Name: p.Spaces.ChartPullSecretName}
 		if !env.Scope.Namespaced() {
-			ref.Namespace = p.Spaces.Namespace
+			ref.Namespace = p.Spaces.ChartPullSecretNamespace
 		}
 		r.Spec.ForProvider.Chart.PullSecretRef = ref
 	}
@@ -266,6 +280,13 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 			Limits:   quantities(p.Spaces.ControllerLimits),
 		}}},
 	}
+	installValues(v, p.Spaces)
+	if p.HighAvailability {
+		controllerHA(&v.Controller)
+	}
+	if p.Spaces.PullSecretName != "" {
+		v.ImagePullSecrets = []SecretByName{{Name: p.Spaces.PullSecretName}}
+	}
 	if p.Monitoring != nil {
 		v.API.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}
 		v.Controller.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}
@@ -328,4 +349,37 @@ func quantities(q plan.ResourceQuantities) *Quantities {
 		return nil
 	}
 	return &Quantities{CPU: q.CPU, Memory: q.Memory}
+}
+
+// The spaces-controller in HA: the chart's values reference (1.17) lists
+// controller.replicaCount (default 1) and controller.controller.
+// podDisruptionBudget.{enabled,minAvailable,maxUnavailable} (disabled by
+// default). The controller runs with leader election whatever its replica
+// count (Spaces 1.13.1 release notes), so a second replica is a warm standby,
+// and the PDB keeps a node drain from taking both at once.
+const (
+	ControllerReplicasHA     int32 = 2
+	ControllerMinAvailableHA int32 = 1
+)
+
+func controllerHA(c *ControllerValues) {
+	c.ReplicaCount = new(ControllerReplicasHA)
+	c.Controller.PodDisruptionBudget = &PodDisruptionBudget{Enabled: true, MinAvailable: new(ControllerMinAvailableHA)}
+}
+
+func controllerPDBPath(leaf ...string) []string {
+	return append([]string{"controller", "controller", "podDisruptionBudget"}, leaf...)
+}
+
+// lookupMap returns the object at path in tree.
+func lookupMap(tree map[string]any, path ...string) (map[string]any, bool) {
+	cur := tree
+	for _, p := range path {
+		next, ok := cur[p].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur = next
+	}
+	return cur, true
 }

@@ -13,12 +13,25 @@ import (
 
 // Values is the root of the computed values.
 type Values struct {
-	ControlPlanes ControlPlanesValues `json:"controlPlanes"`
-	API           APIValues           `json:"api"`
-	Features      FeaturesValues      `json:"features"`
-	Apollo        ApolloValues        `json:"apollo"`
-	Router        RouterValues        `json:"router"`
-	Controller    ControllerValues    `json:"controller"`
+	// Account, Authentication, Authorization and the router's host
+	// (ExternalTLS or Ingress, by chart version) are install-time values:
+	// provider-helm upgrades with values reset, so the Release must carry
+	// them or an upgrade drops them from the Space.
+	Account        string               `json:"account"`
+	Authentication AuthenticationValues `json:"authentication"`
+	Authorization  AuthorizationValues  `json:"authorization"`
+	ExternalTLS    *HostValues          `json:"externalTLS,omitempty"`
+	Ingress        *HostValues          `json:"ingress,omitempty"`
+	// ImagePullSecrets pull the Spaces images inside the Space cluster
+	// (values reference: "only an imagePullSecret of upbound-pull-secret is
+	// currently supported").
+	ImagePullSecrets []SecretByName      `json:"imagePullSecrets,omitempty"`
+	ControlPlanes    ControlPlanesValues `json:"controlPlanes"`
+	API              APIValues           `json:"api"`
+	Features         FeaturesValues      `json:"features"`
+	Apollo           ApolloValues        `json:"apollo"`
+	Router           RouterValues        `json:"router"`
+	Controller       ControllerValues    `json:"controller"`
 }
 
 // ControlPlanesValues place every control plane's pods.
@@ -141,13 +154,23 @@ type HPA struct {
 
 // ControllerValues are the spaces-controller's values.
 type ControllerValues struct {
-	Controller ControllerPod     `json:"controller"`
-	Prometheus *PrometheusValues `json:"prometheus,omitempty"`
+	// ReplicaCount of the spaces-controller Deployment (chart default 1).
+	ReplicaCount *int32            `json:"replicaCount,omitempty"`
+	Controller   ControllerPod     `json:"controller"`
+	Prometheus   *PrometheusValues `json:"prometheus,omitempty"`
 }
 
 // ControllerPod is the controller's container.
 type ControllerPod struct {
-	Resources Resources `json:"resources"`
+	Resources           Resources            `json:"resources"`
+	PodDisruptionBudget *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
+}
+
+// PodDisruptionBudget is a component's PDB switch. The chart takes one of
+// minAvailable and maxUnavailable.
+type PodDisruptionBudget struct {
+	Enabled      bool   `json:"enabled"`
+	MinAvailable *int32 `json:"minAvailable,omitempty"`
 }
 
 // Resources are a container's requests and limits.
@@ -160,4 +183,19 @@ type Resources struct {
 type Quantities struct {
 	CPU    string `json:"cpu,omitempty"`
 	Memory string `json:"memory,omitempty"`
+}
+
+// AuthenticationValues are the chart's authentication options.
+type AuthenticationValues struct {
+	HubIdentities bool `json:"hubIdentities"`
+}
+
+// AuthorizationValues are the chart's authorization options.
+type AuthorizationValues struct {
+	HubRBAC bool `json:"hubRBAC"`
+}
+
+// HostValues carry the router's externally routable host name.
+type HostValues struct {
+	Host string `json:"host"`
 }

@@ -26,6 +26,7 @@ const (
 	DefaultChartRepository       = "oci://xpkg.upbound.io/spaces-artifacts"
 	DefaultNamespace             = "upbound-system"
 	DefaultPullSecretName        = "upbound-pull-secret"
+	DefaultChartPullSecretNS     = "crossplane-system"
 	DefaultReplicas              = 2
 	DefaultRouterMaxReplicas     = 8
 	DefaultUtilizationPercent    = 80
@@ -63,6 +64,8 @@ func Defaults() Spec {
 			ProviderCRDsPerControlPlane:     DefaultProviderCRDs,
 		},
 		Spaces: Spaces{
+			HubIdentities:   true,
+			HubRBAC:         true,
 			ChartRepository: DefaultChartRepository,
 			Namespace:       DefaultNamespace,
 			PullSecretName:  DefaultPullSecretName,
@@ -95,7 +98,8 @@ func Defaults() Spec {
 			ErrorRatePercent: DefaultErrorRatePercent,
 			For:              DefaultFor,
 		},
-		Delivery: DeliveryObject,
+		DeletionPolicy: DeletionOrphan,
+		Delivery:       DeliveryObject,
 		ProviderConfigs: ProviderConfigs{
 			Cloud:      DefaultProviderConfig,
 			Helm:       DefaultProviderConfig,
@@ -178,6 +182,11 @@ func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case err == nil && len(errs) == 0:
+			// Defaults inside optional objects, which the decode over
+			// Defaults() cannot fill.
+			if r := xr.Spec.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
+				r.Namespace = DefaultChartPullSecretNS
+			}
 			// AWS defaults that depend only on the AWS block itself.
 			if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {
 				xr.Spec.AWS.AMIAlias = DefaultAMIAlias

@@ -10,7 +10,7 @@ import (
 )
 
 const minimal = `{"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling","metadata":{"name":"x"},
-"spec":{"cloud":"aws","region":"us-east-1","zones":["a","b","c"],"clusterName":"c","spaces":{"version":"1.17.1"},
+"spec":{"cloud":"aws","region":"us-east-1","zones":["a","b","c"],"clusterName":"c","spaces":{"version":"1.17.1","account":"acme","routerHost":"spaces.acme.example.com"},
 "aws":{"databaseSubnetIds":["subnet-1"],"databaseSecurityGroupIds":["sg-1"]}}}`
 
 func TestDecodeAppliesDefaults(t *testing.T) {
@@ -21,6 +21,7 @@ func TestDecodeAppliesDefaults(t *testing.T) {
 	want := Defaults()
 	want.Cloud, want.Region, want.Zones, want.ClusterName = CloudAWS, "us-east-1", []string{"a", "b", "c"}, "c"
 	want.Spaces.Version = "1.17.1"
+	want.Spaces.Account, want.Spaces.RouterHost = "acme", "spaces.acme.example.com"
 	want.AWS = &AWS{AMIAlias: DefaultAMIAlias, DatabaseSubnetIDs: []string{"subnet-1"}, DatabaseSecurityGroupIDs: []string{"sg-1"}}
 	if diff := cmp.Diff(want, xr.Spec); diff != "" {
 		t.Errorf("Decode: -want +got:\n%s", diff)
@@ -156,5 +157,25 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate: -want +got:\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDecodeDefaultsChartPullSecretNamespace fills the namespace inside the
+// optional chartPullSecretRef, as the XRD's default does.
+func TestDecodeDefaultsChartPullSecretNamespace(t *testing.T) {
+	xr, errs := Decode([]byte(`{"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling","spec":{"spaces":{"chartPullSecretRef":{"name":"upbound-chart-pull"}}}}`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := &ChartPullSecretRef{Name: "upbound-chart-pull", Namespace: DefaultChartPullSecretNS}
+	if diff := cmp.Diff(want, xr.Spec.Spaces.ChartPullSecretRef); diff != "" {
+		t.Errorf("chartPullSecretRef: -want +got:\n%s", diff)
+	}
+	xr, errs = Decode([]byte(`{"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling","spec":{}}`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if xr.Spec.Spaces.ChartPullSecretRef != nil {
+		t.Error("no chartPullSecretRef must stay none: provider-helm then uses its default credentials")
 	}
 }
