@@ -154,6 +154,11 @@ func TestRunFunctionWarnings(t *testing.T) {
 	xr := readXR(t, minimalXR)
 	testutil.Set(xr, "spec.highAvailability", false)
 	testutil.Set(xr, "spec.zones", []any{"us-east-1a"})
+	// Floors Karpenter keeps without HA (one etcd member, one API server):
+	// no minNodes warning.
+	for _, pool := range []string{"etcd", "apiServer", "controlPlanes"} {
+		testutil.Set(xr, "spec.nodePools."+pool+".minNodes", 1)
+	}
 	rsp := run(t, newRequest(t, xr, nil))
 	var warnings []string
 	for _, r := range rsp.GetResults() {
@@ -189,6 +194,8 @@ func TestRunFunctionWarnings(t *testing.T) {
 func TestRunFunctionWarnsOfAnUnsupportedImagePullSecret(t *testing.T) {
 	xr := readXR(t, minimalXR)
 	testutil.Set(xr, "spec.spaces.pullSecretName", "my-registry")
+	// The general pool's floor Karpenter keeps: no minNodes warning.
+	testutil.Set(xr, "spec.nodePools.controlPlanes.minNodes", 1)
 	rsp := run(t, newRequest(t, xr, nil))
 	var warnings []string
 	for _, r := range rsp.GetResults() {

@@ -113,7 +113,19 @@ func env(req Request, s *spec.Spec) cloud.Env {
 		Labels:          req.Input.Labels,
 		Tags:            req.Input.Tags,
 		SecretNamespace: secretNS,
+		Observed:        observedObjects(req.Observed),
 	}
+}
+
+// observedObjects are the observed composed resources' objects by key.
+func observedObjects(in map[string]*composed.Unstructured) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(in))
+	for k, o := range in {
+		if o != nil && o.Object != nil {
+			out[k] = o.Object
+		}
+	}
+	return out
 }
 
 // cloudDefaults lays the input's defaults for the cloud over the cloud's.

@@ -85,9 +85,12 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		})
 	}
 	res.Status.CapacityPlan = capacityStatus(p)
-	all := warnings(s)
+	all := append(warnings(s), p.Warnings...)
+	if out.Database != nil {
+		all = append(all, out.Database.Warnings...)
+	}
 	if pr.Cloud.Warnings != nil {
-		all = append(all, pr.Cloud.Warnings(p)...)
+		all = append(all, pr.Cloud.Warnings(cloud.In{Plan: p, Spec: s, Env: env})...)
 	}
 	res.Status.Warnings = all
 	res.Warnings = newWarnings(observedXR(req.XR), all)

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -32,7 +33,33 @@ func capacityStatus(p *plan.Plan) *spec.CapacityPlanStatus {
 			MinNodes:       pc.MinNodes,
 			MaxNodes:       pc.MaxNodes,
 			MaxNodesSource: src,
+			NeededNodes:    pc.Needed,
+			Binding:        string(pc.Binding),
+			Shortfall:      pc.Shortfall(),
+			Needs:          needsStatus(pc.Needs),
 		})
+	}
+	return out
+}
+
+// needsStatus shows each dimension's need in its unit.
+func needsStatus(needs []plan.Need) []spec.PoolNeedStatus {
+	out := make([]spec.PoolNeedStatus, 0, len(needs))
+	for _, n := range needs {
+		ns := spec.PoolNeedStatus{Dimension: string(n.Dimension), MachineType: n.MachineType, Nodes: n.Nodes}
+		switch n.Dimension {
+		case plan.DimensionCPU:
+			ns.Demand = resource.NewMilliQuantity(n.Demand, resource.DecimalSI).String()
+			ns.PerNode = resource.NewMilliQuantity(n.PerNode, resource.DecimalSI).String()
+		case plan.DimensionMemory:
+			ns.Demand, ns.PerNode = plan.MiQuantity(n.Demand), plan.MiQuantity(n.PerNode)
+		default:
+			ns.Demand, ns.PerNode = strconv.FormatInt(n.Demand, 10), strconv.FormatInt(n.PerNode, 10)
+		}
+		out = append(out, ns)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"fmt"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
@@ -129,6 +130,13 @@ type MetadataOptions struct {
 	HTTPPutResponseHopLimit int32  `json:"httpPutResponseHopLimit"`
 }
 
+// Node expiry: the general pool's nodes are replaced after 30 days
+// (Karpenter's default), the dedicated pools' never.
+const (
+	GeneralExpireAfter = "720h"
+	ExpireNever        = "Never"
+)
+
 // Disruption of the pools. Dedicated pools (etcd, API servers) lose a node
 // only when it is empty and one at a time, so an etcd member is never taken
 // down to pack pods tighter; the general pool consolidates freely, 10% at a
@@ -171,7 +179,7 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 						{Key: LabelInstanceType, Operator: corev1.NodeSelectorOpIn, Values: p.MachineTypes},
 						{Key: LabelCapacityType, Operator: corev1.NodeSelectorOpIn, Values: []string{"on-demand"}},
 					},
-					ExpireAfter: "720h",
+					ExpireAfter: GeneralExpireAfter,
 				},
 			},
 			Limits: map[string]string{"nodes": strconv.Itoa(int(p.MaxNodes))},
@@ -183,6 +191,11 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 	d := generalDisruption
 	if p.Conservative {
 		d = conservativeDisruption
+		// Etcd members and API servers are not recycled on a timer:
+		// budgets do not hold back expiry, so expiry would drain nodes
+		// regardless of them. Drift (a new AMI, a changed NodeClass) still
+		// replaces nodes, one at a time under the budget.
+		np.Spec.Template.Spec.ExpireAfter = ExpireNever
 	}
 	np.Spec.Disruption = &d
 	if pc != nil && pc.Known {
@@ -190,6 +203,41 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 		np.Spec.Limits["memory"] = resource.NewQuantity(pc.Limits.MemoryBytes, resource.BinarySI).String()
 	}
 	return np
+}
+
+// Warnings are AWS's degraded choices: a minNodes that Karpenter does not
+// keep. A dynamic NodePool has no minimum: it holds the nodes its pods
+// need, which is each control plane's etcd members (or API servers) on
+// distinct nodes, or one node for the general pool. A floor above that
+// would need a static NodePool (spec.replicas), which Karpenter marks
+// alpha and which can never turn dynamic again, so the function says so
+// rather than composing one (README, "Karpenter and minNodes"). The API's
+// own defaults are not reported: every XR would carry the same warning, and
+// the README says what they mean on Karpenter; a minNodes raised above its
+// default is an explicit ask the pool cannot keep.
+func Warnings(in cloud.In) []string {
+	var out []string
+	for _, pool := range in.Plan.Pools {
+		floor := in.Plan.PodFloor(pool.Role)
+		if pool.MinNodes > floor && pool.MinNodes > defaultMinNodes(pool.Role) {
+			out = append(out, fmt.Sprintf(
+				"spec.nodePools.%s.minNodes is %d, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least %d while a control plane runs), not %d idle ones",
+				pool.SpecField, pool.MinNodes, floor, pool.MinNodes))
+		}
+	}
+	return out
+}
+
+// defaultMinNodes is the API's default minNodes of a pool of role r.
+func defaultMinNodes(r plan.Role) int32 {
+	switch r {
+	case plan.RoleEtcd:
+		return spec.DefaultEtcdMinNodes
+	case plan.RoleAPIServer:
+		return spec.DefaultAPIServerMinNodes
+	default:
+		return spec.DefaultControlPlanesMinNodes
+	}
 }
 
 // nodeClass renders the EC2NodeClass of a pool: the node role, the AMI

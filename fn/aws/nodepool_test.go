@@ -15,18 +15,21 @@ func TestNodePools(t *testing.T) {
 		disruption any
 		limits     any
 		instance   any
+		expire     string
 	}{
 		"etcd": {
 			taints:     []any{map[string]any{"key": "target", "value": "etcd", "effect": "NoSchedule"}},
 			disruption: map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30m", "budgets": []any{map[string]any{"nodes": "1"}}},
 			limits:     map[string]any{"nodes": "5", "cpu": "40", "memory": "160Gi"},
 			instance:   []any{"m7i.2xlarge"},
+			expire:     "Never",
 		},
 		"apiserver": {
 			taints:     []any{map[string]any{"key": "target", "value": "apiserver", "effect": "NoSchedule"}},
 			disruption: map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30m", "budgets": []any{map[string]any{"nodes": "1"}}},
 			limits:     map[string]any{"nodes": "11", "cpu": "88", "memory": "176Gi"},
 			instance:   []any{"c7i.2xlarge"},
+			expire:     "Never",
 		},
 		"controlplanes": {
 			disruption: map[string]any{"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "5m", "budgets": []any{map[string]any{"nodes": "10%"}}},
@@ -46,11 +49,16 @@ func TestNodePools(t *testing.T) {
 				map[string]any{"key": "node.kubernetes.io/instance-type", "operator": "In", "values": want.instance},
 				map[string]any{"key": "karpenter.sh/capacity-type", "operator": "In", "values": []any{"on-demand"}},
 			}
+			// The dedicated pools never expire; the general one after 30 days.
+			expire := "720h"
+			if want.expire != "" {
+				expire = want.expire
+			}
 			for field, w := range map[string]any{
 				"requirements": wantReqs,
 				"taints":       want.taints,
 				"nodeClassRef": map[string]any{"group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": "prod-use1-" + role},
-				"expireAfter":  "720h",
+				"expireAfter":  expire,
 			} {
 				if diff := cmp.Diff(w, testutil.Get(tmpl, "spec", field)); diff != "" {
 					t.Errorf("template.spec.%s: -want +got:\n%s", field, diff)

@@ -123,11 +123,11 @@ func TestRenderResources(t *testing.T) {
 		keys = append(keys, res.Key)
 		components = append(components, res.Component)
 	}
-	wantKeys := []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool", "etcd-storageclass", "database-server", "database", "database-tls"}
+	wantKeys := []string{"etcd-nodepool-zone-1", "etcd-nodepool-zone-2", "etcd-nodepool-zone-3", "apiserver-nodepool", "controlplanes-nodepool", "etcd-storageclass", "database-server", "database", "database-tls"}
 	if diff := cmp.Diff(wantKeys, keys); diff != "" {
 		t.Errorf("keys: -want +got:\n%s", diff)
 	}
-	wantComponents := []string{cloud.ComponentEtcdPool, cloud.ComponentAPIServerPool, cloud.ComponentControlPlanesPool, cloud.ComponentStorage,
+	wantComponents := []string{cloud.ComponentEtcdPool, cloud.ComponentEtcdPool, cloud.ComponentEtcdPool, cloud.ComponentAPIServerPool, cloud.ComponentControlPlanesPool, cloud.ComponentStorage,
 		cloud.ComponentDatabase, cloud.ComponentDatabase, cloud.ComponentDatabase}
 	if diff := cmp.Diff(wantComponents, components); diff != "" {
 		t.Errorf("components: -want +got:\n%s", diff)

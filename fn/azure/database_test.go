@@ -42,9 +42,8 @@ func TestRenderDatabase(t *testing.T) {
 				"resourceGroupName":          "spaces-rg",
 				"version":                    "16",
 				"skuName":                    azure.DefaultSKU,
-				"storageMb":                  float64(131072),
 				"storageTier":                "P10",
-				"autoGrowEnabled":            false,
+				"autoGrowEnabled":            true,
 				"highAvailability":           map[string]any{"mode": "ZoneRedundant"},
 				"backupRetentionDays":        float64(7),
 				"geoRedundantBackupEnabled":  false,
@@ -58,6 +57,8 @@ func TestRenderDatabase(t *testing.T) {
 				"autoGeneratePassword": true,
 				"tags":                 map[string]any{"cost-center": "spaces"},
 			},
+			// The size is set on creation only: auto-grow owns it after.
+			"initProvider": map[string]any{"storageMb": float64(131072)},
 		},
 	}
 	if diff := cmp.Diff(want, res["database-server"]); diff != "" {
@@ -159,8 +160,8 @@ func TestRenderDatabaseVariants(t *testing.T) {
 			check: func(t *testing.T, server map[string]any, out *cloud.Output) {
 				t.Helper()
 				fp := get(t, server, "spec", "forProvider").(map[string]any)
-				if fp["storageMb"] != float64(65536) || fp["storageTier"] != "P30" {
-					t.Errorf("storage = %v %v, want 65536 P30", fp["storageMb"], fp["storageTier"])
+				if ip := get(t, server, "spec", "initProvider").(map[string]any); ip["storageMb"] != float64(65536) || fp["storageTier"] != "P30" {
+					t.Errorf("storage = %v %v, want 65536 P30", ip["storageMb"], fp["storageTier"])
 				}
 				if s := out.Database.Status; s.IOPS != 5000 || s.StorageGiB != 64 || s.StorageType != "Premium SSD P30" {
 					t.Errorf("status = %+v", s)

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -45,7 +46,7 @@ func TestValidateAndWarnings(t *testing.T) {
 			if errs := azure.ValidatePlan(pr.Plan); len(errs) > 0 {
 				t.Errorf("ValidatePlan = %v on a plan fn.Prepare accepted", errs)
 			}
-			if w := azure.Warnings(pr.Plan); len(w) != tc.warnings {
+			if w := azure.Warnings(cloud.In{Plan: pr.Plan, Spec: pr.Spec}); len(w) != tc.warnings {
 				t.Errorf("Warnings = %q, want %d", w, tc.warnings)
 			}
 		})

@@ -45,9 +45,9 @@ type Cloud struct {
 	// ValidatePlan checks what the cloud cannot serve of the plan (disk
 	// sizes, SKUs, IOPS), each error with the field to change. Optional.
 	ValidatePlan func(p *plan.Plan) field.ErrorList
-	// Warnings are the degraded choices the cloud makes for the plan.
-	// Optional.
-	Warnings func(p *plan.Plan) []string
+	// Warnings are the degraded choices the cloud makes for the plan, the
+	// spec's cloud block and what it observes. Optional.
+	Warnings func(in In) []string
 
 	// NodePool renders one pool's resources.
 	NodePool func(in In, pool *plan.Pool) []compose.Resource
@@ -91,6 +91,10 @@ type Env struct {
 	// SecretNamespace is where cluster-scoped managed resources write their
 	// connection secrets in the management cluster.
 	SecretNamespace string
+	// Observed composed resources by composition resource name, for what
+	// only the running resource knows (the storage a database has grown
+	// to). Read-only.
+	Observed map[string]map[string]any
 }
 
 // Output is what Render returns.
@@ -127,6 +131,9 @@ type Database struct {
 	// PasswordSecret is the Secret (and key) that holds the password: the
 	// connection secret, or the user's passwordSecretName.
 	PasswordSecret compose.SecretKeySelector
+	// Warnings are the degraded choices the database forced (storage kept
+	// at its observed size), each naming the field.
+	Warnings []string
 	// ConnectionSecretHasLogin is true when ConnectionSecret holds the keys
 	// username and password exactly as the Query API logs in with them, so
 	// that with Direct delivery (the connection secret lands in the Spaces

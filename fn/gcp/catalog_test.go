@@ -42,10 +42,17 @@ func TestMachine(t *testing.T) {
 	var unknown []string
 	for mt, want := range cases {
 		if want.known {
-			known[mt] = plan.Machine{VCPU: want.vcpu, MemoryMiB: want.gib * 1024}
+			// 127 PD disks per node (15 on a Hyperdisk-only N4 up to 8
+			// vCPU) and GKE's 110 pods.
+			vols := int64(127)
+			if mt == "n4-highcpu-8" {
+				vols = 15
+			}
+			known[mt] = plan.Machine{VCPU: want.vcpu, MemoryMiB: want.gib * 1024, MaxVolumes: vols, MaxPods: 110}
 		} else {
 			unknown = append(unknown, mt)
 		}
 	}
+	known["n4-standard-16"] = plan.Machine{VCPU: 16, MemoryMiB: 64 * 1024, MaxVolumes: 31, MaxPods: 110}
 	cloudtest.Catalog(t, &gcp.Cloud, known, unknown)
 }

@@ -66,7 +66,19 @@ type NodeConfig struct {
 	OAuthScopes            []string                `json:"oauthScopes,omitempty"`
 	Metadata               map[string]string       `json:"metadata,omitempty"`
 	ShieldedInstanceConfig *ShieldedInstanceConfig `json:"shieldedInstanceConfig,omitempty"`
+	ServiceAccount         string                  `json:"serviceAccount,omitempty"`
+	WorkloadMetadataConfig *WorkloadMetadataConfig `json:"workloadMetadataConfig,omitempty"`
 }
+
+// WorkloadMetadataConfig says which metadata server pods see: GKE_METADATA
+// is GKE's, which serves workload identity instead of the node's
+// credentials.
+type WorkloadMetadataConfig struct {
+	Mode string `json:"mode"`
+}
+
+// WorkloadMetadataGKE is the GKE metadata server mode.
+const WorkloadMetadataGKE = "GKE_METADATA"
 
 // Taint is a GKE node taint; its effect is spelled NO_SCHEDULE,
 // PREFER_NO_SCHEDULE or NO_EXECUTE.
@@ -184,6 +196,10 @@ func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
 			},
 			InitProvider: &NodePoolInitParameters{InitialNodeCount: InitialNodeCount(pool.MinNodes, len(pool.Zones))},
 		},
+	}
+	if sa := in.Spec.GCP.NodeServiceAccount; sa != "" {
+		np.Spec.ForProvider.NodeConfig.ServiceAccount = sa
+		np.Spec.ForProvider.NodeConfig.WorkloadMetadataConfig = &WorkloadMetadataConfig{Mode: WorkloadMetadataGKE}
 	}
 	for _, t := range pool.Taints {
 		np.Spec.ForProvider.NodeConfig.Taint = append(np.Spec.ForProvider.NodeConfig.Taint,

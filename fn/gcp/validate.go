@@ -2,12 +2,17 @@ package gcp
 
 import (
 	"fmt"
+	"regexp"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
+
+// reServiceAccount is the XRD's pattern of spec.gcp.nodeServiceAccount.
+var reServiceAccount = regexp.MustCompile(`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`)
 
 // configured says whether the spec carries spec.gcp.
 func configured(s *spec.Spec) bool { return s.GCP != nil }
@@ -18,11 +23,26 @@ func configured(s *spec.Spec) bool { return s.GCP != nil }
 func ValidateSpec(s *spec.Spec) field.ErrorList {
 	gp, g := field.NewPath("spec", "gcp"), s.GCP
 	errs := spec.MaxLens(gp, spec.Bound{Field: "project", Value: g.Project, MaxLen: 30},
-		spec.Bound{Field: "privateNetwork", Value: g.PrivateNetwork, MaxLen: 512})
+		spec.Bound{Field: "privateNetwork", Value: g.PrivateNetwork, MaxLen: 512},
+		spec.Bound{Field: "nodeServiceAccount", Value: g.NodeServiceAccount, MaxLen: 254})
+	if g.NodeServiceAccount != "" && !reServiceAccount.MatchString(g.NodeServiceAccount) {
+		errs = append(errs, field.Invalid(gp.Child("nodeServiceAccount"), g.NodeServiceAccount,
+			"must be an IAM service account email, <name>@<project>.iam.gserviceaccount.com"))
+	}
 	if s.QueryAPI.Enabled && g.PrivateNetwork == "" {
 		errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))
 	}
 	return append(errs, ValidatePassword(s)...)
+}
+
+// Warnings are GCP's degraded choices: nodes that run as the Compute
+// Engine default service account.
+func Warnings(in cloud.In) []string {
+	if in.Spec.GCP.NodeServiceAccount != "" {
+		return nil
+	}
+	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project; " +
+		"set a least-privilege service account (roles/container.defaultNodeServiceAccount)"}
 }
 
 // ValidatePassword requires spec.queryAPI.postgres.passwordSecretName on

@@ -5,6 +5,8 @@
 // cloud (the size of a machine type, default machine types) comes in as data.
 package plan
 
+import "k8s.io/apimachinery/pkg/api/resource"
+
 // Role is the job of a node pool.
 type Role string
 
@@ -142,6 +144,9 @@ type Plan struct {
 	Spaces Spaces
 	// Monitoring is the alerting; nil when monitoring is off.
 	Monitoring *Monitoring
+	// Warnings are the plan's degraded choices (a pool capped below its
+	// need, machine types it could not size), each naming the field.
+	Warnings []string
 }
 
 // Spaces is what the Spaces Helm release needs beyond the pools.
@@ -212,4 +217,30 @@ func (p *Plan) Pool(r Role) *Pool {
 		}
 	}
 	return nil
+}
+
+// PodFloor is how many nodes a pool's own pods keep busy whenever the
+// Space runs a control plane: each control plane's etcd members (and API
+// servers) require distinct nodes (required hostname anti-affinity), and
+// the general pool runs at least one pod. An autoscaler that keeps no
+// floor of its own (Karpenter) keeps this many.
+func (p *Plan) PodFloor(r Role) int32 {
+	switch r {
+	case RoleEtcd:
+		return p.Capacity.EtcdMembersPerControlPlane
+	case RoleAPIServer:
+		return p.Capacity.APIServersPerControlPlane
+	default:
+		return 1
+	}
+}
+
+// EtcdVolumeGiB is the etcd volume size in GiB, rounded up; an unreadable
+// size (validation refuses one) counts as 0.
+func (s Spaces) EtcdVolumeGiB() int64 {
+	q, err := resource.ParseQuantity(s.EtcdVolumeSize)
+	if err != nil || q.Sign() <= 0 {
+		return 0
+	}
+	return ceilDiv(q.Value(), 1<<30)
 }

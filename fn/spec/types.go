@@ -635,6 +635,16 @@ type GCP struct {
 	// +kubebuilder:validation:MaxLength=512
 	// +optional
 	PrivateNetwork string `json:"privateNetwork,omitempty"`
+
+	// NodeServiceAccount is the email of the IAM service account the node
+	// pools' nodes run as (nodeConfig.serviceAccount), with GKE's metadata
+	// server for workload identity. Without it nodes run as the Compute
+	// Engine default service account, which has the Editor role. GKE
+	// recreates a node pool when its service account changes.
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`
+	// +optional
+	NodeServiceAccount string `json:"nodeServiceAccount,omitempty"`
 }
 
 // Azure holds the settings of an AKS-hosted Space.
@@ -718,6 +728,36 @@ type PoolPlanStatus struct {
 	MaxNodes int32 `json:"maxNodes"`
 	// MaxNodesSource says whether maxNodes was computed or set by the user.
 	MaxNodesSource string `json:"maxNodesSource,omitempty"`
+	// NeededNodes is the node count the plan needs: the largest need over
+	// all dimensions.
+	// +optional
+	NeededNodes int64 `json:"neededNodes,omitempty"`
+	// Binding is the dimension that needs the most nodes.
+	// +optional
+	Binding string `json:"binding,omitempty"`
+	// Shortfall is how many nodes the user's maxNodes is below the need.
+	// +optional
+	Shortfall int64 `json:"shortfall,omitempty"`
+	// Needs lists each dimension's need (cpu, memory, volumes, pods, minNodes).
+	// +optional
+	// +listType=map
+	// +listMapKey=dimension
+	Needs []PoolNeedStatus `json:"needs,omitempty"`
+}
+
+// PoolNeedStatus is how many nodes one per-node limit asks for.
+type PoolNeedStatus struct {
+	// Dimension: cpu, memory, volumes, pods or minNodes.
+	Dimension string `json:"dimension"`
+	// Demand of the pool in that dimension (a quantity or a count).
+	Demand string `json:"demand"`
+	// PerNode is what one node of MachineType holds in that dimension.
+	PerNode string `json:"perNode"`
+	// MachineType is the most restrictive listed type for the dimension.
+	// +optional
+	MachineType string `json:"machineType,omitempty"`
+	// Nodes the dimension needs: ceil(demand / perNode).
+	Nodes int64 `json:"nodes"`
 }
 
 // DatabaseStatus describes the Query API database.
