@@ -7,12 +7,10 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -75,6 +73,7 @@ const (
 	errInvalid    = "invalid XSpaceScaling"
 	errRender     = "cannot render the composed resources"
 	errSetDesired = "cannot set the desired state"
+	errNameTaken  = "an earlier pipeline step composes a resource named %q, a name this function composes too: rename that step's resource"
 )
 
 // RunFunction runs the function. It never panics on bad input: every
@@ -122,15 +121,6 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil
-}
-
-// FormatErrors joins field errors into one message, each with its path.
-func FormatErrors(errs field.ErrorList) string {
-	msgs := make([]string, 0, len(errs))
-	for _, e := range errs {
-		msgs = append(msgs, e.Error())
-	}
-	return strings.Join(msgs, "; ")
 }
 
 func toUnstructured(o any) (*unstructured.Unstructured, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
@@ -80,6 +81,53 @@ func TestRunFunctionInvalid(t *testing.T) {
 				t.Errorf("%s\nRunFunction(...): -want +got:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// TestRunFunctionMissingComposite: a request without an observed composite
+// says that the composite is missing, not that spec.cloud is.
+func TestRunFunctionMissingComposite(t *testing.T) {
+	for name, req := range map[string]*fnv1.RunFunctionRequest{
+		"NoObservedState": {},
+		"NoComposite":     {Observed: &fnv1.State{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := fatal("invalid XSpaceScaling: observed.composite: Required value: the request carries no observed composite resource (XR)").GetResults()
+			if diff := cmp.Diff(want, run(t, req).GetResults(), protocmp.Transform()); diff != "" {
+				t.Errorf("RunFunction(...): -want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRunFunctionInvalidInput: labels, tags and the connection secret
+// namespace of the function's input that Kubernetes or a cloud would refuse
+// later are refused now, all at once, each with its path.
+func TestRunFunctionInvalidInput(t *testing.T) {
+	in, err := structpb.NewStruct(map[string]any{
+		"apiVersion":                "spacescaling.fn.crossplane.io/v1beta1",
+		"kind":                      "Input",
+		"labels":                    map[string]any{"team": "two words"},
+		"tags":                      map[string]any{"cost center": "x"},
+		"connectionSecretNamespace": "Crossplane_System",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := newRequest(t, readXR(t, minimalXR), nil)
+	req.Input = in
+	rsp := run(t, req)
+	if len(rsp.GetResults()) != 1 || rsp.GetResults()[0].GetSeverity() != fnv1.Severity_SEVERITY_FATAL {
+		t.Fatalf("want one Fatal result, got %v", rsp.GetResults())
+	}
+	if n := len(rsp.GetDesired().GetResources()); n != 0 {
+		t.Errorf("composed %d resources; invalid input must compose nothing", n)
+	}
+	msg := rsp.GetResults()[0].GetMessage()
+	for _, p := range []string{"input.labels[team]", "input.tags[cost center]", "input.connectionSecretNamespace"} {
+		if !strings.Contains(msg, p+": ") {
+			t.Errorf("the Fatal result does not name %s:\n%s", p, msg)
+		}
 	}
 }
 

@@ -48,7 +48,7 @@ type Prepared struct {
 // Compose renders what it returns; tests call it instead of copying it.
 func Prepare(req Request) (*Prepared, field.ErrorList) {
 	xr, errs := spec.Decode(req.XR)
-	if len(errs) > 0 {
+	if errs = append(errs, req.Input.Validate()...); len(errs) > 0 {
 		return nil, errs
 	}
 	s := &xr.Spec
@@ -62,6 +62,9 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 		c.Default(s)
 	}
 	errs = spec.Validate(s)
+	if c.ValidateInput != nil {
+		errs = append(errs, c.ValidateInput(req.Input)...)
+	}
 	if c.Configured(s) {
 		errs = append(errs, c.ValidateSpec(s)...)
 	} else {

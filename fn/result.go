@@ -46,11 +46,14 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
 	}
 	rel, err := spaces.Release(p, out.Database, env)
+	var badValues *spaces.ValuesError
 	switch {
 	case errors.Is(err, spaces.ErrEndpointPending):
 		// Installing Spaces without its database would leave the Query API
 		// broken: the release waits for the endpoint (status says so).
 		pendingRelease = true
+	case errors.As(err, &badValues):
+		return nil, badValues.Errs
 	case err != nil:
 		return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "spaces"), errors.Wrap(err, errRender))}
 	default:

@@ -61,10 +61,24 @@ func checkNoDataLoss(observed map[string]*composed.Unstructured, desired []compo
 		strings.Join(lost, ", ")))
 }
 
-// isDatabaseObserved is true for an observed resource of the database
-// concern. The function names every database resource "database-*".
+// isDatabaseObserved is true for an observed resource of the function's
+// database: one it labelled so (compose.LabelComponent). A resource without
+// that label, composed by a version of the function before it, counts when
+// its name is one of the clouds' database keys; any other resource, such as
+// another pipeline step's "database-backup-bucket", is not the function's.
 func isDatabaseObserved(key string, o *composed.Unstructured) bool {
-	return o != nil && o.Object != nil && strings.HasPrefix(key, "database")
+	if o == nil || o.Object == nil {
+		return false
+	}
+	if c, ok := o.GetLabels()[compose.LabelComponent]; ok {
+		return c == cloud.ComponentDatabase
+	}
+	for _, c := range registry {
+		if slices.Contains(c.DatabaseKeys, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupKind is the API group and kind of a composed resource's typed object.

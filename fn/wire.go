@@ -2,6 +2,7 @@ package fn
 
 import (
 	"encoding/json"
+	"maps"
 
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -9,6 +10,7 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
 
@@ -76,8 +78,11 @@ func toStruct(o any) (*structpb.Struct, error) {
 	return pbjson.Struct(b)
 }
 
-// writeDesired adds the composed resources to the desired state, keeping
-// what earlier pipeline steps composed, and the status to the desired XR.
+// writeDesired adds the composed resources to the desired state and the
+// status to the desired XR. What earlier pipeline steps wrote stays: their
+// composed resources (a name this function also composes is refused, not
+// rewritten) and their fields of the XR's status (this function sets only
+// its own).
 func writeDesired(rsp *fnv1.RunFunctionResponse, res *Result) error {
 	if rsp.GetDesired() == nil {
 		rsp.Desired = &fnv1.State{}
@@ -86,9 +91,17 @@ func writeDesired(rsp *fnv1.RunFunctionResponse, res *Result) error {
 		rsp.Desired.Resources = map[string]*fnv1.Resource{}
 	}
 	for _, cr := range res.Resources {
+		if _, taken := rsp.Desired.Resources[cr.Key]; taken {
+			return errors.Errorf(errNameTaken, cr.Key)
+		}
+	}
+	for _, cr := range res.Resources {
 		s, err := toStruct(cr.Object)
 		if err != nil {
 			return errors.Wrapf(err, "cannot convert %s", cr.Key)
+		}
+		if cr.Component != "" {
+			setLabel(s, compose.LabelComponent, cr.Component)
 		}
 		r := &fnv1.Resource{Resource: s, Ready: fnv1.Ready_READY_FALSE}
 		if res.Ready[cr.Key] {
@@ -101,14 +114,36 @@ func writeDesired(rsp *fnv1.RunFunctionResponse, res *Result) error {
 	if err != nil {
 		return errors.Wrap(err, "cannot convert the status")
 	}
-	// The desired XR as earlier steps left it, with this status. The
-	// request shares it, so it is copied, not changed.
+	// The desired XR as earlier steps left it, with this function's status
+	// fields set over theirs. The request shares it, so it is copied, not
+	// changed.
 	prev := rsp.GetDesired().GetComposite()
-	xr := &structpb.Struct{Fields: make(map[string]*structpb.Value, len(prev.GetResource().GetFields())+1)}
-	for k, v := range prev.GetResource().GetFields() {
-		xr.Fields[k] = v
+	xr := &structpb.Struct{Fields: maps.Clone(prev.GetResource().GetFields())}
+	if xr.Fields == nil {
+		xr.Fields = map[string]*structpb.Value{}
 	}
-	xr.Fields["status"] = structpb.NewStructValue(st)
+	status := &structpb.Struct{Fields: maps.Clone(xr.Fields["status"].GetStructValue().GetFields())}
+	if status.Fields == nil {
+		status.Fields = map[string]*structpb.Value{}
+	}
+	maps.Copy(status.Fields, st.GetFields())
+	xr.Fields["status"] = structpb.NewStructValue(status)
 	rsp.Desired.Composite = &fnv1.Resource{Resource: xr, ConnectionDetails: prev.GetConnectionDetails()}
 	return nil
+}
+
+// setLabel sets metadata.labels[k] of an object.
+func setLabel(o *structpb.Struct, k, v string) {
+	md := child(o, "metadata")
+	child(md, "labels").Fields[k] = structpb.NewStringValue(v)
+}
+
+// child is the object at o's field k, created if missing.
+func child(o *structpb.Struct, k string) *structpb.Struct {
+	if c := o.GetFields()[k].GetStructValue(); c != nil {
+		return c
+	}
+	c := &structpb.Struct{Fields: map[string]*structpb.Value{}}
+	o.Fields[k] = structpb.NewStructValue(c)
+	return c
 }

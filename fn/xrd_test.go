@@ -171,6 +171,7 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"BadSubnetID":                {edits: []edit{{"spec.aws.databaseSubnetIds", []any{"subnet_0a"}}}, path: "spec.aws.databaseSubnetIds[0]"},
 		"BadDelivery":                {edits: []edit{{"spec.delivery", "Email"}}, path: "spec.delivery"},
 		"BadMonitoringFor":           {edits: []edit{{"spec.monitoring.for", "ten minutes"}}, path: "spec.monitoring.for"},
+		"MonitoringForOutOfOrder":    {edits: []edit{{"spec.monitoring.for", "30m1h"}}, path: "spec.monitoring.for"},
 		"BadAMIAlias":                {edits: []edit{{"spec.aws.amiAlias", "al2023"}}, path: "spec.aws.amiAlias"},
 		"BadProviderConfigKind":      {edits: []edit{{"spec.providerConfigs.kind", "Secret"}}, path: "spec.providerConfigs.kind"},
 		"ErrorRatePercent0":          {edits: []edit{{"spec.monitoring.errorRatePercent", 0}}, path: "spec.monitoring.errorRatePercent"},

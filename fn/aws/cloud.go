@@ -15,4 +15,5 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, Default: Default,
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
 	NodePool: nodePools, StorageClass: storageClass, Database: database,
+	DatabaseKeys: []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
 }

@@ -38,7 +38,11 @@ func TestChooseStorage(t *testing.T) {
 		{20000, 100, aws.Storage{Type: "gp3", GiB: 400, IOPS: 20000, ProvidedIOPS: 20000}},
 		{20000, 400, aws.Storage{Type: "gp3", GiB: 400, IOPS: 20000, ProvidedIOPS: 20000}},
 		{20000, 1000, aws.Storage{Type: "gp3", GiB: 1000, IOPS: 20000, ProvidedIOPS: 20000}},
+		// gp3's provisioned ceiling is 64,000 IOPS inclusive.
+		{64000, 20, aws.Storage{Type: "gp3", GiB: 400, IOPS: 64000, ProvidedIOPS: 64000}},
 		// Beyond gp3: io2 within 0.5x..50x of the size.
+		// One IOPS past gp3: io2, its size rounded up (64001 / 50 = 1280.02 -> 1281 GiB).
+		{64001, 20, aws.Storage{Type: "io2", GiB: 1281, IOPS: 64001, ProvidedIOPS: 64001}},
 		{100000, 100, aws.Storage{Type: "io2", GiB: 2000, IOPS: 100000, ProvidedIOPS: 100000}},
 		{100000, 32767, aws.Storage{Type: "io2", GiB: 32767, IOPS: 100000, ProvidedIOPS: 100000}},
 	}

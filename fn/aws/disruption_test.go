@@ -56,14 +56,20 @@ func TestMinNodesWarnings(t *testing.T) {
 		Pools: []plan.Pool{
 			{Role: plan.RoleEtcd, SpecField: "etcd", MinNodes: 3},
 			{Role: plan.RoleAPIServer, SpecField: "apiServer", MinNodes: 4},
-			{Role: plan.RoleControlPlanes, SpecField: "controlPlanes", MinNodes: 3},
+			{Role: plan.RoleControlPlanes, SpecField: "controlPlanes", MinNodes: 4},
 		},
 	}
 	want := []string{
 		"spec.nodePools.apiServer.minNodes is 4, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 2 while a control plane runs), not 4 idle ones",
-		"spec.nodePools.controlPlanes.minNodes is 3, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 1 while a control plane runs), not 3 idle ones",
+		"spec.nodePools.controlPlanes.minNodes is 4, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least 1 while a control plane runs), not 4 idle ones",
 	}
 	if diff := cmp.Diff(want, Warnings(cloud.In{Plan: p})); diff != "" {
 		t.Errorf("warnings: -want +got:\n%s", diff)
+	}
+	// The defaults (3 etcd, 2 API server, 3 general nodes) warn nowhere:
+	// every minimal XR would carry the same warning.
+	p.Pools[1].MinNodes, p.Pools[2].MinNodes = 2, 3
+	if got := Warnings(cloud.In{Plan: p}); len(got) != 0 {
+		t.Errorf("the default minNodes warn: %q", got)
 	}
 }

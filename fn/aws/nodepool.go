@@ -211,17 +211,33 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 // distinct nodes, or one node for the general pool. A floor above that
 // would need a static NodePool (spec.replicas), which Karpenter marks
 // alpha and which can never turn dynamic again, so the function says so
-// rather than composing one (README, "Karpenter and minNodes").
+// rather than composing one (README, "Karpenter and minNodes"). The API's
+// own defaults are not reported: every XR would carry the same warning, and
+// the README says what they mean on Karpenter; a minNodes raised above its
+// default is an explicit ask the pool cannot keep.
 func Warnings(in cloud.In) []string {
 	var out []string
 	for _, pool := range in.Plan.Pools {
-		if floor := in.Plan.PodFloor(pool.Role); pool.MinNodes > floor {
+		floor := in.Plan.PodFloor(pool.Role)
+		if pool.MinNodes > floor && pool.MinNodes > defaultMinNodes(pool.Role) {
 			out = append(out, fmt.Sprintf(
 				"spec.nodePools.%s.minNodes is %d, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least %d while a control plane runs), not %d idle ones",
 				pool.SpecField, pool.MinNodes, floor, pool.MinNodes))
 		}
 	}
 	return out
+}
+
+// defaultMinNodes is the API's default minNodes of a pool of role r.
+func defaultMinNodes(r plan.Role) int32 {
+	switch r {
+	case plan.RoleEtcd:
+		return spec.DefaultEtcdMinNodes
+	case plan.RoleAPIServer:
+		return spec.DefaultAPIServerMinNodes
+	default:
+		return spec.DefaultControlPlanesMinNodes
+	}
 }
 
 // nodeClass renders the EC2NodeClass of a pool: the node role, the AMI

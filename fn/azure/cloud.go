@@ -16,6 +16,7 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
 	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
+	DatabaseKeys: []string{KeyServer, KeyDatabase, KeyTLS},
 }
 
 // Management policies. The Azure managed resources leave out

@@ -39,6 +39,9 @@ type Cloud struct {
 	// block, and what it allows of the cloud-neutral fields), each error
 	// with its field path. It runs only when Configured.
 	ValidateSpec func(s *spec.Spec) field.ErrorList
+	// ValidateInput checks what the cloud cannot serve of the function's
+	// input (its labels and tags), each error with its path. Optional.
+	ValidateInput func(in *v1beta1.Input) field.ErrorList
 	// ValidatePlan checks what the cloud cannot serve of the plan (disk
 	// sizes, SKUs, IOPS), each error with the field to change. Optional.
 	ValidatePlan func(p *plan.Plan) field.ErrorList
@@ -50,6 +53,10 @@ type Cloud struct {
 	NodePool func(in In, pool *plan.Pool) []compose.Resource
 	// StorageClass is the etcd StorageClass's provisioner and parameters.
 	StorageClass func(in In) (provisioner string, parameters map[string]string)
+	// DatabaseKeys are the composition resource names of the database
+	// resources the cloud composes. The data-loss guard reads them for
+	// observed resources composed before they carried LabelComponent.
+	DatabaseKeys []string
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)

@@ -36,6 +36,12 @@ type ObjectMeta struct {
 // Kubernetes name cannot be that name.
 const ExternalNameAnnotation = "crossplane.io/external-name"
 
+// LabelComponent marks every resource the function composes with the
+// concern it serves (etcdPool, database, ...). The function reads it back
+// from observed resources, for instance to recognise its own database
+// among other pipeline steps' resources.
+const LabelComponent = "spacescaling.crossplane.io/component"
+
 // Reference names another object.
 type Reference struct {
 	Name string `json:"name"`

@@ -6,6 +6,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
 // GKE node pool API versions: provider-upjet-gcp v3 serves only v1beta2 of
@@ -231,17 +232,23 @@ func cloudLabels(tags map[string]string) map[string]string {
 		return nil
 	}
 	out := make(map[string]string, len(tags))
-	for k, v := range tags {
-		key := labelValue(k)
-		if key == "" {
-			continue
+	// In key order, so that the output never depends on map order (tags
+	// that collide are refused by ValidateInput).
+	for _, k := range spec.SortedKeys(tags) {
+		if key := labelKey(k); key != "" {
+			out[key] = labelValue(tags[k])
 		}
-		if key[0] < 'a' || key[0] > 'z' {
-			key = labelValue("t_" + key)
-		}
-		out[key] = labelValue(v)
 	}
 	return out
+}
+
+// labelKey is the Google Cloud label key of a tag's key; "" for none.
+func labelKey(k string) string {
+	key := labelValue(k)
+	if key != "" && (key[0] < 'a' || key[0] > 'z') {
+		key = labelValue("t_" + key)
+	}
+	return key
 }
 
 func labelValue(s string) string {

@@ -1,12 +1,14 @@
 package gcp
 
 import (
+	"fmt"
 	"regexp"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // reServiceAccount is the XRD's pattern of spec.gcp.nodeServiceAccount.
@@ -60,4 +62,27 @@ func errPasswordRequired() *field.Error {
 		"required when cloud is gcp and queryAPI is enabled: a Cloud SQL user cannot generate its own password, "+
 			"and the function never puts a password in the desired state; create a Secret with the key \"password\" "+
 			"and name it here")
+}
+
+// ValidateInput refuses input tags whose keys become the same Google Cloud
+// label key (label keys are lower case: Team, team and TEAM are one key),
+// since one of their values would be dropped. Each tag after the first, in
+// key order, is named with the tag it collides with.
+func ValidateInput(in *v1beta1.Input) field.ErrorList {
+	p := field.NewPath("input", "tags")
+	var errs field.ErrorList
+	first := map[string]string{}
+	for _, k := range spec.SortedKeys(in.Tags) {
+		key := labelKey(k)
+		if key == "" {
+			continue
+		}
+		if was, ok := first[key]; ok {
+			errs = append(errs, field.Invalid(p.Key(k), k, fmt.Sprintf(
+				"becomes the Google Cloud label key %q, as input.tags[%s] does (Google Cloud label keys are lower case): keep one", key, was)))
+			continue
+		}
+		first[key] = k
+	}
+	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn"
@@ -65,5 +66,30 @@ func TestValidatePassword(t *testing.T) {
 	_, errs = fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}})
 	if len(errs) != 1 || errs[0].Field != "spec.queryAPI.postgres.passwordSecretName" {
 		t.Errorf("fn.Prepare without a password secret: %v", errs)
+	}
+}
+
+// TestValidateInputTagCollisions: tags whose keys become one Google Cloud
+// label key are refused, each after the first named; others are fine.
+func TestValidateInputTagCollisions(t *testing.T) {
+	cases := map[string]struct {
+		tags map[string]string
+		want []string
+	}{
+		"None":        {nil, nil},
+		"Distinct":    {map[string]string{"team": "a", "cost-center": "b"}, nil},
+		"CaseOnly":    {map[string]string{"Team": "a", "team": "b", "TEAM": "c"}, []string{"input.tags[Team]", "input.tags[team]"}},
+		"Replacement": {map[string]string{"cost.center": "a", "cost_center": "b"}, []string{"input.tags[cost_center]"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got []string
+			for _, e := range gcp.ValidateInput(&v1beta1.Input{Tags: tc.tags}) {
+				got = append(got, e.Field)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ValidateInput: -want +got paths:\n%s", diff)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ package spaces
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 
@@ -146,7 +147,10 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 		if user, err = decodeObject(p.Spaces.Values); err != nil {
 			return compose.Resource{}, errors.Wrap(err, "spec.spaces.values")
 		}
-		tree = merge(tree, user)
+		var errs field.ErrorList
+		if tree, errs = merge(tree, user, valuesPath); len(errs) > 0 {
+			return compose.Resource{}, &ValuesError{Errs: errs}
+		}
 		// The chart takes one of minAvailable and maxUnavailable: a user's
 		// maxUnavailable replaces the computed minAvailable.
 		if has(user, controllerPDBPath("maxUnavailable")...) && !has(user, controllerPDBPath("minAvailable")...) {
@@ -217,6 +221,9 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 // cloud does not write it to a connection secret and the instance has not
 // been observed with an address. The release waits for it.
 var ErrEndpointPending = errors.New("waiting for the database's endpoint")
+
+// valuesPath is where the user's values are in the XR.
+var valuesPath = field.NewPath("spec", "spaces", "values")
 
 // endpointSelector selects the connection secret's host:port key. The
 // cluster-scoped Release needs the secret's namespace; the namespaced one

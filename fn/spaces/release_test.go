@@ -3,9 +3,12 @@ package spaces
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
@@ -517,6 +520,45 @@ func TestReleaseUserValuesWin(t *testing.T) {
 		if w := js(t, c.want); !reflect.DeepEqual(v, w) {
 			t.Errorf("%s = %v, want %v", c.path, v, w)
 		}
+	}
+}
+
+// TestReleaseRefusesDroppingSafetyValues: spec.spaces.values may change
+// the computed HA and placement values under controlPlanes, but not null
+// them out or replace them with another shape; each such value is named.
+func TestReleaseRefusesDroppingSafetyValues(t *testing.T) {
+	cases := map[string]struct {
+		values string
+		want   []string
+	}{
+		"SectionScalar":     {`{"controlPlanes": "oops"}`, []string{"spec.spaces.values.controlPlanes"}},
+		"EtcdNull":          {`{"controlPlanes": {"etcd": null}}`, []string{"spec.spaces.values.controlPlanes.etcd"}},
+		"TolerationsNull":   {`{"controlPlanes": {"vcluster": {"tolerations": null}}}`, []string{"spec.spaces.values.controlPlanes.vcluster.tolerations"}},
+		"AffinityScalar":    {`{"controlPlanes": {"etcd": {"affinity": "none"}}}`, []string{"spec.spaces.values.controlPlanes.etcd.affinity"}},
+		"HAEnabledNull":     {`{"controlPlanes": {"ha": {"enabled": null}}}`, []string{"spec.spaces.values.controlPlanes.ha.enabled"}},
+		"PersistenceList":   {`{"controlPlanes": {"etcd": {"persistence": []}}}`, []string{"spec.spaces.values.controlPlanes.etcd.persistence"}},
+		"SeveralAtOnce":     {`{"controlPlanes": {"etcd": null, "vcluster": 1}}`, []string{"spec.spaces.values.controlPlanes.etcd", "spec.spaces.values.controlPlanes.vcluster"}},
+		"ChangedIsFine":     {`{"controlPlanes": {"etcd": {"tolerations": [], "affinity": {}}, "ha": {"enabled": "true"}}}`, nil},
+		"NewKeyNullIsFine":  {`{"controlPlanes": {"etcd": {"extraArgs": null}}}`, nil},
+		"OutsideIsTheUsers": {`{"controller": {"prometheus": null}, "api": "x"}`, nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := testPlan()
+			p.Spaces.Values = []byte(tc.values)
+			_, err := Release(p, testDB(), clusterEnv())
+			var got []string
+			if ve := (*ValuesError)(nil); errors.As(err, &ve) {
+				for _, e := range ve.Errs {
+					got = append(got, e.Field)
+				}
+			} else if err != nil {
+				t.Fatalf("Release: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Release: -want +got refused paths:\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -541,8 +541,9 @@ type Monitoring struct {
 	// +optional
 	StuckControlPlanes int32 `json:"stuckControlPlanes"`
 
-	// For is how long a condition holds before its alert fires.
-	// +kubebuilder:validation:Pattern=`^([0-9]+(ms|s|m|h|d|w|y))+$`
+	// For is how long a condition holds before its alert fires: a Prometheus
+	// duration such as 10m or 1h30m.
+	// +kubebuilder:validation:Pattern=`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:default="10m"
 	// +optional

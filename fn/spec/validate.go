@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/prometheus/common/model"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -30,11 +31,10 @@ const (
 )
 
 var (
-	reAccount  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	reVersion  = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
-	reDuration = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
-	reCPU      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
-	reMemory   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	reAccount = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	reVersion = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
+	reCPU     = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
+	reMemory  = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
 )
 
 // Clouds are the values of spec.cloud, in the order of the XRD's enum; the
@@ -343,8 +343,12 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 	errs = append(errs, inRange(p.Child("errorRatePercent"), int64(m.ErrorRatePercent), 1, 100)...)
 	errs = append(errs, inRange(p.Child("degradedControlPlanes"), int64(m.DegradedControlPlanes), 0, 10000)...)
 	errs = append(errs, inRange(p.Child("stuckControlPlanes"), int64(m.StuckControlPlanes), 0, 10000)...)
-	if len(m.For) > 32 || !reDuration.MatchString(m.For) {
-		errs = append(errs, field.Invalid(p.Child("for"), m.For, "must be a Prometheus duration, e.g. 10m"))
+	// Prometheus' own parser (prometheus/common, model/time.go): units
+	// largest first (1h30m, not 30m1h), each once, no overflow. The XRD
+	// carries the PrometheusRule CRD's pattern for rules[].for
+	// (prometheus-operator, monitoring.coreos.com_prometheusrules.yaml).
+	if _, err := model.ParseDuration(m.For); len(m.For) > 32 || err != nil {
+		errs = append(errs, field.Invalid(p.Child("for"), m.For, "must be a Prometheus duration, e.g. 10m or 1h30m (units y, w, d, h, m, s, ms, largest first)"))
 	}
 	return errs
 }
