@@ -46,7 +46,7 @@ func capacityStatus(p *plan.Plan) *spec.CapacityPlanStatus {
 func needsStatus(needs []plan.Need) []spec.PoolNeedStatus {
 	out := make([]spec.PoolNeedStatus, 0, len(needs))
 	for _, n := range needs {
-		ns := spec.PoolNeedStatus{Dimension: string(n.Dimension), MachineType: n.MachineType, Nodes: n.Nodes}
+		ns := spec.PoolNeedStatus{Dimension: string(n.Dimension), MachineType: n.MachineType, Nodes: n.Nodes, Limit: n.Limit}
 		switch n.Dimension {
 		case plan.DimensionCPU:
 			ns.Demand = resource.NewMilliQuantity(n.Demand, resource.DecimalSI).String()

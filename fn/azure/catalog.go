@@ -80,7 +80,8 @@ func Machine(vmSize string) (plan.Machine, bool) {
 	if m == nil {
 		return plan.Machine{}, false
 	}
-	f, ok := families[m[1]+m[3]+"_"+m[4]]
+	name := m[1] + m[3] + "_" + m[4]
+	f, ok := families[name]
 	if !ok {
 		return plan.Machine{}, false
 	}
@@ -88,9 +89,10 @@ func Machine(vmSize string) (plan.Machine, bool) {
 	if err != nil || !slices.Contains(f.vcpus, vcpu) {
 		return plan.Machine{}, false
 	}
+	vols, limit := etcdVolumesPerNode(name, vcpu)
 	return plan.Machine{
 		VCPU: vcpu, MemoryMiB: vcpu * f.memoryGiBPerVCPU * 1024,
-		MaxVolumes: maxDataDisks(vcpu), MaxPods: AKSMaxPods,
+		MaxVolumes: vols, VolumeLimit: limit, MaxPods: AKSMaxPods,
 	}, true
 }
 
@@ -102,7 +104,8 @@ func Machine(vmSize string) (plan.Machine, bool) {
 const AKSMaxPods = 110
 
 // Data disks per VM size, which the Azure Disk CSI driver reports as the
-// node's volume limit (the OS disk is not a data disk). Every series in
+// node's volume limit (the OS disk is not a data disk); the etcd volumes a
+// node serves may be fewer (vmdisks.go: the VM's total disk throughput). Every series in
 // the catalog allows 2 per vCPU up to 32: Standard_D8s_v5 16,
 // Standard_D16s_v5 and larger 32 (Microsoft Learn, the "Max data disks"
 // column of the Dsv5, Ddsv5, Dasv5, Dadsv5, Dpsv5, Dlsv5, Dv4, Esv5,

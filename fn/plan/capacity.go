@@ -74,6 +74,11 @@ type Machine struct {
 	// can take, after what the cloud reserves (root disk, network
 	// interfaces); 0 when the cloud has no per-node volume limit.
 	MaxVolumes int64
+	// VolumeLimit says what bounds MaxVolumes when it is not the number
+	// of attachments (a cloud that caps a node's total disk IOPS or
+	// throughput serves fewer volumes at their provisioned rate); empty
+	// when it is.
+	VolumeLimit string
 	// MaxPods is how many pods one node runs (the CNI's or the kubelet's
 	// limit); 0 when the cloud has no per-node pod limit.
 	MaxPods int64
@@ -136,6 +141,9 @@ type Need struct {
 	MachineType string
 	// Nodes = ceil(Demand / PerNode).
 	Nodes int64
+	// Limit says what bounds PerNode when the machine has several limits
+	// in the dimension (Machine.VolumeLimit); empty otherwise.
+	Limit string
 }
 
 // PoolDemand is what a pool must hold.
@@ -227,13 +235,14 @@ func Size(d PoolDemand, minNodes int32, machines []TypedMachine) (needs []Need, 
 		d       Dimension
 		demand  int64
 		perNode func(Machine) int64
+		limit   func(Machine) string
 	}
 	dims := []dim{
-		{DimensionCPU, d.Resources.MilliCPU, func(m Machine) int64 { return m.Allocatable().MilliCPU }},
-		{DimensionMemory, d.Resources.MemoryBytes, func(m Machine) int64 { return m.Allocatable().MemoryBytes }},
+		{DimensionCPU, d.Resources.MilliCPU, func(m Machine) int64 { return m.Allocatable().MilliCPU }, nil},
+		{DimensionMemory, d.Resources.MemoryBytes, func(m Machine) int64 { return m.Allocatable().MemoryBytes }, nil},
 	}
 	if d.Volumes > 0 {
-		dims = append(dims, dim{DimensionVolumes, d.Volumes, func(m Machine) int64 { return m.MaxVolumes }})
+		dims = append(dims, dim{DimensionVolumes, d.Volumes, func(m Machine) int64 { return m.MaxVolumes }, func(m Machine) string { return m.VolumeLimit }})
 	}
 	if d.Pods > 0 {
 		dims = append(dims, dim{DimensionPods, d.Pods, func(m Machine) int64 {
@@ -241,7 +250,7 @@ func Size(d PoolDemand, minNodes int32, machines []TypedMachine) (needs []Need, 
 				return 0
 			}
 			return max(m.MaxPods-DaemonSetPodsPerNode, 1)
-		}})
+		}, nil})
 	}
 	for _, dm := range dims {
 		var best *Need
@@ -251,6 +260,9 @@ func Size(d PoolDemand, minNodes int32, machines []TypedMachine) (needs []Need, 
 				continue
 			}
 			n := Need{Dimension: dm.d, Demand: dm.demand, PerNode: per, MachineType: m.Type, Nodes: max(ceilDiv(dm.demand, per), 1)}
+			if dm.limit != nil {
+				n.Limit = dm.limit(m.Machine)
+			}
 			if best == nil || n.Nodes > best.Nodes {
 				best = &n
 			}

@@ -102,6 +102,9 @@ func (n Need) String() string {
 	case DimensionMemory:
 		return fmt.Sprintf("memory binds: %s, %s per %s node", MiQuantity(n.Demand), MiQuantity(n.PerNode), n.MachineType)
 	case DimensionVolumes:
+		if n.Limit != "" {
+			return fmt.Sprintf("volumes bind: %d volumes, %d per %s node by %s", n.Demand, n.PerNode, n.MachineType, n.Limit)
+		}
 		return fmt.Sprintf("volumes bind: %d volumes, %d per %s node", n.Demand, n.PerNode, n.MachineType)
 	case DimensionPods:
 		return fmt.Sprintf("pods bind: %d pods, %d per %s node", n.Demand, n.PerNode, n.MachineType)

@@ -56,14 +56,14 @@ func TestEtcdVolumeLimitBinds(t *testing.T) {
 	pc := poolCap(t, p, RoleEtcd)
 	want := []Need{
 		// 120 x 3 x 170m x 1.2 = 73,440m over 7,200m allocatable: 10.2 -> 11.
-		{DimensionCPU, 73440, 7200, "m7i.2xlarge", 11},
+		{DimensionCPU, 73440, 7200, "m7i.2xlarge", 11, ""},
 		// 120 x 3 x 350Mi x 1.2 = 151,200Mi over 29,491.2Mi: 5.1 -> 6.
-		{DimensionMemory, 151200 << 20, (32 << 30) * 9 / 10, "m7i.2xlarge", 6},
+		{DimensionMemory, 151200 << 20, (32 << 30) * 9 / 10, "m7i.2xlarge", 6, ""},
 		// 120 x 3 = 360 etcd volumes, 31 per node: 11.6 -> 12.
-		{DimensionVolumes, 360, 31, "m7i.2xlarge", 12},
+		{DimensionVolumes, 360, 31, "m7i.2xlarge", 12, ""},
 		// 360 etcd pods, 58 - 6 DaemonSet slots = 52 per node: 6.9 -> 7.
-		{DimensionPods, 360, 52, "m7i.2xlarge", 7},
-		{DimensionMinNodes, 3, 1, "", 3},
+		{DimensionPods, 360, 52, "m7i.2xlarge", 7, ""},
+		{DimensionMinNodes, 3, 1, "", 3, ""},
 	}
 	if diff := cmp.Diff(want, pc.Needs); diff != "" {
 		t.Errorf("needs: -want +got:\n%s", diff)
@@ -200,5 +200,38 @@ func TestEtcdVolumeGiB(t *testing.T) {
 		if got := (Spaces{EtcdVolumeSize: size}).EtcdVolumeGiB(); got != want {
 			t.Errorf("EtcdVolumeGiB(%q) = %d, want %d", size, got, want)
 		}
+	}
+}
+
+// A cloud that caps a node's total disk throughput supplies fewer volumes
+// per node than attachments, and says why; the plan sizes by it and
+// reports the limit with the need.
+func TestVolumeLimitFromNodeDiskBudget(t *testing.T) {
+	cat := fakeCatalog{
+		"m7i.2xlarge": catalog["m7i.2xlarge"],
+		"m7i.4xlarge": catalog["m7i.4xlarge"],
+		// Standard_D8s_v5 as the Azure catalog supplies it: 16 data disks,
+		// but 290 MBps uncached over 250 MBps per volume = 1.
+		"vm8": {VCPU: 8, MemoryMiB: 32 << 10, MaxVolumes: 1, VolumeLimit: "uncached disk MBps: 290 per VM / 250 per volume", MaxPods: 110},
+	}
+	s := testSpec(10, true)
+	s.NodePools.Etcd.MachineTypes = []string{"vm8"}
+	s.NodePools.Etcd.MaxNodes = 20
+	p, errs := Build("x", s, cat)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	pc := poolCap(t, p, RoleEtcd)
+	// 10 x 3 = 30 volumes, 1 per node: 30 nodes, above every other need.
+	want := Need{DimensionVolumes, 30, 1, "vm8", 30, "uncached disk MBps: 290 per VM / 250 per volume"}
+	if diff := cmp.Diff(want, pc.need(DimensionVolumes)); diff != "" {
+		t.Errorf("volumes need: -want +got:\n%s", diff)
+	}
+	if pc.Binding != DimensionVolumes || pc.Needed != 30 {
+		t.Errorf("binding %s needed %d; want volumes, 30", pc.Binding, pc.Needed)
+	}
+	wantWarn := []string{"spec.nodePools.etcd.maxNodes is 20, below the 30 nodes the capacity plan needs (volumes bind: 30 volumes, 1 per vm8 node by uncached disk MBps: 290 per VM / 250 per volume): 10 nodes short; pods beyond 20 nodes stay Pending"}
+	if diff := cmp.Diff(wantWarn, p.Warnings); diff != "" {
+		t.Errorf("warnings: -want +got:\n%s", diff)
 	}
 }

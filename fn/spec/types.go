@@ -758,6 +758,11 @@ type PoolNeedStatus struct {
 	MachineType string `json:"machineType,omitempty"`
 	// Nodes the dimension needs: ceil(demand / perNode).
 	Nodes int64 `json:"nodes"`
+	// Limit says which of the machine's limits sets perNode when it has
+	// several: on Azure a VM's max data disks, or its total uncached disk
+	// IOPS or MBps over each etcd volume's provisioned IOPS or MBps.
+	// +optional
+	Limit string `json:"limit,omitempty"`
 }
 
 // DatabaseStatus describes the Query API database.
