@@ -26,8 +26,8 @@ type vmDiskLimit struct {
 // columns of the series' size tables on Microsoft Learn
 // (learn.microsoft.com/azure/virtual-machines/, source in
 // MicrosoftDocs/azure-docs articles/virtual-machines/), by vCPU count:
-//   - dv5-dsv5-series (Dsv5), ddv5-ddsv5-series (Ddsv5) and
-//     ev5-esv5-series (Esv5) share one table;
+//   - dv5-dsv5-series (Dsv5), ddv5-ddsv5-series (Ddsv5), ev5-esv5-series
+//     (Esv5) and edv5-edsv5-series (Edsv5) share one table;
 //   - dasv5-dadsv5-series (Dasv5, Dadsv5) and easv5-eadsv5-series (Easv5,
 //     Eadsv5) share another;
 //   - dv4-dsv4-series (Dsv4) and fsv2-series (Fsv2) have their own.
@@ -52,10 +52,10 @@ var uncachedDiskLimits = map[string]map[int64]vmDiskLimit{
 
 // diskTable maps a catalog family to its confirmed table. A family not
 // listed (Dds_v4, Das_v4, Dps_v5, Dls_v5, the v6 series, Es_v4, Eds_v4,
-// Eds_v5, ...) has no table the catalog has confirmed, and takes the most
+// ...) has no table the catalog has confirmed, and takes the most
 // restrictive confirmed value at its vCPU count (unconfirmedDiskLimit).
 var diskTable = map[string]string{
-	"Ds_v5": "intel_v5", "Dds_v5": "intel_v5", "Es_v5": "intel_v5",
+	"Ds_v5": "intel_v5", "Dds_v5": "intel_v5", "Es_v5": "intel_v5", "Eds_v5": "intel_v5",
 	"Das_v5": "amd_v5", "Dads_v5": "amd_v5", "Eas_v5": "amd_v5", "Eads_v5": "amd_v5",
 	"Ds_v4": "Ds_v4", "Fs_v2": "Fs_v2",
 }

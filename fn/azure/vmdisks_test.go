@@ -52,7 +52,8 @@ func TestUncachedDiskLimit(t *testing.T) {
 		// Unconfirmed: the lowest IOPS and MBps of the confirmed tables at
 		// that count, or at their largest count below it.
 		{"Ds_v6", 8, vmDiskLimit{12800, 190}, false},
-		{"Eds_v5", 20, vmDiskLimit{25600, 380}, false},
+		{"Eds_v5", 20, vmDiskLimit{32000, 750}, true},
+		{"Eds_v4", 20, vmDiskLimit{25600, 380}, false},
 		{"Ds_v6", 128, vmDiskLimit{80000, 1100}, false},
 	}
 	for _, tc := range cases {
