@@ -104,52 +104,67 @@ func TestReadiness(t *testing.T) {
 	})
 }
 
-// TestAzureEtcdDiskBudgetBinds: the Azure example (50 HA control planes, 150
-// etcd volumes on Standard_D8s_v5) through RunFunction. 16 data disks per
-// VM, but its 290 MBps uncached budget serves one 250 MBps volume: 150
-// nodes, 50 in each zone's pool, where CPU alone needs 5.
-func TestAzureEtcdDiskBudgetBinds(t *testing.T) {
-	xr := readXR(t, "../example/xr-azure.yaml")
-	rsp := run(t, newRequest(t, xr, nil))
-	plan := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)["capacityPlan"].(map[string]any)
-	var etcd map[string]any
-	for _, p := range plan["pools"].([]any) {
-		if m := p.(map[string]any); m["name"] == "etcd" {
-			etcd = m
-		}
+// TestAzureEtcdPoolByDisks: the Azure example (50 HA control planes, 150
+// etcd volumes) through RunFunction. The VM's uncached disk budget is
+// divided by one etcd member's sustained need (500 IOPS, 10 MBps), so on
+// Standard_D8s_v5 (12,800 / 290) its 16 data disks bind: 10 nodes, 4 in
+// each zone's pool, not the 150 that dividing by each volume's provisioned
+// 6,000 / 250 would give. Standard_D2s_v5 (3,750 / 85: 7 by IOPS, 8 by
+// MBps) is still held to its 4 data disks: 38 nodes.
+func TestAzureEtcdPoolByDisks(t *testing.T) {
+	cases := []struct {
+		machineType  string
+		perNode      string
+		nodes        float64
+		maxCountZone float64
+	}{
+		{"Standard_D8s_v5", "16", 10, 4},
+		{"Standard_D2s_v5", "4", 38, 13},
 	}
-	if etcd == nil {
-		t.Fatal("no etcd pool in status.capacityPlan")
-	}
-	if etcd["binding"] != "volumes" || etcd["maxNodes"] != float64(150) || etcd["neededNodes"] != float64(150) {
-		t.Errorf("etcd binding %v maxNodes %v neededNodes %v; want volumes, 150, 150", etcd["binding"], etcd["maxNodes"], etcd["neededNodes"])
-	}
-	needs := map[string]map[string]any{}
-	for _, n := range etcd["needs"].([]any) {
-		m := n.(map[string]any)
-		needs[m["dimension"].(string)] = m
-	}
-	wantVolumes := map[string]any{
-		"dimension": "volumes", "demand": "150", "perNode": "1", "nodes": float64(150),
-		"machineType": "Standard_D8s_v5", "limit": "uncached disk MBps: 290 per VM / 250 per volume",
-	}
-	if diff := cmp.Diff(wantVolumes, needs["volumes"]); diff != "" {
-		t.Errorf("volumes need: -want +got:\n%s", diff)
-	}
-	if needs["cpu"]["nodes"] != float64(5) {
-		t.Errorf("cpu need %v nodes, want 5", needs["cpu"]["nodes"])
-	}
-	pools := 0
-	for key, r := range rsp.GetDesired().GetResources() {
-		if !strings.HasPrefix(key, "etcd-nodepool") {
-			continue
-		}
-		pools++
-		if got := testutil.Get(r.GetResource().AsMap(), "spec", "forProvider", "maxCount"); got != float64(50) {
-			t.Errorf("%s maxCount %v, want 50 (150 over 3 zones)", key, got)
-		}
-	}
-	if pools != 3 {
-		t.Errorf("%d etcd pools, want one per zone (3)", pools)
+	for _, tc := range cases {
+		t.Run(tc.machineType, func(t *testing.T) {
+			xr := readXR(t, "../example/xr-azure.yaml")
+			testutil.Set(xr, "spec.nodePools.etcd.machineTypes", []any{tc.machineType})
+			rsp := run(t, newRequest(t, xr, nil))
+			plan := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)["capacityPlan"].(map[string]any)
+			var etcd map[string]any
+			for _, p := range plan["pools"].([]any) {
+				if m := p.(map[string]any); m["name"] == "etcd" {
+					etcd = m
+				}
+			}
+			if etcd == nil {
+				t.Fatal("no etcd pool in status.capacityPlan")
+			}
+			if etcd["binding"] != "volumes" || etcd["maxNodes"] != tc.nodes || etcd["neededNodes"] != tc.nodes {
+				t.Errorf("etcd binding %v maxNodes %v neededNodes %v; want volumes, %v, %v", etcd["binding"], etcd["maxNodes"], etcd["neededNodes"], tc.nodes, tc.nodes)
+			}
+			var volumes map[string]any
+			for _, n := range etcd["needs"].([]any) {
+				if m := n.(map[string]any); m["dimension"] == "volumes" {
+					volumes = m
+				}
+			}
+			want := map[string]any{
+				"dimension": "volumes", "demand": "150", "perNode": tc.perNode, "nodes": tc.nodes,
+				"machineType": tc.machineType, "limit": "max data disks",
+			}
+			if diff := cmp.Diff(want, volumes); diff != "" {
+				t.Errorf("volumes need: -want +got:\n%s", diff)
+			}
+			pools := 0
+			for key, r := range rsp.GetDesired().GetResources() {
+				if !strings.HasPrefix(key, "etcd-nodepool") {
+					continue
+				}
+				pools++
+				if got := testutil.Get(r.GetResource().AsMap(), "spec", "forProvider", "maxCount"); got != tc.maxCountZone {
+					t.Errorf("%s maxCount %v, want %v (%v over 3 zones)", key, got, tc.maxCountZone, tc.nodes)
+				}
+			}
+			if pools != 3 {
+				t.Errorf("%d etcd pools, want one per zone (3)", pools)
+			}
+		})
 	}
 }

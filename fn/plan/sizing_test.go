@@ -210,9 +210,9 @@ func TestVolumeLimitFromNodeDiskBudget(t *testing.T) {
 	cat := fakeCatalog{
 		"m7i.2xlarge": catalog["m7i.2xlarge"],
 		"m7i.4xlarge": catalog["m7i.4xlarge"],
-		// Standard_D8s_v5 as the Azure catalog supplies it: 16 data disks,
-		// but 290 MBps uncached over 250 MBps per volume = 1.
-		"vm8": {VCPU: 8, MemoryMiB: 32 << 10, MaxVolumes: 1, VolumeLimit: "uncached disk MBps: 290 per VM / 250 per volume", MaxPods: 110},
+		// A VM as the Azure catalog would supply one whose uncached budget
+		// (hypothetical: 800 IOPS) serves a single etcd member's 500 IOPS.
+		"vm8": {VCPU: 8, MemoryMiB: 32 << 10, MaxVolumes: 1, VolumeLimit: "uncached disk IOPS: 800 per VM / 500 per etcd member", MaxPods: 110},
 	}
 	s := testSpec(10, true)
 	s.NodePools.Etcd.MachineTypes = []string{"vm8"}
@@ -223,14 +223,14 @@ func TestVolumeLimitFromNodeDiskBudget(t *testing.T) {
 	}
 	pc := poolCap(t, p, RoleEtcd)
 	// 10 x 3 = 30 volumes, 1 per node: 30 nodes, above every other need.
-	want := Need{DimensionVolumes, 30, 1, "vm8", 30, "uncached disk MBps: 290 per VM / 250 per volume"}
+	want := Need{DimensionVolumes, 30, 1, "vm8", 30, "uncached disk IOPS: 800 per VM / 500 per etcd member"}
 	if diff := cmp.Diff(want, pc.need(DimensionVolumes)); diff != "" {
 		t.Errorf("volumes need: -want +got:\n%s", diff)
 	}
 	if pc.Binding != DimensionVolumes || pc.Needed != 30 {
 		t.Errorf("binding %s needed %d; want volumes, 30", pc.Binding, pc.Needed)
 	}
-	wantWarn := []string{"spec.nodePools.etcd.maxNodes is 20, below the 30 nodes the capacity plan needs (volumes bind: 30 volumes, 1 per vm8 node by uncached disk MBps: 290 per VM / 250 per volume): 10 nodes short; pods beyond 20 nodes stay Pending"}
+	wantWarn := []string{"spec.nodePools.etcd.maxNodes is 20, below the 30 nodes the capacity plan needs (volumes bind: 30 volumes, 1 per vm8 node by uncached disk IOPS: 800 per VM / 500 per etcd member): 10 nodes short; pods beyond 20 nodes stay Pending"}
 	if diff := cmp.Diff(wantWarn, p.Warnings); diff != "" {
 		t.Errorf("warnings: -want +got:\n%s", diff)
 	}

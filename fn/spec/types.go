@@ -760,7 +760,7 @@ type PoolNeedStatus struct {
 	Nodes int64 `json:"nodes"`
 	// Limit says which of the machine's limits sets perNode when it has
 	// several: on Azure a VM's max data disks, or its total uncached disk
-	// IOPS or MBps over each etcd volume's provisioned IOPS or MBps.
+	// IOPS or MBps over one etcd member's sustained IOPS or MBps need.
 	// +optional
 	Limit string `json:"limit,omitempty"`
 }
