@@ -11,19 +11,17 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
-	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
-	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
-	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
-	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
@@ -52,13 +50,6 @@ func New(o ...Option) *Function {
 		fn(f)
 	}
 	return f
-}
-
-// renderers are the clouds the function knows, by spec.cloud.
-var renderers = map[spec.Cloud]func(*spec.Spec) cloud.Renderer{
-	spec.CloudAWS:   aws.New,
-	spec.CloudGCP:   gcp.New,
-	spec.CloudAzure: azure.New,
 }
 
 // The condition the function sets on the XR: which components it waits for.
@@ -158,4 +149,68 @@ func FormatErrors(errs field.ErrorList) string {
 		msgs = append(msgs, e.Error())
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// observedFrom are the observed composed resources by name.
+func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*status.Observed {
+	out := make(map[string]*status.Observed, len(obs))
+	for k, o := range obs {
+		if o.Resource == nil {
+			continue
+		}
+		out[string(k)] = &status.Observed{Object: o.Resource.Object}
+	}
+	return out
+}
+
+// writeDesired adds the composed resources to the desired state (keeping
+// what earlier pipeline steps composed) and the status to the desired XR.
+func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, desired map[resource.Name]*resource.DesiredComposed, res *Result) error {
+	for _, cr := range res.Resources {
+		u, err := toUnstructured(cr.Object)
+		if err != nil {
+			return errors.Wrapf(err, "cannot convert %s", cr.Key)
+		}
+		dc := &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: resource.ReadyFalse}
+		if res.Ready[cr.Key] {
+			dc.Ready = resource.ReadyTrue
+		}
+		desired[resource.Name(cr.Key)] = dc
+	}
+	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+		return err
+	}
+
+	dxr, err := request.GetDesiredCompositeResource(req)
+	if err != nil {
+		return errors.Wrap(err, "cannot get the desired composite resource")
+	}
+	st, err := toMap(res.Status)
+	if err != nil {
+		return errors.Wrap(err, "cannot convert the status")
+	}
+	if err := dxr.Resource.SetValue("status", st); err != nil {
+		return errors.Wrap(err, "cannot set the status")
+	}
+	return response.SetDesiredCompositeResource(rsp, dxr)
+}
+
+func toUnstructured(o any) (*unstructured.Unstructured, error) {
+	m, err := toMap(o)
+	if err != nil {
+		return nil, err
+	}
+	return &unstructured.Unstructured{Object: m}, nil
+}
+
+func toMap(o any) (map[string]any, error) {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
 }

@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn"
-	"github.com/crossplane-contrib/function-space-scaling/fn/aws"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
@@ -108,16 +107,12 @@ func TestXRDExamplesValid(t *testing.T) {
 }
 
 // goValidate validates an XR as fn.Compose does: decode over the Go
-// defaults, apply the AWS renderer's defaults, validate.
+// defaults, apply its cloud's defaults, and check the cloud-neutral rules
+// and the cloud's own (fn.Prepare).
 func goValidate(t *testing.T, m map[string]any) field.ErrorList {
 	t.Helper()
-	xr, errs := spec.Decode(xrdJSON(t, m))
-	if len(errs) > 0 {
-		return errs
-	}
-	s := &xr.Spec
-	spec.ApplyCloudDefaults(s, aws.New(s).Defaults())
-	return spec.Validate(s)
+	_, errs := fn.Prepare(fn.Request{XR: xrdJSON(t, m), Input: &v1beta1.Input{}})
+	return errs
 }
 
 func xrdHasPath(errs field.ErrorList, path string) bool {
@@ -233,7 +228,7 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 				t.Errorf("the XRD does not reject %s at %s; it says:%s", name, tc.path, crdErrorList(xrdErrs))
 			}
 			if !xrdHasPath(goErrs, tc.path) {
-				t.Errorf("spec.Validate does not reject %s at %s; it says:%s", name, tc.path, crdErrorList(goErrs))
+				t.Errorf("the Go validation does not reject %s at %s; it says:%s", name, tc.path, crdErrorList(goErrs))
 			}
 			// fn.Compose must refuse it too, whatever check catches it.
 			if _, errs := fn.Compose(fn.Request{XR: xrdJSON(t, m), Input: &v1beta1.Input{}}); len(errs) == 0 {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // Default machine types: general purpose with up to 12.5 Gbps networking.
@@ -35,7 +36,7 @@ var (
 )
 
 // Machine sizes an EC2 instance type.
-func (Renderer) Machine(machineType string) (plan.Machine, bool) {
+func Machine(machineType string) (plan.Machine, bool) {
 	family, size, ok := strings.Cut(machineType, ".")
 	if !ok {
 		return plan.Machine{}, false
@@ -55,3 +56,7 @@ func known(family string) bool {
 	}
 	return false
 }
+
+// inputDefaults are the function input's overrides of the defaults, per
+// Composition: its aws block.
+func inputDefaults(in *v1beta1.Input) *v1beta1.CloudDefaults { return in.AWS }

@@ -1,4 +1,4 @@
-package azure
+package azure_test
 
 import (
 	"encoding/json"
@@ -9,12 +9,16 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn"
+	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
@@ -45,33 +49,49 @@ spec:
     privateDnsZoneId: ` + testDNSZoneID + `
 `
 
-// build decodes an XR, defaults and validates it as fn.Compose does, and
-// builds the plan with the Azure renderer.
-func build(t *testing.T, xrYAML string, edit func(*spec.Spec)) (*plan.Plan, cloud.Renderer) {
+// build runs the function's pipeline (fn.Prepare) on an XR, after edit
+// changes its decoded spec: decode, default and validate it, and build
+// the plan.
+func build(t *testing.T, xrYAML string, edit func(*spec.Spec)) (*plan.Plan, renderer) {
+	t.Helper()
+	pr, errs := prepare(t, xrYAML, edit)
+	if len(errs) > 0 {
+		t.Fatalf("fn.Prepare: %v", errs)
+	}
+	return pr.Plan, renderer{pr.Spec}
+}
+
+// prepare is fn.Prepare of an XR whose decoded spec edit changes.
+func prepare(t *testing.T, xrYAML string, edit func(*spec.Spec)) (*fn.Prepared, field.ErrorList) {
 	t.Helper()
 	raw, err := yaml.YAMLToJSON([]byte(xrYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
-	xr, errs := spec.Decode(raw)
-	if len(errs) > 0 {
-		t.Fatalf("Decode: %v", errs)
-	}
-	s := &xr.Spec
 	if edit != nil {
-		edit(s)
+		xr, errs := spec.Decode(raw)
+		if len(errs) > 0 {
+			t.Fatalf("Decode: %v", errs)
+		}
+		edit(&xr.Spec)
+		if raw, err = json.Marshal(xr); err != nil {
+			t.Fatal(err)
+		}
 	}
-	r := New(s)
-	spec.ApplyCloudDefaults(s, r.Defaults())
-	if errs := spec.Validate(s); len(errs) > 0 {
-		t.Fatalf("Validate: %v", errs)
-	}
-	p, errs := plan.Build(xr.Name, s, r)
-	if len(errs) > 0 {
-		t.Fatalf("Build: %v", errs)
-	}
-	return p, r
+	return fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}})
 }
+
+// renderer renders a plan of the spec with the Azure cloud, through the
+// skeleton every cloud shares.
+type renderer struct{ s *spec.Spec }
+
+func (r renderer) Render(p *plan.Plan, e cloud.Env) (*cloud.Output, error) {
+	return azure.Cloud.Render(p, r.s, e), nil
+}
+
+func (renderer) Machine(vmSize string) (plan.Machine, bool) { return azure.Machine(vmSize) }
+
+func (renderer) Defaults() spec.CloudDefaults { return azure.Cloud.Defaults }
 
 // envFor is the Env fn.Compose builds, cluster-scoped or namespaced.
 func envFor(namespace string, direct bool) cloud.Env {
@@ -160,7 +180,7 @@ func TestRenderNodePools(t *testing.T) {
 		"metadata": map[string]any{
 			"name":        "prod-eus-etcd",
 			"labels":      map[string]any{"team": "platform"},
-			"annotations": map[string]any{"crossplane.io/external-name": PoolName("prod-eus", plan.RoleEtcd)},
+			"annotations": map[string]any{"crossplane.io/external-name": azure.PoolName("prod-eus", plan.RoleEtcd)},
 		},
 		"spec": map[string]any{
 			"providerConfigRef":  map[string]any{"name": "azure"},
@@ -183,7 +203,7 @@ func TestRenderNodePools(t *testing.T) {
 					"drainTimeoutInMinutes":     float64(30),
 					"nodeSoakDurationInMinutes": float64(5),
 				},
-				"temporaryNameForRotation": TemporaryPoolName("prod-eus", plan.RoleEtcd),
+				"temporaryNameForRotation": azure.TemporaryPoolName("prod-eus", plan.RoleEtcd),
 				"tags":                     map[string]any{"cost-center": "spaces"},
 			},
 			"initProvider": map[string]any{"nodeCount": float64(3)},
@@ -203,7 +223,7 @@ func TestRenderNodePools(t *testing.T) {
 	if got := get(t, cp, "spec", "forProvider", "nodeTaints"); got != nil {
 		t.Errorf("controlplanes pool is tainted: %v", got)
 	}
-	if got := get(t, cp, "spec", "forProvider", "vmSize"); got != DefaultControlPlanesMachineType {
+	if got := get(t, cp, "spec", "forProvider", "vmSize"); got != azure.DefaultControlPlanesMachineType {
 		t.Errorf("controlplanes vmSize = %v", got)
 	}
 	if got := get(t, cp, "spec", "forProvider", "upgradeSettings", "maxSurge"); got != "33%" {
@@ -268,7 +288,7 @@ func TestRenderDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := byKey(t, out)
-	serverName := ServerName("prod-eus", Settings{ClusterID: testClusterID, ResourceGroupName: "spaces-rg"})
+	serverName := azure.ServerName("prod-eus", &spec.Azure{ClusterID: testClusterID, ResourceGroupName: "spaces-rg"})
 	want := map[string]any{
 		"apiVersion": "dbforpostgresql.azure.upbound.io/v1beta2",
 		"kind":       "FlexibleServer",
@@ -287,7 +307,7 @@ func TestRenderDatabase(t *testing.T) {
 				"location":                   "eastus",
 				"resourceGroupName":          "spaces-rg",
 				"version":                    "16",
-				"skuName":                    DefaultSKU,
+				"skuName":                    azure.DefaultSKU,
 				"storageMb":                  float64(131072),
 				"storageTier":                "P10",
 				"autoGrowEnabled":            false,
@@ -488,20 +508,22 @@ func TestValidateAndWarnings(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p, r := build(t, minimalXR, tc.edit)
-			errs := Validate(p)
+			// The function's pipeline runs ValidatePlan on every plan.
+			pr, errs := prepare(t, minimalXR, tc.edit)
 			var got []string
 			for _, e := range errs {
 				got = append(got, e.Field)
 			}
 			if diff := cmp.Diff(tc.errs, got); diff != "" {
-				t.Errorf("Validate fields: -want +got:\n%s\n%v", diff, errs)
+				t.Errorf("ValidatePlan fields: -want +got:\n%s\n%v", diff, errs)
 			}
-			_, err := r.Render(p, envFor("", false))
-			if (err != nil) != (len(tc.errs) > 0) {
-				t.Errorf("Render error = %v, want error %v", err, len(tc.errs) > 0)
+			if pr == nil {
+				return
 			}
-			if w := Warnings(p); len(w) != tc.warnings {
+			if errs := azure.ValidatePlan(pr.Plan); len(errs) > 0 {
+				t.Errorf("ValidatePlan = %v on a plan fn.Prepare accepted", errs)
+			}
+			if w := azure.Warnings(pr.Plan); len(w) != tc.warnings {
 				t.Errorf("Warnings = %q, want %d", w, tc.warnings)
 			}
 		})
@@ -509,22 +531,22 @@ func TestValidateAndWarnings(t *testing.T) {
 }
 
 func TestServerName(t *testing.T) {
-	a := Settings{ClusterID: testClusterID, ResourceGroupName: "spaces-rg"}
-	b := Settings{ClusterID: strings.Replace(testClusterID, "00000000-0000-0000-0000-000000000000", "11111111-1111-1111-1111-111111111111", 1), ResourceGroupName: "spaces-rg"}
-	if ServerName("prod", a) == ServerName("prod", b) {
+	a := &spec.Azure{ClusterID: testClusterID, ResourceGroupName: "spaces-rg"}
+	b := &spec.Azure{ClusterID: strings.Replace(testClusterID, "00000000-0000-0000-0000-000000000000", "11111111-1111-1111-1111-111111111111", 1), ResourceGroupName: "spaces-rg"}
+	if azure.ServerName("prod", a) == azure.ServerName("prod", b) {
 		t.Errorf("the same XR name in two subscriptions gets one server name")
 	}
-	if first, again := ServerName("prod", a), ServerName("prod", a); first != again {
+	if first, again := azure.ServerName("prod", a), azure.ServerName("prod", a); first != again {
 		t.Errorf("server name not stable: %q, then %q", first, again)
 	}
-	long := ServerName(strings.Repeat("a", 63), a)
+	long := azure.ServerName(strings.Repeat("a", 63), a)
 	if len(long) > 63 || len(long) < 3 || strings.HasPrefix(long, "-") || strings.HasSuffix(long, "-") {
 		t.Errorf("server name %q breaks Azure's rule", long)
 	}
 }
 
 func TestMachineCatalog(t *testing.T) {
-	r := Renderer{}
+	r := renderer{}
 	known := map[string]plan.Machine{
 		"Standard_D8s_v5":   {VCPU: 8, MemoryMiB: 32 * 1024},
 		"Standard_D16s_v5":  {VCPU: 16, MemoryMiB: 64 * 1024},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // Default machine types: general purpose Dsv5 (Intel, 4 GiB per vCPU,
@@ -74,7 +75,7 @@ var families = map[string]family{
 var reVMSize = regexp.MustCompile(`^Standard_([A-Z])([0-9]+)([a-z]*)_(v[0-9]+)$`)
 
 // Machine sizes an Azure VM size such as Standard_D8s_v5.
-func (Renderer) Machine(vmSize string) (plan.Machine, bool) {
+func Machine(vmSize string) (plan.Machine, bool) {
 	m := reVMSize.FindStringSubmatch(vmSize)
 	if m == nil {
 		return plan.Machine{}, false
@@ -89,3 +90,7 @@ func (Renderer) Machine(vmSize string) (plan.Machine, bool) {
 	}
 	return plan.Machine{VCPU: vcpu, MemoryMiB: vcpu * f.memoryGiBPerVCPU * 1024}, true
 }
+
+// inputDefaults are the function input's overrides of the defaults, per
+// Composition: its azure block.
+func inputDefaults(in *v1beta1.Input) *v1beta1.CloudDefaults { return in.Azure }

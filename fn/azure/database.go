@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation/field"
-
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
@@ -34,12 +32,9 @@ const (
 
 // Database settings.
 const (
-	Engine   = "postgres"
-	Port     = 5432
-	Charset  = "UTF8"
-	Collate  = "en_US.utf8"
-	HAMode   = "ZoneRedundant"
-	Password = "password"
+	Charset = "UTF8"
+	Collate = "en_US.utf8"
+	HAMode  = "ZoneRedundant"
 
 	// EndpointFieldPath is where the observed server carries its host name.
 	EndpointFieldPath = "status.atProvider.fqdn"
@@ -47,10 +42,6 @@ const (
 	// Azure keeps backups 7 to 35 days.
 	MinBackupRetentionDays = 7
 	MaxBackupRetentionDays = 35
-
-	// OS disk sizes AKS accepts, in GiB.
-	MinOSDiskSizeGiB = 30
-	MaxOSDiskSizeGiB = 2048
 
 	secureTransport = "require_secure_transport"
 )
@@ -160,48 +151,6 @@ func BackupRetentionDays(days int32) int32 {
 	return min(max(days, MinBackupRetentionDays), MaxBackupRetentionDays)
 }
 
-// skuTiers are the pricing tier prefixes of flexible server SKUs:
-// Burstable, General Purpose, Memory Optimized.
-var skuTiers = []string{"B_", "GP_", "MO_"}
-
-// Validate returns what Azure cannot do for the plan, each error with the
-// field the user must change. Render refuses such a plan; the caller may
-// run Validate first to report the errors as invalid input.
-func Validate(p *plan.Plan) field.ErrorList {
-	var errs field.ErrorList
-	for _, pool := range p.Pools {
-		if pool.DiskSizeGiB < MinOSDiskSizeGiB || pool.DiskSizeGiB > MaxOSDiskSizeGiB {
-			errs = append(errs, field.Invalid(field.NewPath("spec", "nodePools", pool.SpecField, "diskSizeGiB"), pool.DiskSizeGiB,
-				fmt.Sprintf("AKS OS disks are %d to %d GiB", MinOSDiskSizeGiB, MaxOSDiskSizeGiB)))
-		}
-	}
-	db := p.Database
-	if db == nil {
-		return errs
-	}
-	pg := field.NewPath("spec", "queryAPI", "postgres")
-	if _, ok := ChooseStorage(db.StorageGiB, db.MinIOPS); !ok {
-		errs = append(errs, field.Invalid(pg.Child("minIOPS"), db.MinIOPS,
-			fmt.Sprintf("Azure Database for PostgreSQL flexible server storage provides at most %d IOPS (P80)", MaxIOPS())))
-	}
-	if sku := db.InstanceSize; sku != "" {
-		burstable := strings.HasPrefix(sku, skuTiers[0])
-		known := false
-		for _, t := range skuTiers {
-			known = known || strings.HasPrefix(sku, t+"Standard_")
-		}
-		switch {
-		case !known:
-			errs = append(errs, field.Invalid(pg.Child("instanceSize"), sku,
-				"must be a flexible server SKU: B_, GP_ or MO_ followed by a VM size, e.g. "+DefaultSKU))
-		case burstable && db.HighAvailability:
-			errs = append(errs, field.Invalid(pg.Child("instanceSize"), sku,
-				"zone-redundant high availability needs a General Purpose (GP_) or Memory Optimized (MO_) SKU"))
-		}
-	}
-	return errs
-}
-
 // Warnings are the choices Azure forces on the plan that the user should
 // hear about: a backup retention raised to Azure's minimum, and storage
 // grown beyond the request to reach minIOPS.
@@ -222,11 +171,14 @@ func Warnings(p *plan.Plan) []string {
 	return out
 }
 
+// HighAvailability of a flexible server. The zones are left to Azure: a
+// failover swaps them, and a pinned zone would fight it.
+type HighAvailability struct {
+	Mode string `json:"mode"`
+}
+
 // FlexibleServer is an Azure Database for PostgreSQL flexible server.
 type FlexibleServer = compose.Managed[FlexibleServerParameters, compose.None]
-
-// FlexibleServerSpec is the spec of a FlexibleServer.
-type FlexibleServerSpec = compose.ManagedResourceSpec[FlexibleServerParameters, compose.None]
 
 // FlexibleServerParameters are the server fields the function sets.
 type FlexibleServerParameters struct {
@@ -249,17 +201,8 @@ type FlexibleServerParameters struct {
 	Tags                           map[string]string          `json:"tags,omitempty"`
 }
 
-// HighAvailability of a flexible server. The zones are left to Azure: a
-// failover swaps them, and a pinned zone would fight it.
-type HighAvailability struct {
-	Mode string `json:"mode"`
-}
-
 // FlexibleServerDatabase is a database of a flexible server.
 type FlexibleServerDatabase = compose.Managed[DatabaseParameters, compose.None]
-
-// DatabaseSpec is the spec of a FlexibleServerDatabase.
-type DatabaseSpec = compose.ManagedResourceSpec[DatabaseParameters, compose.None]
 
 // DatabaseParameters are the database fields the function sets; its name
 // is the external name.
@@ -269,25 +212,12 @@ type DatabaseParameters struct {
 	Collation   string             `json:"collation"`
 }
 
-// FlexibleServerConfiguration is one server parameter.
-type FlexibleServerConfiguration = compose.Managed[ConfigurationParameters, compose.None]
-
-// ConfigurationSpec is the spec of a FlexibleServerConfiguration.
-type ConfigurationSpec = compose.ManagedResourceSpec[ConfigurationParameters, compose.None]
-
-// ConfigurationParameters name the parameter, its value and its server.
-type ConfigurationParameters struct {
-	ServerIDRef *compose.Reference `json:"serverIdRef"`
-	Name        string             `json:"name"`
-	Value       string             `json:"value"`
-}
-
 // ServerName is the flexible server's name in Azure, which is global (it
 // is the first label of <name>.postgres.database.azure.com): the XR name,
 // "pg" and a hash of the subscription and resource group, so that two
 // tenants' XRs of the same name do not collide. Both already force a new
 // server when they change, so the hash adds no replacement.
-func ServerName(xrName string, s Settings) string {
+func ServerName(xrName string, s *spec.Azure) string {
 	sum := sha256.Sum256([]byte(subscription(s.ClusterID) + "/" + strings.ToLower(s.ResourceGroupName)))
 	return compose.Name(xrName, "pg", hex.EncodeToString(sum[:])[:8])
 }
@@ -306,15 +236,15 @@ func subscription(id string) string {
 // Names of the database's Kubernetes objects and Secrets.
 func serverObjectName(xrName string) string     { return compose.Name(xrName, "postgres") }
 func connectionSecretName(xrName string) string { return compose.Name(xrName, "postgres") }
-func passwordSecretName(xrName string) string   { return compose.Name(xrName, "postgres", "password") }
 
 // database renders the flexible server, its database and its TLS setting,
 // and says how to reach it. The password never passes through the
 // function: the provider generates it into a Secret (or reads the user's),
 // and the connection Secret gets it from there.
-func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *cloud.Database) {
+func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
+	p, env, s := in.Plan, in.Env, in.Spec.Azure
 	db := p.Database
-	st, _ := ChooseStorage(db.StorageGiB, db.MinIOPS) // Validate ran in Render.
+	st, _ := ChooseStorage(db.StorageGiB, db.MinIOPS) // ValidatePlan refuses a plan it cannot serve.
 	protection := compose.Delete
 	if db.DeletionProtection {
 		protection = compose.Orphan
@@ -343,14 +273,9 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 	if db.HighAvailability {
 		params.HighAvailability = &HighAvailability{Mode: HAMode}
 	}
-	var pw *compose.SecretKeySelector
-	if db.PasswordSecretName != "" {
-		pw = env.Scope.SecretKey(db.PasswordSecretName, env.SecretNamespace, Password)
-	} else {
-		pw = env.Scope.SecretKey(passwordSecretName(p.XRName), env.SecretNamespace, Password)
-		params.AutoGeneratePassword = true
-	}
+	pw, generate := cloud.Password(in)
 	params.AdministratorPasswordSecretRef = pw
+	params.AutoGeneratePassword = generate
 
 	ms := managed(env, protection)
 	ms.WriteConnectionSecretToRef = conn
@@ -359,9 +284,9 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 		Metadata: compose.ObjectMeta{
 			Name:        serverName,
 			Labels:      env.Labels,
-			Annotations: map[string]string{AnnotationExternalName: ServerName(p.XRName, s)},
+			Annotations: map[string]string{compose.ExternalNameAnnotation: ServerName(p.XRName, s)},
 		},
-		Spec: FlexibleServerSpec{ManagedSpec: ms, ForProvider: params},
+		Spec: compose.ManagedResourceSpec[FlexibleServerParameters, compose.None]{ManagedSpec: ms, ForProvider: params},
 	}
 
 	childAPIVersion := env.Scope.APIVersion(FlexibleServerChildAPIVersion, FlexibleServerAPIVersionNamespaced)
@@ -370,9 +295,9 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 		Metadata: compose.ObjectMeta{
 			Name:        compose.Name(p.XRName, "postgres", db.Name),
 			Labels:      env.Labels,
-			Annotations: map[string]string{AnnotationExternalName: db.Name},
+			Annotations: map[string]string{compose.ExternalNameAnnotation: db.Name},
 		},
-		Spec: DatabaseSpec{
+		Spec: compose.ManagedResourceSpec[DatabaseParameters, compose.None]{
 			ManagedSpec: managed(env, protection),
 			ForProvider: DatabaseParameters{ServerIDRef: &compose.Reference{Name: serverName}, Charset: Charset, Collation: Collate},
 		},
@@ -380,7 +305,7 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 	tls := &FlexibleServerConfiguration{
 		TypeMeta: compose.TypeMeta{APIVersion: childAPIVersion, Kind: FlexibleServerConfigurationKind},
 		Metadata: compose.ObjectMeta{Name: compose.Name(p.XRName, "postgres", "tls"), Labels: env.Labels},
-		Spec: ConfigurationSpec{
+		Spec: compose.ManagedResourceSpec[ConfigurationParameters, compose.None]{
 			ManagedSpec: managed(env, compose.Delete),
 			ForProvider: ConfigurationParameters{ServerIDRef: &compose.Reference{Name: serverName}, Name: secureTransport, Value: "on"},
 		},
@@ -393,7 +318,7 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 	}
 	out := &cloud.Database{
 		Status: spec.DatabaseStatus{
-			Engine:      Engine,
+			Engine:      cloud.Engine,
 			Version:     db.Version,
 			StorageType: st.Type(),
 			StorageGiB:  st.GiB(),
@@ -401,7 +326,7 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 		},
 		Key:               KeyServer,
 		EndpointFieldPath: EndpointFieldPath,
-		Port:              Port,
+		Port:              cloud.PostgresPort,
 		Username:          db.AdminUser,
 		ConnectionSecret:  *conn,
 		// The provider writes the host alone under "endpoint" (and the port
@@ -411,4 +336,14 @@ func database(p *plan.Plan, s Settings, env cloud.Env) ([]compose.Resource, *clo
 		PasswordSecret: *pw,
 	}
 	return res, out
+}
+
+// FlexibleServerConfiguration is one server parameter.
+type FlexibleServerConfiguration = compose.Managed[ConfigurationParameters, compose.None]
+
+// ConfigurationParameters name the parameter, its value and its server.
+type ConfigurationParameters struct {
+	ServerIDRef *compose.Reference `json:"serverIdRef"`
+	Name        string             `json:"name"`
+	Value       string             `json:"value"`
 }

@@ -11,9 +11,6 @@ const (
 	NodePoolAPIVersion           = "containerservice.azure.upbound.io/v1beta2"
 	NodePoolAPIVersionNamespaced = "containerservice.azure.m.upbound.io/v1beta1"
 	NodePoolKind                 = "KubernetesClusterNodePool"
-
-	// AnnotationExternalName carries the name of the resource in Azure.
-	AnnotationExternalName = "crossplane.io/external-name"
 )
 
 // MaxPoolNameLength bounds AKS node pool names: lowercase alphanumeric,
@@ -55,9 +52,6 @@ func TemporaryPoolName(xrName string, r plan.Role) string {
 // KubernetesClusterNodePool is an AKS node pool.
 type KubernetesClusterNodePool = compose.Managed[NodePoolParameters, NodePoolInitParameters]
 
-// NodePoolSpec is the spec of a KubernetesClusterNodePool.
-type NodePoolSpec = compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]
-
 // NodePoolParameters are the node pool fields the function sets.
 type NodePoolParameters struct {
 	KubernetesClusterID      string            `json:"kubernetesClusterId"`
@@ -95,7 +89,8 @@ type UpgradeSettings struct {
 // pool's minNodes and maxNodes (AKS counts are totals over the pool's
 // zones), labelled and tainted for its role. metadata.name is the
 // Kubernetes name; the AKS name goes in the external-name annotation.
-func nodePool(xrName string, p *plan.Pool, s Settings, env cloud.Env) *KubernetesClusterNodePool {
+func nodePool(in cloud.In, p *plan.Pool) []compose.Resource {
+	xrName, env := in.Plan.XRName, in.Env
 	us := &UpgradeSettings{MaxSurge: GeneralMaxSurge, DrainTimeoutInMinutes: DrainTimeoutMinutes}
 	if p.Conservative {
 		us.MaxSurge = ConservativeMaxSurge
@@ -106,20 +101,20 @@ func nodePool(xrName string, p *plan.Pool, s Settings, env cloud.Env) *Kubernete
 		Metadata: compose.ObjectMeta{
 			Name:        compose.Name(xrName, string(p.Role)),
 			Labels:      env.Labels,
-			Annotations: map[string]string{AnnotationExternalName: PoolName(xrName, p.Role)},
+			Annotations: map[string]string{compose.ExternalNameAnnotation: PoolName(xrName, p.Role)},
 		},
-		Spec: NodePoolSpec{
+		Spec: compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]{
 			ManagedSpec: managed(env, compose.Delete),
 			ForProvider: NodePoolParameters{
-				KubernetesClusterID:      s.ClusterID,
+				KubernetesClusterID:      in.Spec.Azure.ClusterID,
 				Mode:                     "User",
 				OSType:                   "Linux",
-				VMSize:                   firstOrEmpty(p.MachineTypes),
+				VMSize:                   p.MachineType(),
 				Zones:                    p.Zones,
 				AutoScalingEnabled:       true,
 				MinCount:                 p.MinNodes,
 				MaxCount:                 p.MaxNodes,
-				NodeLabels:               nodeLabels(p, env.Labels),
+				NodeLabels:               cloud.NodeLabels(p, env.Labels),
 				NodeTaints:               nodeTaints(p.Taints),
 				OSDiskSizeGB:             p.DiskSizeGiB,
 				OSDiskType:               "Managed",
@@ -130,23 +125,7 @@ func nodePool(xrName string, p *plan.Pool, s Settings, env cloud.Env) *Kubernete
 			InitProvider: &NodePoolInitParameters{NodeCount: p.MinNodes},
 		},
 	}
-	return np
-}
-
-func firstOrEmpty(s []string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	return s[0]
-}
-
-// nodeLabels are the input's labels and the pool's own; the pool's win.
-func nodeLabels(p *plan.Pool, extra map[string]string) map[string]string {
-	own := make(map[string]string, len(p.Labels))
-	for _, l := range p.Labels {
-		own[l.Key] = l.Value
-	}
-	return compose.Labels(extra, own)
+	return []compose.Resource{{Key: string(p.Role) + "-nodepool", Component: cloud.ComponentOf(p.Role), Object: np}}
 }
 
 // nodeTaints writes taints in AKS's key=value:Effect syntax.

@@ -1,7 +1,10 @@
-// Package cloud is the contract between the function and its per-cloud
-// renderers: what a renderer is given (the plan and the environment) and
-// what it returns (resources, and how to reach the database it composed).
-// It holds no cloud's knowledge.
+// Package cloud is the contract between the function and the clouds it
+// composes for, and the one skeleton that renders every cloud: a Cloud is
+// data (its name, defaults and catalog) plus the few functions that know
+// its providers' field names (validation, node pool, storage class,
+// database). Render owns the loop over the pools, the etcd StorageClass
+// and the database block, so each of those shapes is written once. The
+// package holds no cloud's knowledge.
 package cloud
 
 import (
@@ -10,16 +13,60 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
-// A Renderer turns the plan into one cloud's resources.
-type Renderer interface {
+// A Cloud is everything the function knows of one cloud. The fields marked
+// optional may be nil.
+type Cloud struct {
+	// Name is the cloud's spec.cloud value.
+	Name spec.Cloud
+	// Defaults are the cloud's default machine types and database instance
+	// size.
+	Defaults spec.CloudDefaults
+	// InputDefaults picks the cloud's block of the function's input, which
+	// overrides Defaults per Composition. Optional.
+	InputDefaults func(in *v1beta1.Input) *v1beta1.CloudDefaults
+	// Default fills the cloud's defaults that follow from other fields of
+	// the spec (after Defaults). Optional.
+	Default func(s *spec.Spec)
+	// Configured says whether the spec carries the cloud's block (spec.aws,
+	// spec.gcp, ...), which the function requires.
+	Configured func(s *spec.Spec) bool
 	// Catalog sizes the cloud's machine types.
-	plan.Catalog
-	// Defaults are the cloud's default machine types and instance size.
-	Defaults() spec.CloudDefaults
-	// Render returns the cloud's resources for the plan.
-	Render(p *plan.Plan, env Env) (*Output, error)
+	Catalog func(machineType string) (plan.Machine, bool)
+	// ValidateSpec checks the cloud's rules on the defaulted spec (its own
+	// block, and what it allows of the cloud-neutral fields), each error
+	// with its field path. It runs only when Configured.
+	ValidateSpec func(s *spec.Spec) field.ErrorList
+	// ValidatePlan checks what the cloud cannot serve of the plan (disk
+	// sizes, SKUs, IOPS), each error with the field to change. Optional.
+	ValidatePlan func(p *plan.Plan) field.ErrorList
+	// Warnings are the degraded choices the cloud makes for the plan.
+	// Optional.
+	Warnings func(p *plan.Plan) []string
+
+	// NodePool renders one pool's resources.
+	NodePool func(in In, pool *plan.Pool) []compose.Resource
+	// StorageClass is the etcd StorageClass's provisioner and parameters.
+	StorageClass func(in In) (provisioner string, parameters map[string]string)
+	// Database renders the Query API's database (the plan has one) and says
+	// how to reach it.
+	Database func(in In) ([]compose.Resource, *Database)
+}
+
+// Machine sizes a machine type, so that a Cloud is a plan.Catalog.
+func (c *Cloud) Machine(machineType string) (plan.Machine, bool) {
+	return c.Catalog(machineType)
+}
+
+// In is what a cloud's render functions read: the plan, the environment,
+// and the spec, for the cloud's own block (spec.aws, spec.gcp, ...), which
+// validation guarantees is set.
+type In struct {
+	Plan *plan.Plan
+	Spec *spec.Spec
+	Env  Env
 }
 
 // Env is everything a renderer needs beyond the plan.
@@ -39,11 +86,11 @@ type Env struct {
 	SecretNamespace string
 }
 
-// Output is what a renderer returns.
+// Output is what Render returns.
 type Output struct {
 	// Resources in a deterministic order.
 	Resources []compose.Resource
-	// Database is how to reach the database the renderer composed; nil when
+	// Database is how to reach the database the cloud composed; nil when
 	// the plan has no database.
 	Database *Database
 }
@@ -68,7 +115,7 @@ type Database struct {
 	// (empty when the cloud does not write one).
 	EndpointKey string
 	// Endpoint is host:port as observed (filled by the function, not the
-	// renderer); the release uses it where EndpointKey is empty.
+	// cloud); the release uses it where EndpointKey is empty.
 	Endpoint string
 	// PasswordSecret is the Secret (and key) that holds the password: the
 	// connection secret, or the user's passwordSecretName.
@@ -96,22 +143,4 @@ func ComponentOf(r plan.Role) string {
 	default:
 		return ComponentControlPlanesPool
 	}
-}
-
-// A PlanValidator checks what only its cloud knows (SKU names, tier
-// limits) and names the field to fix. Renderers may implement it.
-type PlanValidator interface {
-	ValidatePlan(p *plan.Plan) field.ErrorList
-}
-
-// A SpecValidator checks cloud rules on the spec itself. Renderers may
-// implement it.
-type SpecValidator interface {
-	ValidateSpec(s *spec.Spec) field.ErrorList
-}
-
-// A Warner reports degraded choices its cloud had to make. Renderers may
-// implement it.
-type Warner interface {
-	Warnings(p *plan.Plan) []string
 }

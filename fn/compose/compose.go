@@ -32,6 +32,10 @@ type ObjectMeta struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
+// ExternalNameAnnotation sets the cloud name of a managed resource when its
+// Kubernetes name cannot be that name.
+const ExternalNameAnnotation = "crossplane.io/external-name"
+
 // Reference names another object.
 type Reference struct {
 	Name string `json:"name"`

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
 // Default machine types and Cloud SQL tier.
@@ -80,7 +81,7 @@ var families = map[string]family{
 var hyperdiskOnly = map[string]bool{"n4": true, "n4d": true, "n4a": true, "c4": true, "c4a": true, "c4d": true}
 
 // Machine sizes a Compute Engine machine type.
-func (Renderer) Machine(machineType string) (plan.Machine, bool) {
+func Machine(machineType string) (plan.Machine, bool) {
 	fam, typ, vcpu, ok := parseMachineType(machineType)
 	if !ok {
 		return plan.Machine{}, false
@@ -126,3 +127,7 @@ func machineFamily(machineType string) string {
 	f, _, _ := strings.Cut(machineType, "-")
 	return f
 }
+
+// inputDefaults are the function input's overrides of the defaults, per
+// Composition: its gcp block.
+func inputDefaults(in *v1beta1.Input) *v1beta1.CloudDefaults { return in.GCP }

@@ -1,8 +1,7 @@
-package gcp
+package gcp_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,10 +13,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
@@ -38,36 +40,27 @@ func exampleXR(t *testing.T) map[string]any {
 	return xr
 }
 
-// build decodes an XR, defaults and validates it the way fn.Compose does,
-// and builds the plan with the GCP renderer.
-func build(t *testing.T, xr map[string]any) (*plan.Plan, cloud.Renderer, *spec.Spec) {
+// build runs the function's pipeline (fn.Prepare) on an XR: decode,
+// default and validate it, and build the plan.
+func build(t *testing.T, xr map[string]any) (*plan.Plan, renderer, *spec.Spec) {
 	t.Helper()
 	raw, err := json.Marshal(xr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, errs := spec.Decode(raw)
+	pr, errs := fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}})
 	if len(errs) > 0 {
-		t.Fatalf("decode: %v", errs.ToAggregate())
+		t.Fatalf("fn.Prepare: %v", errs.ToAggregate())
 	}
-	s := &x.Spec
-	r := New(s)
-	spec.ApplyCloudDefaults(s, r.Defaults())
-	if errs := spec.Validate(s); len(errs) > 0 {
-		t.Fatalf("validate: %v", errs.ToAggregate())
-	}
-	if errs := ValidatePassword(s); len(errs) > 0 {
-		t.Fatalf("validate password: %v", errs.ToAggregate())
-	}
-	name := "prod-usc1"
-	if md, ok := xr["metadata"].(map[string]any); ok {
-		name, _ = md["name"].(string)
-	}
-	p, errs := plan.Build(name, s, r)
-	if len(errs) > 0 {
-		t.Fatalf("plan: %v", errs.ToAggregate())
-	}
-	return p, r, s
+	return pr.Plan, renderer{pr.Spec}, pr.Spec
+}
+
+// renderer renders a plan of the spec with the GCP cloud, through the
+// skeleton every cloud shares.
+type renderer struct{ s *spec.Spec }
+
+func (r renderer) Render(p *plan.Plan, e cloud.Env) (*cloud.Output, error) {
+	return gcp.Cloud.Render(p, r.s, e), nil
 }
 
 // env is the environment fn.Compose gives a renderer.
@@ -147,7 +140,7 @@ func TestMachine(t *testing.T) {
 		"":                {0, 0, false},
 	}
 	for mt, want := range cases {
-		m, ok := Renderer{}.Machine(mt)
+		m, ok := gcp.Machine(mt)
 		if ok != want.known {
 			t.Errorf("Machine(%q) known = %v, want %v", mt, ok, want.known)
 			continue
@@ -157,9 +150,9 @@ func TestMachine(t *testing.T) {
 		}
 	}
 	// Every default sizes its pool.
-	d := Renderer{}.Defaults()
+	d := gcp.Cloud.Defaults
 	for _, mt := range [][]string{d.EtcdMachineTypes, d.APIServerMachineTypes, d.ControlPlanesMachineTypes} {
-		if _, ok := (Renderer{}).Machine(mt[0]); !ok {
+		if _, ok := gcp.Machine(mt[0]); !ok {
 			t.Errorf("default machine type %q is not in the catalog", mt[0])
 		}
 	}
@@ -182,31 +175,31 @@ func TestDiskSizeGiB(t *testing.T) {
 		{100, 10000, 334},
 		{500, 10000, 500},
 		// Never below Cloud SQL's smallest disk.
-		{0, 0, MinDiskSizeGiB},
+		{0, 0, gcp.MinDiskSizeGiB},
 	}
 	for _, tc := range cases {
-		got := DiskSizeGiB(tc.storageGiB, tc.minIOPS)
+		got := gcp.DiskSizeGiB(tc.storageGiB, tc.minIOPS)
 		if got != tc.want {
 			t.Errorf("DiskSizeGiB(%d, %d) = %d, want %d", tc.storageGiB, tc.minIOPS, got, tc.want)
 		}
-		if got*IOPSPerGiB < tc.minIOPS || got < tc.storageGiB {
-			t.Errorf("DiskSizeGiB(%d, %d) = %d gives %d IOPS", tc.storageGiB, tc.minIOPS, got, got*IOPSPerGiB)
+		if got*gcp.IOPSPerGiB < tc.minIOPS || got < tc.storageGiB {
+			t.Errorf("DiskSizeGiB(%d, %d) = %d gives %d IOPS", tc.storageGiB, tc.minIOPS, got, got*gcp.IOPSPerGiB)
 		}
 	}
 }
 
 func TestEdition(t *testing.T) {
 	cases := map[string]string{
-		"db-custom-2-8192":      EditionEnterprise,
-		"db-custom-2-7680":      EditionEnterprise,
-		"db-custom-16-61440":    EditionEnterprise,
-		"db-g1-small":           EditionEnterprise,
-		"db-f1-micro":           EditionEnterprise,
-		"db-perf-optimized-N-2": EditionEnterprisePlus,
-		"db-perf-optimized-N-8": EditionEnterprisePlus,
+		"db-custom-2-8192":      gcp.EditionEnterprise,
+		"db-custom-2-7680":      gcp.EditionEnterprise,
+		"db-custom-16-61440":    gcp.EditionEnterprise,
+		"db-g1-small":           gcp.EditionEnterprise,
+		"db-f1-micro":           gcp.EditionEnterprise,
+		"db-perf-optimized-N-2": gcp.EditionEnterprisePlus,
+		"db-perf-optimized-N-8": gcp.EditionEnterprisePlus,
 	}
 	for tier, want := range cases {
-		if got := Edition(tier); got != want {
+		if got := gcp.Edition(tier); got != want {
 			t.Errorf("Edition(%q) = %s, want %s", tier, got, want)
 		}
 	}
@@ -218,15 +211,15 @@ func TestTransactionLogDays(t *testing.T) {
 		edition string
 		want    int32
 	}{
-		{1, EditionEnterprise, 1},
-		{7, EditionEnterprise, 7},
-		{14, EditionEnterprise, 7},
-		{35, EditionEnterprise, 7},
-		{14, EditionEnterprisePlus, 14},
-		{35, EditionEnterprisePlus, 35},
+		{1, gcp.EditionEnterprise, 1},
+		{7, gcp.EditionEnterprise, 7},
+		{14, gcp.EditionEnterprise, 7},
+		{35, gcp.EditionEnterprise, 7},
+		{14, gcp.EditionEnterprisePlus, 14},
+		{35, gcp.EditionEnterprisePlus, 35},
 	}
 	for _, tc := range cases {
-		if got := TransactionLogDays(tc.days, tc.edition); got != tc.want {
+		if got := gcp.TransactionLogDays(tc.days, tc.edition); got != tc.want {
 			t.Errorf("TransactionLogDays(%d, %s) = %d, want %d", tc.days, tc.edition, got, tc.want)
 		}
 	}
@@ -248,7 +241,7 @@ func TestInitialNodeCount(t *testing.T) {
 		{4, 0, 4},
 	}
 	for _, tc := range cases {
-		if got := InitialNodeCount(tc.minNodes, tc.zones); got != tc.want {
+		if got := gcp.InitialNodeCount(tc.minNodes, tc.zones); got != tc.want {
 			t.Errorf("InitialNodeCount(%d, %d) = %d, want %d", tc.minNodes, tc.zones, got, tc.want)
 		}
 	}
@@ -318,16 +311,16 @@ func TestRenderNodePools(t *testing.T) {
 		key, machine, disk string
 		taint              []any
 	}{
-		{"etcd-nodepool", "n2-standard-8", DiskPDSSD, []any{map[string]any{"key": "target", "value": "etcd", "effect": "NO_SCHEDULE"}}},
-		{"apiserver-nodepool", "n2-highcpu-16", DiskPDBalanced, []any{map[string]any{"key": "target", "value": "apiserver", "effect": "NO_SCHEDULE"}}},
-		{"controlplanes-nodepool", "n2-standard-16", DiskPDBalanced, nil},
+		{"etcd-nodepool", "n2-standard-8", gcp.DiskPDSSD, []any{map[string]any{"key": "target", "value": "etcd", "effect": "NO_SCHEDULE"}}},
+		{"apiserver-nodepool", "n2-highcpu-16", gcp.DiskPDBalanced, []any{map[string]any{"key": "target", "value": "apiserver", "effect": "NO_SCHEDULE"}}},
+		{"controlplanes-nodepool", "n2-standard-16", gcp.DiskPDBalanced, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
 			np := testutil.JSON(t, byKey(t, out, tc.key).Object)
 			role := strings.TrimSuffix(tc.key, "-nodepool")
 			checks := map[string]any{
-				"apiVersion":                                      NodePoolAPIVersion,
+				"apiVersion":                                      gcp.NodePoolAPIVersion,
 				"kind":                                            "NodePool",
 				"metadata.name":                                   "prod-usc1-" + role,
 				"spec.providerConfigRef.name":                     "gcp",
@@ -390,14 +383,14 @@ func TestBootDiskType(t *testing.T) {
 		machine string
 		want    string
 	}{
-		{plan.RoleEtcd, "n2-standard-8", DiskPDSSD},
-		{plan.RoleAPIServer, "n2-standard-8", DiskPDBalanced},
-		{plan.RoleControlPlanes, "c3-standard-22", DiskPDBalanced},
-		{plan.RoleEtcd, "n4-standard-8", DiskHyperdiskBalanced},
-		{plan.RoleControlPlanes, "c4-standard-16", DiskHyperdiskBalanced},
+		{plan.RoleEtcd, "n2-standard-8", gcp.DiskPDSSD},
+		{plan.RoleAPIServer, "n2-standard-8", gcp.DiskPDBalanced},
+		{plan.RoleControlPlanes, "c3-standard-22", gcp.DiskPDBalanced},
+		{plan.RoleEtcd, "n4-standard-8", gcp.DiskHyperdiskBalanced},
+		{plan.RoleControlPlanes, "c4-standard-16", gcp.DiskHyperdiskBalanced},
 	}
 	for _, tc := range cases {
-		if got := BootDiskType(tc.role, tc.machine); got != tc.want {
+		if got := gcp.BootDiskType(tc.role, tc.machine); got != tc.want {
 			t.Errorf("BootDiskType(%s, %s) = %s, want %s", tc.role, tc.machine, got, tc.want)
 		}
 	}
@@ -419,7 +412,7 @@ func TestStorageClass(t *testing.T) {
 			"apiVersion":           "storage.k8s.io/v1",
 			"kind":                 "StorageClass",
 			"metadata":             map[string]any{"name": "prod-usc1-etcd", "labels": map[string]any{"team": "platform"}},
-			"provisioner":          PDCSIProvisioner,
+			"provisioner":          gcp.PDCSIProvisioner,
 			"parameters":           map[string]any{"type": "pd-ssd", "replication-type": "none", "csi.storage.k8s.io/fstype": "ext4"},
 			"reclaimPolicy":        "Delete",
 			"volumeBindingMode":    "WaitForFirstConsumer",
@@ -433,10 +426,10 @@ func TestStorageClass(t *testing.T) {
 
 func TestDatabase(t *testing.T) {
 	out := render(t, exampleXR(t), env("", false))
-	in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
+	in := testutil.JSON(t, byKey(t, out, gcp.KeyDatabaseInstance).Object)
 	s := "spec.forProvider.settings."
 	checks := map[string]any{
-		"apiVersion":                           DatabaseInstanceAPIVersion,
+		"apiVersion":                           gcp.DatabaseInstanceAPIVersion,
 		"kind":                                 "DatabaseInstance",
 		"metadata.name":                        "prod-usc1-postgres",
 		"spec.deletionPolicy":                  "Orphan",
@@ -476,9 +469,9 @@ func TestDatabase(t *testing.T) {
 		t.Errorf("forProvider diskSize %v would shrink an autoresized disk", v)
 	}
 
-	d := testutil.JSON(t, byKey(t, out, KeyDatabase).Object)
+	d := testutil.JSON(t, byKey(t, out, gcp.KeyDatabase).Object)
 	for path, want := range map[string]any{
-		"apiVersion":                        DatabaseAPIVersion,
+		"apiVersion":                        gcp.DatabaseAPIVersion,
 		"kind":                              "Database",
 		"metadata.name":                     "prod-usc1-postgres-database",
 		"spec.forProvider.instanceRef.name": "prod-usc1-postgres",
@@ -490,13 +483,13 @@ func TestDatabase(t *testing.T) {
 			t.Errorf("database %s = %v, want %v", path, got, want)
 		}
 	}
-	if got := get(d, "metadata.annotations").(map[string]any)[ExternalNameAnnotation]; got != "upbound" {
+	if got := get(d, "metadata.annotations").(map[string]any)[compose.ExternalNameAnnotation]; got != "upbound" {
 		t.Errorf("database external name = %v, want upbound", got)
 	}
 
-	u := testutil.JSON(t, byKey(t, out, KeyDatabaseUser).Object)
+	u := testutil.JSON(t, byKey(t, out, gcp.KeyDatabaseUser).Object)
 	for path, want := range map[string]any{
-		"apiVersion":                        UserAPIVersion,
+		"apiVersion":                        gcp.UserAPIVersion,
 		"kind":                              "User",
 		"metadata.name":                     "prod-usc1-postgres-user",
 		"spec.forProvider.instanceRef.name": "prod-usc1-postgres",
@@ -510,13 +503,13 @@ func TestDatabase(t *testing.T) {
 			t.Errorf("user %s = %v, want %v", path, got, want)
 		}
 	}
-	if got := get(u, "metadata.annotations").(map[string]any)[ExternalNameAnnotation]; got != plan.DatabaseAdminUser {
+	if got := get(u, "metadata.annotations").(map[string]any)[compose.ExternalNameAnnotation]; got != plan.DatabaseAdminUser {
 		t.Errorf("user external name = %v, want %s", got, plan.DatabaseAdminUser)
 	}
 
 	want := &cloud.Database{
 		Status:            spec.DatabaseStatus{Engine: "postgres", Version: "16", StorageType: "PD_SSD", StorageGiB: 100, IOPS: 3000},
-		Key:               KeyDatabaseInstance,
+		Key:               gcp.KeyDatabaseInstance,
 		EndpointFieldPath: "status.atProvider.privateIpAddress",
 		Port:              5432,
 		Username:          "upbound",
@@ -575,7 +568,7 @@ func TestDatabaseVariants(t *testing.T) {
 				testutil.Set(xr, "spec.queryAPI.postgres."+k, v)
 			}
 			out := render(t, xr, env("", false))
-			in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
+			in := testutil.JSON(t, byKey(t, out, gcp.KeyDatabaseInstance).Object)
 			for path, want := range tc.check {
 				if got := get(in, path); got != want {
 					t.Errorf("%s = %v, want %v", path, got, want)
@@ -584,7 +577,7 @@ func TestDatabaseVariants(t *testing.T) {
 			if get(in, "spec.forProvider.settings.locationPreference.secondaryZone") != nil && tc.patch["highAvailability"] == false {
 				t.Error("secondary zone without HA")
 			}
-			if out.Database.Status.StorageGiB != tc.disk || out.Database.Status.IOPS != tc.disk*IOPSPerGiB {
+			if out.Database.Status.StorageGiB != tc.disk || out.Database.Status.IOPS != tc.disk*gcp.IOPSPerGiB {
 				t.Errorf("status %+v, want %d GiB", out.Database.Status, tc.disk)
 			}
 			if tc.patch["deletionProtection"] == false {
@@ -604,8 +597,8 @@ func TestDatabaseVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
-	if get(in, "spec.forProvider.settings.tier") != DefaultTier || get(in, "spec.forProvider.settings.edition") != Edition(DefaultTier) {
+	in := testutil.JSON(t, byKey(t, out, gcp.KeyDatabaseInstance).Object)
+	if get(in, "spec.forProvider.settings.tier") != gcp.DefaultTier || get(in, "spec.forProvider.settings.edition") != gcp.Edition(gcp.DefaultTier) {
 		t.Errorf("default tier: %v %v", get(in, "spec.forProvider.settings.tier"), get(in, "spec.forProvider.settings.edition"))
 	}
 
@@ -621,11 +614,11 @@ func TestDatabaseVariants(t *testing.T) {
 func TestNamespaced(t *testing.T) {
 	out := render(t, exampleXR(t), env("spaces", false))
 	want := map[string]string{
-		"etcd-nodepool":     NodePoolAPIVersionNamespaced,
-		"etcd-storageclass": compose.ObjectAPIVersionNamespaced,
-		KeyDatabaseInstance: DatabaseInstanceAPIVersionNamespaced,
-		KeyDatabase:         DatabaseAPIVersionNamespaced,
-		KeyDatabaseUser:     UserAPIVersionNamespaced,
+		"etcd-nodepool":         gcp.NodePoolAPIVersionNamespaced,
+		"etcd-storageclass":     compose.ObjectAPIVersionNamespaced,
+		gcp.KeyDatabaseInstance: gcp.DatabaseInstanceAPIVersionNamespaced,
+		gcp.KeyDatabase:         gcp.DatabaseAPIVersionNamespaced,
+		gcp.KeyDatabaseUser:     gcp.UserAPIVersionNamespaced,
 	}
 	for key, av := range want {
 		m := testutil.JSON(t, byKey(t, out, key).Object)
@@ -642,14 +635,14 @@ func TestNamespaced(t *testing.T) {
 			t.Errorf("%s: namespace is Crossplane's to set", key)
 		}
 	}
-	in := testutil.JSON(t, byKey(t, out, KeyDatabaseInstance).Object)
+	in := testutil.JSON(t, byKey(t, out, gcp.KeyDatabaseInstance).Object)
 	if diff := cmp.Diff([]any{"Observe", "Create", "Update", "LateInitialize"}, get(in, "spec.managementPolicies")); diff != "" {
 		t.Errorf("protected instance management policies: %s", diff)
 	}
 	if diff := cmp.Diff(map[string]any{"name": "prod-usc1-postgres-connection"}, get(in, "spec.writeConnectionSecretToRef")); diff != "" {
 		t.Errorf("connection secret: %s", diff)
 	}
-	u := testutil.JSON(t, byKey(t, out, KeyDatabaseUser).Object)
+	u := testutil.JSON(t, byKey(t, out, gcp.KeyDatabaseUser).Object)
 	if diff := cmp.Diff(map[string]any{"name": "spaces-prod-postgres-password", "key": "password"}, get(u, "spec.forProvider.passwordSecretRef")); diff != "" {
 		t.Errorf("password secret: %s", diff)
 	}
@@ -666,7 +659,7 @@ func TestValidatePassword(t *testing.T) {
 		return &s
 	}
 	s := base()
-	errs := ValidatePassword(s)
+	errs := gcp.ValidatePassword(s)
 	if len(errs) != 1 || errs[0].Type != field.ErrorTypeRequired || errs[0].Field != "spec.queryAPI.postgres.passwordSecretName" {
 		t.Fatalf("ValidatePassword without a secret = %v", errs)
 	}
@@ -678,32 +671,37 @@ func TestValidatePassword(t *testing.T) {
 
 	s = base()
 	s.QueryAPI.Postgres.PasswordSecretName = "pw"
-	if errs := ValidatePassword(s); len(errs) != 0 {
+	if errs := gcp.ValidatePassword(s); len(errs) != 0 {
 		t.Errorf("with a secret: %v", errs)
 	}
 	s = base()
 	s.QueryAPI.Enabled = false
-	if errs := ValidatePassword(s); len(errs) != 0 {
+	if errs := gcp.ValidatePassword(s); len(errs) != 0 {
 		t.Errorf("queryAPI off: %v", errs)
 	}
 	s = base()
 	s.Cloud = spec.CloudAWS
-	if errs := ValidatePassword(s); len(errs) != 0 {
+	if errs := gcp.ValidatePassword(s); len(errs) != 0 {
 		t.Errorf("aws: %v", errs)
 	}
 
-	// The renderer offers the check as its spec validation.
-	if errs := (Renderer{}).ValidateSpec(base()); len(errs) != 1 {
+	// The cloud's spec validation runs it.
+	s = base()
+	s.GCP = &spec.GCP{PrivateNetwork: "projects/p/global/networks/n"}
+	if errs := gcp.ValidateSpec(s); len(errs) != 1 {
 		t.Errorf("ValidateSpec = %v, want the passwordSecretName error", errs)
 	}
 
-	// Render refuses too, with the same field error.
-	p, r, _ := build(t, exampleXR(t))
-	p.Database.PasswordSecretName = ""
-	_, err := r.Render(p, env("", false))
-	var fe *field.Error
-	if !errors.As(err, &fe) || fe.Field != "spec.queryAPI.postgres.passwordSecretName" {
-		t.Errorf("Render without a password secret: %v", err)
+	// The function's pipeline refuses such an XR, with the same field error.
+	xr := exampleXR(t)
+	testutil.Set(xr, "spec.queryAPI.postgres.passwordSecretName", nil)
+	raw, err := json.Marshal(xr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs = fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}})
+	if len(errs) != 1 || errs[0].Field != "spec.queryAPI.postgres.passwordSecretName" {
+		t.Errorf("fn.Prepare without a password secret: %v", errs)
 	}
 }
 
@@ -762,7 +760,7 @@ func TestNames(t *testing.T) {
 					}
 					seen[name] = true
 					kind := get(m, "kind")
-					if kind == "NodePool" && (len(name) > MaxNodePoolNameLength || name[0] < 'a' || name[0] > 'z') {
+					if kind == "NodePool" && (len(name) > gcp.MaxNodePoolNameLength || name[0] < 'a' || name[0] > 'z') {
 						t.Errorf("GKE node pool name %q: at most 40 characters, starting with a letter", name)
 					}
 					if kind == "DatabaseInstance" && (name[0] < 'a' || name[0] > 'z') {
@@ -778,7 +776,7 @@ func TestNames(t *testing.T) {
 		})
 	}
 	// Distinct XRs keep distinct names even when shortened.
-	a, b := NodePoolName(long+"x", plan.RoleEtcd), NodePoolName(long+"y", plan.RoleEtcd)
+	a, b := gcp.NodePoolName(long+"x", plan.RoleEtcd), gcp.NodePoolName(long+"y", plan.RoleEtcd)
 	if a == b {
 		t.Errorf("shortened names collide: %s", a)
 	}

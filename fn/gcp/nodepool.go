@@ -3,6 +3,7 @@ package gcp
 import (
 	"strings"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 )
@@ -18,13 +19,6 @@ const (
 	// managed resource's name is the node pool's name.
 	MaxNodePoolNameLength = 40
 
-	// PDCSIProvisioner is GKE's Persistent Disk CSI driver.
-	PDCSIProvisioner = "pd.csi.storage.gke.io"
-
-	// ExternalNameAnnotation sets the cloud name of a managed resource when
-	// its Kubernetes name cannot be that name.
-	ExternalNameAnnotation = "crossplane.io/external-name"
-
 	// cloudPlatformScope lets the node's service account's IAM roles, not
 	// the access scopes, decide what the nodes may do (GKE's recommendation).
 	cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
@@ -39,9 +33,6 @@ const (
 
 // NodePool is a GKE node pool managed resource.
 type NodePool = compose.Managed[NodePoolParameters, NodePoolInitParameters]
-
-// NodePoolSpec is the spec of a NodePool.
-type NodePoolSpec = compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]
 
 // NodePoolParameters are the node pool's settings.
 type NodePoolParameters struct {
@@ -156,24 +147,26 @@ func taintEffect(e string) string {
 // pool's minNodes and maxNodes in total over its zones, balanced across
 // them. Upgrades surge one node and never take one away first, so an etcd
 // member's node is replaced only once its successor is ready.
-func nodePool(p *plan.Plan, pool *plan.Pool, project string, ms compose.ManagedSpec, apiVersion string, labels, tags map[string]string) *NodePool {
+func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
+	p, env := in.Plan, in.Env
+	machineType := pool.MachineType()
 	np := &NodePool{
-		TypeMeta: compose.TypeMeta{APIVersion: apiVersion, Kind: NodePoolKind},
+		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(NodePoolAPIVersion, NodePoolAPIVersionNamespaced), Kind: NodePoolKind},
 		Metadata: compose.ObjectMeta{Name: NodePoolName(p.XRName, pool.Role)},
-		Spec: NodePoolSpec{
-			ManagedSpec: ms,
+		Spec: compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]{
+			ManagedSpec: env.Scope.Managed(env.ProviderConfig, compose.Delete),
 			ForProvider: NodePoolParameters{
 				Cluster:       p.ClusterName,
 				Location:      p.Region,
 				NodeLocations: pool.Zones,
-				Project:       project,
+				Project:       in.Spec.GCP.Project,
 				NodeConfig: NodeConfig{
-					MachineType:    pool.MachineTypes[0],
-					DiskType:       BootDiskType(pool.Role, pool.MachineTypes[0]),
+					MachineType:    machineType,
+					DiskType:       BootDiskType(pool.Role, machineType),
 					DiskSizeGB:     pool.DiskSizeGiB,
 					ImageType:      "COS_CONTAINERD",
-					Labels:         nodeLabels(pool, labels),
-					ResourceLabels: cloudLabels(tags),
+					Labels:         cloud.NodeLabels(pool, env.Labels),
+					ResourceLabels: cloudLabels(env.Tags),
 					OAuthScopes:    []string{cloudPlatformScope},
 					// GKE sets this on every node pool; writing it avoids a
 					// perpetual diff.
@@ -195,7 +188,7 @@ func nodePool(p *plan.Plan, pool *plan.Pool, project string, ms compose.ManagedS
 		np.Spec.ForProvider.NodeConfig.Taint = append(np.Spec.ForProvider.NodeConfig.Taint,
 			Taint{Key: t.Key, Value: t.Value, Effect: taintEffect(t.Effect)})
 	}
-	return np
+	return []compose.Resource{{Key: string(pool.Role) + "-nodepool", Component: cloud.ComponentOf(pool.Role), Object: np}}
 }
 
 // NodePoolName is the name of a pool's managed resource and GKE node pool:
@@ -212,28 +205,6 @@ func cloudName(maxLen int, parts ...string) string {
 		return n
 	}
 	return compose.NameN(maxLen, append([]string{"s"}, parts...)...)
-}
-
-func nodeLabels(p *plan.Pool, extra map[string]string) map[string]string {
-	own := make(map[string]string, len(p.Labels))
-	for _, l := range p.Labels {
-		own[l.Key] = l.Value
-	}
-	return compose.Labels(extra, own)
-}
-
-// storageClass renders the etcd StorageClass on the Persistent Disk CSI
-// driver: zonal SSD Persistent Disks (etcd replicates itself, so a regional
-// disk would only add write latency). A pd-ssd volume's IOPS follow its
-// size (30 per GiB); the StorageClass cannot ask for more.
-func storageClass(s plan.Storage, labels map[string]string) *compose.StorageClass {
-	sc := compose.NewStorageClass(s.ClassName, PDCSIProvisioner, map[string]string{
-		"type":                      DiskPDSSD,
-		"replication-type":          "none",
-		"csi.storage.k8s.io/fstype": "ext4",
-	})
-	sc.Metadata.Labels = labels
-	return sc
 }
 
 // cloudLabels turns the input's tags into Google Cloud labels: lower case

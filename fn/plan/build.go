@@ -3,7 +3,6 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -107,7 +106,7 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 	if s.Monitoring.Enabled {
 		m := s.Monitoring
 		p.Monitoring = &Monitoring{
-			RuleLabels:            maps.Clone(m.RuleLabels),
+			RuleLabels:            ruleLabels(m.RuleLabels),
 			ErrorRatePercent:      m.ErrorRatePercent,
 			DegradedControlPlanes: m.DegradedControlPlanes,
 			StuckControlPlanes:    m.StuckControlPlanes,
@@ -266,4 +265,16 @@ func lookup(m map[string]any, path ...string) (any, bool) {
 		}
 	}
 	return cur, true
+}
+
+// ruleLabels copies the PrometheusRule's labels out of the spec.
+func ruleLabels(in map[string]spec.LabelValue) map[string]string {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = string(v)
+	}
+	return out
 }

@@ -146,3 +146,13 @@ func Demands(c Capacity) map[Role]Resources {
 		RoleControlPlanes: WithBuffer(cp),
 	}
 }
+
+// Pool returns the capacity of a role's pool; nil when it has none.
+func (c *Capacity) Pool(r Role) *PoolCapacity {
+	for i := range c.Pools {
+		if c.Pools[i].Role == r {
+			return &c.Pools[i]
+		}
+	}
+	return nil
+}

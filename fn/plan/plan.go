@@ -72,6 +72,15 @@ type Pool struct {
 	Conservative bool
 }
 
+// MachineType is the machine type that sizes the pool (the first); empty
+// for none.
+func (p Pool) MachineType() string {
+	if len(p.MachineTypes) == 0 {
+		return ""
+	}
+	return p.MachineTypes[0]
+}
+
 // Dedicated is true for a pool that only takes pods that tolerate its taint.
 func (p Pool) Dedicated() bool { return len(p.Taints) > 0 }
 

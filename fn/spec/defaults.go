@@ -115,9 +115,20 @@ type CloudDefaults struct {
 	InstanceSize string
 }
 
+// NewCloudDefaults are a cloud's defaults: one machine type for each pool
+// and the database's instance size.
+func NewCloudDefaults(etcd, apiServer, controlPlanes, instanceSize string) CloudDefaults {
+	return CloudDefaults{
+		EtcdMachineTypes:          []string{etcd},
+		APIServerMachineTypes:     []string{apiServer},
+		ControlPlanesMachineTypes: []string{controlPlanes},
+		InstanceSize:              instanceSize,
+	}
+}
+
 // ApplyCloudDefaults fills what the cloud decides and what follows from other
-// fields: machine types, the database instance size, the database's HA
-// (spec.highAvailability) and the AWS node role and discovery tag.
+// fields: machine types, the database instance size and the database's HA
+// (spec.highAvailability). A cloud's own block is its package's to default.
 func ApplyCloudDefaults(s *Spec, d CloudDefaults) {
 	fill := func(p *NodePool, def []string) {
 		if len(p.MachineTypes) == 0 {
@@ -133,17 +144,6 @@ func ApplyCloudDefaults(s *Spec, d CloudDefaults) {
 	if s.QueryAPI.Postgres.HighAvailability == nil {
 		ha := s.HighAvailability
 		s.QueryAPI.Postgres.HighAvailability = &ha
-	}
-	if s.AWS != nil {
-		if s.AWS.NodeRole == "" {
-			s.AWS.NodeRole = NodeRolePrefix + s.ClusterName
-		}
-		if s.AWS.DiscoveryTag == "" {
-			s.AWS.DiscoveryTag = s.ClusterName
-		}
-		if s.AWS.AMIAlias == "" {
-			s.AWS.AMIAlias = DefaultAMIAlias
-		}
 	}
 }
 

@@ -43,8 +43,8 @@ func TestApplyCloudDefaults(t *testing.T) {
 	s := xr.Spec
 	ApplyCloudDefaults(&s, CloudDefaults{EtcdMachineTypes: []string{"e"}, APIServerMachineTypes: []string{"a"}, ControlPlanesMachineTypes: []string{"c"}, InstanceSize: "db"})
 	got := []any{s.NodePools.Etcd.MachineTypes, s.NodePools.APIServer.MachineTypes, s.NodePools.ControlPlanes.MachineTypes,
-		s.QueryAPI.Postgres.InstanceSize, *s.QueryAPI.Postgres.HighAvailability, s.AWS.NodeRole, s.AWS.DiscoveryTag}
-	want := []any{[]string{"e"}, []string{"a"}, []string{"c"}, "db", true, "KarpenterNodeRole-c", "c"}
+		s.QueryAPI.Postgres.InstanceSize, *s.QueryAPI.Postgres.HighAvailability}
+	want := []any{[]string{"e"}, []string{"a"}, []string{"c"}, "db", true}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ApplyCloudDefaults: -want +got:\n%s", diff)
 	}
@@ -71,16 +71,8 @@ func TestValidate(t *testing.T) {
 			field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "router", "maxReplicas"), int32(1), "must be at least minReplicas")}},
 		"MinIOPS": {func(s *Spec) { s.QueryAPI.Postgres.MinIOPS = 100 },
 			field.ErrorList{field.Invalid(field.NewPath("spec", "queryAPI", "postgres", "minIOPS"), int32(100), "must be at least 400 (the Query API's requirement)")}},
-		"AWSSubnetsWithQueryAPI": {func(s *Spec) { s.AWS.DatabaseSubnetIDs = nil },
-			field.ErrorList{field.Required(field.NewPath("spec", "aws", "databaseSubnetIds"), "required when queryAPI.enabled is true")}},
-		"AWSSubnetsWithoutQueryAPI": {func(s *Spec) { s.AWS.DatabaseSubnetIDs = nil; s.QueryAPI.Enabled = false }, nil},
-		"GCPBlock": {func(s *Spec) { s.Cloud = CloudGCP },
-			field.ErrorList{field.Required(field.NewPath("spec", "gcp"), "required when cloud is gcp")}},
-		"AzureZones": {func(s *Spec) {
-			s.Cloud = CloudAzure
-			s.Azure = &Azure{ResourceGroupName: "rg", ClusterID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c", DelegatedSubnetID: "x", PrivateDNSZoneID: "y"}
-			s.Zones = []string{"1", "eastus-2"}
-		}, field.ErrorList{field.NotSupported(field.NewPath("spec", "zones"), "eastus-2", []string{"1", "2", "3"})}},
+		// The cloud's own rules are its package's: spec ignores the blocks.
+		"CloudBlocksAreTheClouds": {func(s *Spec) { s.Cloud = CloudGCP; s.AWS.DatabaseSubnetIDs = nil; s.Zones = []string{"1", "eastus-2"} }, nil},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

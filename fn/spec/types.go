@@ -153,17 +153,17 @@ type Spec struct {
 // NodePools are the three dedicated pools.
 type NodePools struct {
 	// Etcd hosts every control plane's etcd members.
-	// +kubebuilder:default={minNodes: 3}
+	// +kubebuilder:default={minNodes: 3, maxNodes: 0, diskSizeGiB: 100}
 	// +optional
 	Etcd NodePool `json:"etcd"`
 
 	// APIServer hosts every control plane's API server pods.
-	// +kubebuilder:default={minNodes: 2}
+	// +kubebuilder:default={minNodes: 2, maxNodes: 0, diskSizeGiB: 100}
 	// +optional
 	APIServer NodePool `json:"apiServer"`
 
 	// ControlPlanes hosts the control planes' other pods.
-	// +kubebuilder:default={minNodes: 3}
+	// +kubebuilder:default={minNodes: 3, maxNodes: 0, diskSizeGiB: 100}
 	// +optional
 	ControlPlanes NodePool `json:"controlPlanes"`
 }
@@ -269,7 +269,7 @@ type Spaces struct {
 	ApolloReplicas int32 `json:"apolloReplicas"`
 
 	// Router configures the spaces-router autoscaler.
-	// +kubebuilder:default={}
+	// +kubebuilder:default={minReplicas: 2, maxReplicas: 8, targetCPUUtilizationPercentage: 80, targetMemoryUtilizationPercentage: 80}
 	// +optional
 	Router Router `json:"router"`
 
@@ -441,7 +441,7 @@ type Monitoring struct {
 	// +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$') && size(k.split('/')[size(k.split('/')) - 1]) <= 63 && size(k) <= 317)",message="keys must be label names, e.g. release or prometheus.io/rule"
 	// +kubebuilder:validation:XValidation:rule="self.all(k, self[k].matches('^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$') && size(self[k]) <= 63)",message="values must be label values: at most 63 characters, alphanumeric at both ends"
 	// +optional
-	RuleLabels map[string]string `json:"ruleLabels,omitempty"`
+	RuleLabels map[string]LabelValue `json:"ruleLabels,omitempty"`
 
 	// ErrorRatePercent is the share of 5xx (and separately 4xx) router
 	// responses above which an alert fires.
@@ -472,6 +472,12 @@ type Monitoring struct {
 	// +optional
 	For string `json:"for"`
 }
+
+// LabelValue is the value of a Kubernetes label. Its bound lets the API
+// server estimate the cost of the CEL rules that read it: an unbounded
+// string is costed at the size of a whole request.
+// +kubebuilder:validation:MaxLength=63
+type LabelValue string
 
 // ProviderConfigs names the ProviderConfigs to reference.
 type ProviderConfigs struct {

@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"regexp"
-	"slices"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -32,15 +31,12 @@ var (
 	reDuration = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
 	reCPU      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
 	reMemory   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
-	reAMIAlias = regexp.MustCompile(`^[a-z0-9]+@.+$`)
-	reSubnet   = regexp.MustCompile(`^subnet-[0-9a-z]+$`)
-	reSG       = regexp.MustCompile(`^sg-[0-9a-z]+$`)
-	reAKSID    = regexp.MustCompile(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerService/managedClusters/[^/]+$`)
-	azureZones = []string{"1", "2", "3"}
 )
 
-// Validate checks a defaulted spec against every rule of the API and
-// returns all errors at once, each with its field path.
+// Validate checks a defaulted spec against every cloud-neutral rule of the
+// API and returns all errors at once, each with its field path. Each cloud
+// checks its own rules (its block, what it allows of these fields) in its
+// package's validate.go; the function runs both.
 func Validate(s *Spec) field.ErrorList {
 	p := field.NewPath("spec")
 	var errs field.ErrorList
@@ -52,9 +48,9 @@ func Validate(s *Spec) field.ErrorList {
 	default:
 		errs = append(errs, field.NotSupported(p.Child("cloud"), s.Cloud, []Cloud{CloudAWS, CloudGCP, CloudAzure}))
 	}
-	errs = append(errs, requiredString(p.Child("region"), s.Region, 64)...)
+	errs = append(errs, RequiredString(p.Child("region"), s.Region, 64)...)
 	errs = append(errs, validateZones(p.Child("zones"), s)...)
-	errs = append(errs, requiredString(p.Child("clusterName"), s.ClusterName, 100)...)
+	errs = append(errs, RequiredString(p.Child("clusterName"), s.ClusterName, 100)...)
 	errs = append(errs, validateNodePools(p.Child("nodePools"), s)...)
 	errs = append(errs, validateCapacity(p.Child("capacity"), &s.Capacity)...)
 	errs = append(errs, validateSpaces(p.Child("spaces"), &s.Spaces, s.HighAvailability)...)
@@ -66,11 +62,30 @@ func Validate(s *Spec) field.ErrorList {
 		errs = append(errs, field.NotSupported(p.Child("delivery"), s.Delivery, []Delivery{DeliveryObject, DeliveryDirect}))
 	}
 	errs = append(errs, validateProviderConfigs(p.Child("providerConfigs"), &s.ProviderConfigs)...)
-	errs = append(errs, validateCloudBlock(p, s)...)
 	return errs
 }
 
-func requiredString(p *field.Path, v string, maxLen int) field.ErrorList {
+// A Bound is an optional string field and its maximum length.
+type Bound struct {
+	Field  string
+	Value  string
+	MaxLen int
+}
+
+// MaxLens checks optional strings, the children of p, against their
+// maximum lengths.
+func MaxLens(p *field.Path, bounds ...Bound) field.ErrorList {
+	var errs field.ErrorList
+	for _, b := range bounds {
+		if len(b.Value) > b.MaxLen {
+			errs = append(errs, field.TooLong(p.Child(b.Field), "", b.MaxLen))
+		}
+	}
+	return errs
+}
+
+// RequiredString checks a required string of at most maxLen characters.
+func RequiredString(p *field.Path, v string, maxLen int) field.ErrorList {
 	if v == "" {
 		return field.ErrorList{field.Required(p, "")}
 	}
@@ -111,9 +126,6 @@ func validateZones(p *field.Path, s *Spec) field.ErrorList {
 			errs = append(errs, field.TooLong(p.Index(i), "", 64))
 		case seen[z]:
 			errs = append(errs, field.Duplicate(p.Index(i), z))
-		case s.Cloud == CloudAzure && !slices.Contains(azureZones, z):
-			// Reported on the list, as the XRD's rule does.
-			errs = append(errs, field.NotSupported(p, z, azureZones))
 		}
 		seen[z] = true
 	}
@@ -146,14 +158,14 @@ func validateNodePool(p *field.Path, np *NodePool) field.ErrorList {
 	if np.MaxNodes != 0 && np.MaxNodes < np.MinNodes {
 		errs = append(errs, field.Invalid(p.Child("maxNodes"), np.MaxNodes, "must be 0 (computed) or at least minNodes"))
 	}
-	errs = append(errs, uniqueStrings(p.Child("machineTypes"), np.MachineTypes, 20, 64, nil)...)
+	errs = append(errs, UniqueStrings(p.Child("machineTypes"), np.MachineTypes, 20, 64, nil)...)
 	errs = append(errs, inRange(p.Child("diskSizeGiB"), int64(np.DiskSizeGiB), MinDiskSizeGiB, MaxDiskSizeGiB)...)
 	return errs
 }
 
-// uniqueStrings checks a list of non-empty, unique strings of at most
+// UniqueStrings checks a list of non-empty, unique strings of at most
 // maxLen characters, each matching re if re is set.
-func uniqueStrings(p *field.Path, vs []string, maxItems, maxLen int, re *regexp.Regexp) field.ErrorList {
+func UniqueStrings(p *field.Path, vs []string, maxItems, maxLen int, re *regexp.Regexp) field.ErrorList {
 	var errs field.ErrorList
 	if len(vs) > maxItems {
 		errs = append(errs, field.TooMany(p, len(vs), maxItems))
@@ -191,7 +203,7 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 	case len(s.Version) > 64 || !reVersion.MatchString(s.Version):
 		errs = append(errs, field.Invalid(p.Child("version"), s.Version, "must be a semantic version, e.g. 1.17.1"))
 	}
-	errs = append(errs, requiredString(p.Child("chartRepository"), s.ChartRepository, 512)...)
+	errs = append(errs, RequiredString(p.Child("chartRepository"), s.ChartRepository, 512)...)
 	for _, e := range validation.IsDNS1123Label(s.Namespace) {
 		errs = append(errs, field.Invalid(p.Child("namespace"), s.Namespace, e))
 	}
@@ -282,7 +294,7 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 		for _, e := range validation.IsQualifiedName(k) {
 			errs = append(errs, field.Invalid(p.Child("ruleLabels"), k, "key: "+e))
 		}
-		for _, e := range validation.IsValidLabelValue(m.RuleLabels[k]) {
+		for _, e := range validation.IsValidLabelValue(string(m.RuleLabels[k])) {
 			errs = append(errs, field.Invalid(p.Child("ruleLabels"), m.RuleLabels[k], "value of "+k+": "+e))
 		}
 	}
@@ -297,80 +309,11 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 
 func validateProviderConfigs(p *field.Path, pc *ProviderConfigs) field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, requiredString(p.Child("cloud"), pc.Cloud, 253)...)
-	errs = append(errs, requiredString(p.Child("helm"), pc.Helm, 253)...)
-	errs = append(errs, requiredString(p.Child("kubernetes"), pc.Kubernetes, 253)...)
+	errs = append(errs, RequiredString(p.Child("cloud"), pc.Cloud, 253)...)
+	errs = append(errs, RequiredString(p.Child("helm"), pc.Helm, 253)...)
+	errs = append(errs, RequiredString(p.Child("kubernetes"), pc.Kubernetes, 253)...)
 	if pc.Kind != "ProviderConfig" && pc.Kind != "ClusterProviderConfig" {
 		errs = append(errs, field.NotSupported(p.Child("kind"), pc.Kind, []string{"ProviderConfig", "ClusterProviderConfig"}))
-	}
-	return errs
-}
-
-func validateCloudBlock(p *field.Path, s *Spec) field.ErrorList {
-	var errs field.ErrorList
-	db := s.QueryAPI.Enabled
-	switch s.Cloud {
-	case CloudAWS:
-		a := s.AWS
-		if a == nil {
-			return field.ErrorList{field.Required(p.Child("aws"), "required when cloud is aws")}
-		}
-		ap := p.Child("aws")
-		if len(a.NodeRole) > 64 {
-			errs = append(errs, field.TooLong(ap.Child("nodeRole"), "", 64))
-		}
-		if len(a.DiscoveryTag) > 256 {
-			errs = append(errs, field.TooLong(ap.Child("discoveryTag"), "", 256))
-		}
-		if len(a.AMIAlias) > 64 || !reAMIAlias.MatchString(a.AMIAlias) {
-			errs = append(errs, field.Invalid(ap.Child("amiAlias"), a.AMIAlias, "must be family@version, e.g. al2023@latest"))
-		}
-		errs = append(errs, uniqueStrings(ap.Child("databaseSubnetIds"), a.DatabaseSubnetIDs, 20, 64, reSubnet)...)
-		errs = append(errs, uniqueStrings(ap.Child("databaseSecurityGroupIds"), a.DatabaseSecurityGroupIDs, 5, 64, reSG)...)
-		if db && len(a.DatabaseSubnetIDs) == 0 {
-			errs = append(errs, field.Required(ap.Child("databaseSubnetIds"), "required when queryAPI.enabled is true"))
-		}
-		if db && len(a.DatabaseSecurityGroupIDs) == 0 {
-			errs = append(errs, field.Required(ap.Child("databaseSecurityGroupIds"), "required when queryAPI.enabled is true"))
-		}
-	case CloudGCP:
-		g := s.GCP
-		if g == nil {
-			return field.ErrorList{field.Required(p.Child("gcp"), "required when cloud is gcp")}
-		}
-		gp := p.Child("gcp")
-		if len(g.Project) > 30 {
-			errs = append(errs, field.TooLong(gp.Child("project"), "", 30))
-		}
-		if len(g.PrivateNetwork) > 512 {
-			errs = append(errs, field.TooLong(gp.Child("privateNetwork"), "", 512))
-		}
-		if db && g.PrivateNetwork == "" {
-			errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))
-		}
-	case CloudAzure:
-		z := s.Azure
-		if z == nil {
-			return field.ErrorList{field.Required(p.Child("azure"), "required when cloud is azure")}
-		}
-		zp := p.Child("azure")
-		errs = append(errs, requiredString(zp.Child("resourceGroupName"), z.ResourceGroupName, 90)...)
-		switch {
-		case z.ClusterID == "":
-			errs = append(errs, field.Required(zp.Child("clusterId"), "the resource ID of the AKS cluster"))
-		case len(z.ClusterID) > 1024 || !reAKSID.MatchString(z.ClusterID):
-			errs = append(errs, field.Invalid(zp.Child("clusterId"), z.ClusterID, "must be an AKS cluster resource ID"))
-		}
-		for _, f := range []struct {
-			name, v string
-		}{{"delegatedSubnetId", z.DelegatedSubnetID}, {"privateDnsZoneId", z.PrivateDNSZoneID}} {
-			if len(f.v) > 1024 {
-				errs = append(errs, field.TooLong(zp.Child(f.name), "", 1024))
-			}
-			if db && f.v == "" {
-				errs = append(errs, field.Required(zp.Child(f.name), "required when queryAPI.enabled is true"))
-			}
-		}
 	}
 	return errs
 }

@@ -5,8 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -73,16 +72,15 @@ func volumeGiB(size string) int64 {
 	return (q.Value() + gi - 1) / gi
 }
 
-// storageClass renders the etcd StorageClass.
-func storageClass(s plan.Storage, etcdVolumeSize string, labels map[string]string) *compose.StorageClass {
-	perf := ChooseDiskPerformance(volumeGiB(etcdVolumeSize), s.MinIOPS, s.MinThroughputMiBps)
-	sc := compose.NewStorageClass(s.ClassName, DiskCSIProvisioner, map[string]string{
+// storageClass is the etcd StorageClass.
+func storageClass(in cloud.In) (string, map[string]string) {
+	s := in.Plan.Storage
+	perf := ChooseDiskPerformance(volumeGiB(in.Plan.Spaces.EtcdVolumeSize), s.MinIOPS, s.MinThroughputMiBps)
+	return DiskCSIProvisioner, map[string]string{
 		"skuName":                   DiskSKU,
 		"cachingMode":               "None",
 		"DiskIOPSReadWrite":         strconv.Itoa(int(perf.IOPS)),
 		"DiskMBpsReadWrite":         strconv.Itoa(int(perf.MBps)),
 		"csi.storage.k8s.io/fstype": "ext4",
-	})
-	sc.Metadata.Labels = labels
-	return sc
+	}
 }

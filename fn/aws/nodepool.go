@@ -5,8 +5,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
 // Karpenter API versions and the well-known labels the pools pin.
@@ -148,6 +150,20 @@ var (
 	generalDisruption      = Disruption{ConsolidationPolicy: "WhenEmptyOrUnderutilized", ConsolidateAfter: "5m", Budgets: []Budget{{Nodes: "10%"}}}
 )
 
+// nodePools renders a pool as a Karpenter EC2NodeClass and the NodePool
+// that uses it, both delivered into the Space cluster.
+func nodePools(in cloud.In, pool *plan.Pool) []compose.Resource {
+	p, env := in.Plan, in.Env
+	name := compose.Name(p.XRName, string(pool.Role))
+	component := cloud.ComponentOf(pool.Role)
+	return []compose.Resource{
+		env.Delivery.InCluster(string(pool.Role)+"-nodeclass", component, compose.Name(p.XRName, string(pool.Role), "nodeclass"),
+			nodeClass(name, pool, in.Spec.AWS, env.Labels, env.Tags)),
+		env.Delivery.InCluster(string(pool.Role)+"-nodepool", component, compose.Name(p.XRName, string(pool.Role), "nodepool"),
+			nodePool(name, pool, p.Capacity.Pool(pool.Role), env.Labels)),
+	}
+}
+
 // nodePool renders a pool as a Karpenter NodePool. Karpenter has no
 // minimum for a dynamic pool: nodes appear for pending pods, and the etcd
 // and API server pods' required hostname anti-affinity makes minNodes
@@ -159,7 +175,7 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 		Metadata: compose.ObjectMeta{Name: name, Labels: labels},
 		Spec: NodePoolSpec{
 			Template: NodeClaimTemplate{
-				Metadata: &TemplateMetadata{Labels: nodeLabels(p, labels)},
+				Metadata: &TemplateMetadata{Labels: cloud.NodeLabels(p, labels)},
 				Spec: NodeClaimSpec{
 					NodeClassRef: NodeClassRef{Group: NodeClassGroup, Kind: NodeClassKind, Name: name},
 					Requirements: []Requirement{
@@ -188,18 +204,10 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 	return np
 }
 
-func nodeLabels(p *plan.Pool, extra map[string]string) map[string]string {
-	own := make(map[string]string, len(p.Labels))
-	for _, l := range p.Labels {
-		own[l.Key] = l.Value
-	}
-	return compose.Labels(extra, own)
-}
-
 // nodeClass renders the EC2NodeClass of a pool: the node role, the AMI
 // alias, subnets and security groups found by the discovery tag, an
 // encrypted gp3 root volume and IMDSv2 only.
-func nodeClass(name string, p *plan.Pool, a Settings, labels, tags map[string]string) *EC2NodeClass {
+func nodeClass(name string, p *plan.Pool, a *spec.AWS, labels, tags map[string]string) *EC2NodeClass {
 	discovery := map[string]string{DiscoveryTagKey: a.DiscoveryTag}
 	return &EC2NodeClass{
 		TypeMeta: compose.TypeMeta{APIVersion: NodeClassAPIVersion, Kind: NodeClassKind},
@@ -217,18 +225,4 @@ func nodeClass(name string, p *plan.Pool, a Settings, labels, tags map[string]st
 			Tags:            compose.Labels(tags, map[string]string{PoolTagKey: string(p.Role)}),
 		},
 	}
-}
-
-// storageClass renders the etcd StorageClass on the EBS CSI driver: gp3
-// with provisioned IOPS and throughput, encrypted.
-func storageClass(s plan.Storage, labels map[string]string) *compose.StorageClass {
-	sc := compose.NewStorageClass(s.ClassName, "ebs.csi.aws.com", map[string]string{
-		"type":                      "gp3",
-		"iops":                      strconv.Itoa(int(s.MinIOPS)),
-		"throughput":                strconv.Itoa(int(s.MinThroughputMiBps)),
-		"encrypted":                 "true",
-		"csi.storage.k8s.io/fstype": "ext4",
-	})
-	sc.Metadata.Labels = labels
-	return sc
 }

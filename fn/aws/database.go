@@ -3,7 +3,6 @@ package aws
 import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -19,19 +18,14 @@ const (
 	KeyDatabaseInstance    = "database-instance"
 	KeyDatabaseSubnetGroup = "database-subnetgroup"
 
-	postgresPort = 5432
 	// caCertificate is the RDS CA of the instance's TLS certificate.
 	caCertificate = "rds-ca-rsa2048-g1"
 	// Keys of the RDS connection secret the function reads.
 	connectionEndpointKey = "endpoint"
-	passwordKey           = "password"
 )
 
 // SubnetGroup is an RDS DB subnet group.
 type SubnetGroup = compose.Managed[SubnetGroupParameters, compose.None]
-
-// SubnetGroupSpec is the spec of a SubnetGroup.
-type SubnetGroupSpec = compose.ManagedResourceSpec[SubnetGroupParameters, compose.None]
 
 // SubnetGroupParameters are the SubnetGroup's settings.
 type SubnetGroupParameters struct {
@@ -43,9 +37,6 @@ type SubnetGroupParameters struct {
 
 // Instance is an RDS DB instance.
 type Instance = compose.Managed[InstanceParameters, compose.None]
-
-// InstanceSpec is the spec of an Instance.
-type InstanceSpec = compose.ManagedResourceSpec[InstanceParameters, compose.None]
 
 // InstanceParameters are the Instance's settings.
 type InstanceParameters struct {
@@ -82,7 +73,8 @@ type InstanceParameters struct {
 // into a Secret the function never reads; with passwordSecretName the
 // user's Secret is used instead. While deletion protection is on, deleting
 // the XR orphans the database.
-func (r Renderer) database(p *plan.Plan, env cloud.Env) ([]compose.Resource, *cloud.Database) {
+func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
+	p, env, a := in.Plan, in.Env, in.Spec.AWS
 	db := p.Database
 	name := compose.Name(p.XRName, "postgres")
 	protect := compose.Protection(db.DeletionProtection)
@@ -91,29 +83,24 @@ func (r Renderer) database(p *plan.Plan, env cloud.Env) ([]compose.Resource, *cl
 	sg := &SubnetGroup{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(SubnetGroupAPIVersion, SubnetGroupAPIVersionNamespaced), Kind: "SubnetGroup"},
 		Metadata: compose.ObjectMeta{Name: name},
-		Spec: SubnetGroupSpec{
+		Spec: compose.ManagedResourceSpec[SubnetGroupParameters, compose.None]{
 			ManagedSpec: env.Scope.Managed(env.ProviderConfig, protect),
 			ForProvider: SubnetGroupParameters{
 				Region:      p.Region,
 				Description: "Query API database of Space " + p.XRName,
-				SubnetIDs:   r.Settings.DatabaseSubnetIDs,
+				SubnetIDs:   a.DatabaseSubnetIDs,
 				Tags:        env.Tags,
 			},
 		},
 	}
 
-	password := env.Scope.SecretKey(compose.Name(p.XRName, "postgres", "password"), env.SecretNamespace, passwordKey)
-	generate := true
-	if db.PasswordSecretName != "" {
-		password = env.Scope.SecretKey(db.PasswordSecretName, env.SecretNamespace, passwordKey)
-		generate = false
-	}
+	password, generate := cloud.Password(in)
 	ms := env.Scope.Managed(env.ProviderConfig, protect)
 	ms.WriteConnectionSecretToRef = env.Scope.ConnectionSecret(compose.Name(p.XRName, "postgres", "connection"), env.SecretNamespace)
-	in := &Instance{
+	inst := &Instance{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(InstanceAPIVersion, InstanceAPIVersionNamespaced), Kind: "Instance"},
 		Metadata: compose.ObjectMeta{Name: name},
-		Spec: InstanceSpec{
+		Spec: compose.ManagedResourceSpec[InstanceParameters, compose.None]{
 			ManagedSpec: ms,
 			ForProvider: InstanceParameters{
 				Region:                     p.Region,
@@ -137,7 +124,7 @@ func (r Renderer) database(p *plan.Plan, env cloud.Env) ([]compose.Resource, *cl
 				AutoGeneratePassword:       generate,
 				PasswordSecretRef:          password,
 				DBSubnetGroupNameRef:       &compose.Reference{Name: name},
-				VPCSecurityGroupIDs:        r.Settings.DatabaseSecurityGroupIDs,
+				VPCSecurityGroupIDs:        a.DatabaseSecurityGroupIDs,
 				PerformanceInsightsEnabled: true,
 				Tags:                       env.Tags,
 			},
@@ -149,7 +136,7 @@ func (r Renderer) database(p *plan.Plan, env cloud.Env) ([]compose.Resource, *cl
 		Key:    KeyDatabaseInstance,
 		// The observed instance's host name.
 		EndpointFieldPath: "status.atProvider.address",
-		Port:              postgresPort,
+		Port:              cloud.PostgresPort,
 		Username:          db.AdminUser,
 		ConnectionSecret:  *ms.WriteConnectionSecretToRef,
 		EndpointKey:       connectionEndpointKey,
@@ -157,16 +144,68 @@ func (r Renderer) database(p *plan.Plan, env cloud.Env) ([]compose.Resource, *cl
 	}
 	return []compose.Resource{
 		{Key: KeyDatabaseSubnetGroup, Component: cloud.ComponentDatabase, Object: sg},
-		{Key: KeyDatabaseInstance, Component: cloud.ComponentDatabase, Object: in},
+		{Key: KeyDatabaseInstance, Component: cloud.ComponentDatabase, Object: inst},
 	}, out
 }
 
 func statusOf(version string, st Storage) spec.DatabaseStatus {
 	return spec.DatabaseStatus{
-		Engine:      "postgres",
+		Engine:      cloud.Engine,
 		Version:     version,
 		StorageType: st.Type,
 		StorageGiB:  st.GiB,
 		IOPS:        st.ProvidedIOPS,
 	}
 }
+
+// RDS storage rules for PostgreSQL (Amazon RDS User Guide, "Amazon RDS DB
+// instance storage"):
+//   - gp3 gives a 3,000 IOPS baseline below 400 GiB and 12,000 from 400 GiB;
+//     from 400 GiB it takes provisioned IOPS up to 64,000 (at most 500 per GiB);
+//   - io2 takes provisioned IOPS from 0.5x to 50x the storage in GiB, up to 256,000.
+const (
+	gp3SmallBaselineIOPS = 3000
+	gp3LargeThresholdGiB = 400
+	gp3LargeBaselineIOPS = 12000
+	gp3MaxIOPS           = 64000
+	gp3MaxIOPSPerGiB     = 500
+	io2MaxIOPSPerGiB     = 50
+	io2MinIOPSPerGiBX2   = 1 // io2 IOPS >= storage / 2
+	io2MaxIOPS           = 256000
+)
+
+// Storage is the storage an RDS instance gets.
+type Storage struct {
+	// Type is gp3 or io2.
+	Type string
+	// GiB allocated.
+	GiB int32
+	// IOPS is the provisioned IOPS, or 0 where the type's baseline applies.
+	IOPS int32
+	// ProvidedIOPS is what the storage delivers.
+	ProvidedIOPS int32
+}
+
+// ChooseStorage picks the cheapest RDS storage that gives at least minIOPS
+// with at least minGiB: gp3 at its baseline; gp3 grown to 400 GiB (the
+// 12,000 IOPS baseline costs far less than provisioned IOPS); gp3 with
+// provisioned IOPS from 400 GiB; io2 only beyond what gp3 can give.
+func ChooseStorage(minGiB, minIOPS int32) Storage {
+	switch {
+	case minGiB < gp3LargeThresholdGiB && minIOPS <= gp3SmallBaselineIOPS:
+		return Storage{Type: "gp3", GiB: minGiB, ProvidedIOPS: gp3SmallBaselineIOPS}
+	case minIOPS <= gp3LargeBaselineIOPS:
+		return Storage{Type: "gp3", GiB: max(minGiB, gp3LargeThresholdGiB), ProvidedIOPS: gp3LargeBaselineIOPS}
+	case minIOPS <= gp3MaxIOPS:
+		gib := max(minGiB, gp3LargeThresholdGiB, ceilDiv32(minIOPS, gp3MaxIOPSPerGiB))
+		return Storage{Type: "gp3", GiB: gib, IOPS: minIOPS, ProvidedIOPS: minIOPS}
+	default:
+		iops := min(minIOPS, io2MaxIOPS)
+		gib := max(minGiB, ceilDiv32(iops, io2MaxIOPSPerGiB))
+		// io2 needs at least half an IOPS per GiB.
+		iops = max(iops, ceilDiv32(gib, 2*io2MinIOPSPerGiBX2))
+		return Storage{Type: "io2", GiB: gib, IOPS: iops, ProvidedIOPS: iops}
+	}
+}
+
+func ceilDiv32(a, b int32) int32 { return (a + b - 1) / b }

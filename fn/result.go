@@ -1,0 +1,92 @@
+package fn
+
+import (
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane/function-sdk-go/errors"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/alerts"
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/fn/status"
+)
+
+// Result is everything the function composes for one XR.
+type Result struct {
+	// Resources in a deterministic order.
+	Resources []compose.Resource
+	// Ready says, per resource key, whether the observed resource is ready.
+	Ready map[string]bool
+	// Status of the XR.
+	Status spec.Status
+	// Warnings about degraded choices to send as Warning results: those not
+	// already reported in the observed status.warnings, in a fixed order.
+	Warnings []string
+}
+
+// Compose is the function without protobuf: XR in, resources and status
+// out. Invalid input returns every error, each with its field path, and no
+// resources.
+func Compose(req Request) (*Result, field.ErrorList) {
+	pr, errs := Prepare(req)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	s, p, env := pr.Spec, pr.Plan, pr.Env
+	out := pr.Cloud.Render(p, s, env)
+
+	pendingRelease := false
+	if out.Database != nil {
+		out.Database.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		if out.Database.Endpoint == "" {
+			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
+		}
+		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
+	}
+	rel, err := spaces.Release(p, out.Database, env)
+	switch {
+	case errors.Is(err, spaces.ErrEndpointPending):
+		// Installing Spaces without its database would leave the Query API
+		// broken: the release waits for the endpoint (status says so).
+		pendingRelease = true
+	case err != nil:
+		return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "spaces"), errors.Wrap(err, errRender))}
+	default:
+		out.Resources = append(out.Resources, rel)
+	}
+	if p.Monitoring != nil {
+		out.Resources = append(out.Resources, alerts.Rule(p, env))
+	}
+
+	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
+		return nil, field.ErrorList{err}
+	}
+
+	res := &Result{Resources: out.Resources}
+	res.Status.Cloud = s.Cloud
+	if out.Database != nil {
+		ds := out.Database.Status
+		ds.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		res.Status.Database = &ds
+	}
+	srs := make([]status.Resource, 0, len(res.Resources))
+	for _, cr := range res.Resources {
+		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component, Observed: req.Observed[cr.Key]})
+	}
+	res.Status.Components, res.Ready = status.Components(srs)
+	if pendingRelease {
+		res.Status.Components = append(res.Status.Components, spec.ComponentStatus{
+			Name: cloud.ComponentSpaces, Ready: false, Reason: "waiting for the database's endpoint before installing Spaces",
+		})
+	}
+	res.Status.CapacityPlan = capacityStatus(p)
+	all := warnings(s)
+	if pr.Cloud.Warnings != nil {
+		all = append(all, pr.Cloud.Warnings(p)...)
+	}
+	res.Status.Warnings = all
+	res.Warnings = newWarnings(observedXR(req.XR), all)
+	return res, nil
+}
