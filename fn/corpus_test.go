@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
@@ -111,9 +113,9 @@ func TestOddButValid(t *testing.T) {
 			}
 			for key, r := range rsp.GetDesired().GetResources() {
 				m := r.GetResource().AsMap()
-				names := []string{nameOf(m)}
+				names := []string{(&unstructured.Unstructured{Object: m}).GetName()}
 				if manifest, ok := testutil.Get(m, "spec", "forProvider", "manifest").(map[string]any); ok {
-					names = append(names, nameOf(manifest))
+					names = append(names, (&unstructured.Unstructured{Object: manifest}).GetName())
 				}
 				for _, n := range names {
 					if len(n) > 63 || !dns.MatchString(n) || len(validation.IsDNS1123Label(n)) > 0 {

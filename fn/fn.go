@@ -7,12 +7,10 @@ package fn
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"strings"
+	"maps"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -22,6 +20,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
@@ -66,22 +65,14 @@ const (
 	errInvalid    = "invalid XSpaceScaling"
 	errRender     = "cannot render the composed resources"
 	errSetDesired = "cannot set the desired state"
+	errNameTaken  = "an earlier pipeline step composes a resource named %q, a name this function composes too: rename that step's resource"
 )
 
 // RunFunction runs the function. It never panics on bad input: every
-// problem is a Fatal result naming the field to fix.
-func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, err error) {
-	rsp = response.To(req, f.ttl)
-	defer func() {
-		// A bug must cost one call, not the process: report it as Fatal.
-		if r := recover(); r != nil {
-			f.log.Info("RunFunction panicked", "panic", fmt.Sprint(r))
-			rsp = response.To(req, f.ttl)
-			response.Fatal(rsp, errors.Errorf("internal error: %v", r))
-			err = nil
-		}
-	}()
-
+// problem is a Fatal result naming the field to fix. (Should a bug panic,
+// the server's interceptor turns it into an error for that call.)
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
+	rsp := response.To(req, f.ttl)
 	oxr, err := request.GetObservedCompositeResource(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, errGetXR))
@@ -142,34 +133,36 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	return rsp, nil
 }
 
-// FormatErrors joins field errors into one message, each with its path.
-func FormatErrors(errs field.ErrorList) string {
-	msgs := make([]string, 0, len(errs))
-	for _, e := range errs {
-		msgs = append(msgs, e.Error())
-	}
-	return strings.Join(msgs, "; ")
-}
-
 // observedFrom are the observed composed resources by name.
-func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*status.Observed {
-	out := make(map[string]*status.Observed, len(obs))
+func observedFrom(obs map[resource.Name]resource.ObservedComposed) map[string]*composed.Unstructured {
+	out := make(map[string]*composed.Unstructured, len(obs))
 	for k, o := range obs {
 		if o.Resource == nil {
 			continue
 		}
-		out[string(k)] = &status.Observed{Object: o.Resource.Object}
+		out[string(k)] = o.Resource
 	}
 	return out
 }
 
-// writeDesired adds the composed resources to the desired state (keeping
-// what earlier pipeline steps composed) and the status to the desired XR.
+// writeDesired adds the composed resources to the desired state and the
+// status to the desired XR. What earlier pipeline steps wrote stays: their
+// composed resources (a name this function also composes is refused, not
+// rewritten) and their fields of the XR's status (this function sets only
+// its own).
 func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, desired map[resource.Name]*resource.DesiredComposed, res *Result) error {
+	for _, cr := range res.Resources {
+		if _, taken := desired[resource.Name(cr.Key)]; taken {
+			return errors.Errorf(errNameTaken, cr.Key)
+		}
+	}
 	for _, cr := range res.Resources {
 		u, err := toUnstructured(cr.Object)
 		if err != nil {
 			return errors.Wrapf(err, "cannot convert %s", cr.Key)
+		}
+		if cr.Component != "" {
+			u.SetLabels(compose.Labels(u.GetLabels(), map[string]string{compose.LabelComponent: cr.Component}))
 		}
 		dc := &resource.DesiredComposed{Resource: &composed.Unstructured{Unstructured: *u}, Ready: resource.ReadyFalse}
 		if res.Ready[cr.Key] {
@@ -189,9 +182,12 @@ func writeDesired(rsp *fnv1.RunFunctionResponse, req *fnv1.RunFunctionRequest, d
 	if err != nil {
 		return errors.Wrap(err, "cannot convert the status")
 	}
-	if err := dxr.Resource.SetValue("status", st); err != nil {
-		return errors.Wrap(err, "cannot set the status")
+	cur, _ := dxr.Resource.Object["status"].(map[string]any)
+	if cur == nil {
+		cur = map[string]any{}
 	}
+	maps.Copy(cur, st)
+	dxr.Resource.Object["status"] = cur
 	return response.SetDesiredCompositeResource(rsp, dxr)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
@@ -83,6 +84,53 @@ func TestRunFunctionInvalid(t *testing.T) {
 	}
 }
 
+// TestRunFunctionMissingComposite: a request without an observed composite
+// says that the composite is missing, not that spec.cloud is.
+func TestRunFunctionMissingComposite(t *testing.T) {
+	for name, req := range map[string]*fnv1.RunFunctionRequest{
+		"NoObservedState": {},
+		"NoComposite":     {Observed: &fnv1.State{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := fatal("invalid XSpaceScaling: observed.composite: Required value: the request carries no observed composite resource (XR)").GetResults()
+			if diff := cmp.Diff(want, run(t, req).GetResults(), protocmp.Transform()); diff != "" {
+				t.Errorf("RunFunction(...): -want +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRunFunctionInvalidInput: labels, tags and the connection secret
+// namespace of the function's input that Kubernetes or a cloud would refuse
+// later are refused now, all at once, each with its path.
+func TestRunFunctionInvalidInput(t *testing.T) {
+	in, err := structpb.NewStruct(map[string]any{
+		"apiVersion":                "spacescaling.fn.crossplane.io/v1beta1",
+		"kind":                      "Input",
+		"labels":                    map[string]any{"team": "two words"},
+		"tags":                      map[string]any{"cost center": "x"},
+		"connectionSecretNamespace": "Crossplane_System",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := newRequest(t, readXR(t, minimalXR), nil)
+	req.Input = in
+	rsp := run(t, req)
+	if len(rsp.GetResults()) != 1 || rsp.GetResults()[0].GetSeverity() != fnv1.Severity_SEVERITY_FATAL {
+		t.Fatalf("want one Fatal result, got %v", rsp.GetResults())
+	}
+	if n := len(rsp.GetDesired().GetResources()); n != 0 {
+		t.Errorf("composed %d resources; invalid input must compose nothing", n)
+	}
+	msg := rsp.GetResults()[0].GetMessage()
+	for _, p := range []string{"input.labels[team]", "input.tags[cost center]", "input.connectionSecretNamespace"} {
+		if !strings.Contains(msg, p+": ") {
+			t.Errorf("the Fatal result does not name %s:\n%s", p, msg)
+		}
+	}
+}
+
 // TestRunFunctionUnknownMachineTypeWithMaxNodes: the user's maxNodes makes an
 // unknown machine type fine.
 func TestRunFunctionUnknownMachineTypeWithMaxNodes(t *testing.T) {
@@ -106,6 +154,11 @@ func TestRunFunctionWarnings(t *testing.T) {
 	xr := readXR(t, minimalXR)
 	testutil.Set(xr, "spec.highAvailability", false)
 	testutil.Set(xr, "spec.zones", []any{"us-east-1a"})
+	// Floors Karpenter keeps without HA (one etcd member, one API server):
+	// no minNodes warning.
+	for _, pool := range []string{"etcd", "apiServer", "controlPlanes"} {
+		testutil.Set(xr, "spec.nodePools."+pool+".minNodes", 1)
+	}
 	rsp := run(t, newRequest(t, xr, nil))
 	var warnings []string
 	for _, r := range rsp.GetResults() {
@@ -132,5 +185,25 @@ func TestRunFunctionWarnings(t *testing.T) {
 	ws := testutil.Get(again.GetDesired().GetComposite().GetResource().AsMap(), "status", "warnings")
 	if l, ok := ws.([]any); !ok || len(l) != 2 {
 		t.Errorf("status.warnings must keep both warnings, got %v", ws)
+	}
+}
+
+// TestRunFunctionWarnsOfAnUnsupportedImagePullSecret: the Spaces chart
+// supports only upbound-pull-secret as image pull secret, so another name
+// renders (it is the user's call) with a Warning.
+func TestRunFunctionWarnsOfAnUnsupportedImagePullSecret(t *testing.T) {
+	xr := readXR(t, minimalXR)
+	testutil.Set(xr, "spec.spaces.pullSecretName", "my-registry")
+	// The general pool's floor Karpenter keeps: no minNodes warning.
+	testutil.Set(xr, "spec.nodePools.controlPlanes.minNodes", 1)
+	rsp := run(t, newRequest(t, xr, nil))
+	var warnings []string
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_WARNING {
+			warnings = append(warnings, r.GetMessage())
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "spec.spaces.pullSecretName") {
+		t.Errorf("want one warning about spec.spaces.pullSecretName, got %q", warnings)
 	}
 }

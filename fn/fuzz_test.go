@@ -37,8 +37,11 @@ func FuzzCompose(f *testing.F) {
 	for _, s := range seedXRs(f) {
 		f.Add(s)
 	}
-	f.Add([]byte(`{"spec":{"cloud":"aws","zones":[],"nodePools":{"etcd":{"minNodes":-1}}}}`))
-	f.Add([]byte(`{"spec":null}`))
+	// The kind must be right for the fuzzer to get past Decode.
+	const kind = `"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling",`
+	f.Add([]byte(`{` + kind + `"spec":{"cloud":"aws","zones":[],"nodePools":{"etcd":{"minNodes":-1}}}}`))
+	f.Add([]byte(`{` + kind + `"spec":null}`))
+	f.Add([]byte(`{` + kind + `"spec":{"zones":"a","capacity":{"controlPlanes":"ten"},"spaces":{"values":{"controlPlanes":{"etcd":null}}}}}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, xr []byte) {
 		res, errs := Compose(Request{XR: xr, Input: defaultInput()})

@@ -3,41 +3,35 @@ package fn
 import (
 	"encoding/json"
 	"net"
+	"slices"
 	"strconv"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/fieldpath"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/resource/composite"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
-	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 )
 
-// The reads of observed state: what the function recorded on the XR on
-// earlier calls, the database's endpoint and the installed release's.
+// The reads of observed state, through the function SDK's resource types:
+// what the function recorded on the XR on earlier calls, the database's
+// endpoint and the installed release's. Readiness is fn/status's.
 
-// observedXR decodes the observed XR loosely, for what the function recorded
-// in its status on earlier calls.
-func observedXR(raw []byte) map[string]any {
-	m := map[string]any{}
-	_ = json.Unmarshal(raw, &m) // Decode reported any error already.
-	return m
+// observedXR is the observed XR, for what the function recorded in its
+// status on earlier calls.
+func observedXR(raw []byte) *composite.Unstructured {
+	xr := composite.New()
+	_ = json.Unmarshal(raw, &xr.Object) // Decode reported any error already.
+	return xr
 }
 
 // newWarnings are the warnings the XR's observed status does not carry yet:
 // each degraded choice is reported once, not on every reconcile.
-func newWarnings(xr map[string]any, all []string) []string {
-	st, _ := xr["status"].(map[string]any)
-	seen := map[string]bool{}
-	if ws, ok := st["warnings"].([]any); ok {
-		for _, w := range ws {
-			if s, ok := w.(string); ok {
-				seen[s] = true
-			}
-		}
-	}
+func newWarnings(xr *composite.Unstructured, all []string) []string {
+	seen, _ := xr.GetStringArray("status.warnings") // None recorded, or not a list of strings.
 	var out []string
 	for _, w := range all {
-		if !seen[w] {
+		if !slices.Contains(seen, w) {
 			out = append(out, w)
 		}
 	}
@@ -45,11 +39,11 @@ func newWarnings(xr map[string]any, all []string) []string {
 }
 
 // endpoint reads the database's host:port from the observed instance.
-func endpoint(o *status.Observed, db *cloud.Database) string {
+func endpoint(o *composed.Unstructured, db *cloud.Database) string {
 	if o == nil || db.EndpointFieldPath == "" {
 		return ""
 	}
-	host, err := fieldpath.Pave(o.Object).GetString(db.EndpointFieldPath)
+	host, err := o.GetString(db.EndpointFieldPath)
 	if err != nil || host == "" {
 		return ""
 	}
@@ -59,7 +53,7 @@ func endpoint(o *status.Observed, db *cloud.Database) string {
 // releasedEndpoint is the database URL an observed Release was installed
 // with, so a database that briefly reports no address never changes or
 // removes the installed release.
-func releasedEndpoint(o *status.Observed) string {
+func releasedEndpoint(o *composed.Unstructured) string {
 	if o == nil {
 		return ""
 	}
@@ -67,7 +61,7 @@ func releasedEndpoint(o *status.Observed) string {
 		Name  string `json:"name"`
 		Value string `json:"value"`
 	}
-	if err := fieldpath.Pave(o.Object).GetValueInto("spec.forProvider.set", &sets); err != nil {
+	if err := o.GetValueInto("spec.forProvider.set", &sets); err != nil {
 		return ""
 	}
 	for _, s := range sets {

@@ -5,11 +5,12 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
-	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
 
@@ -22,7 +23,7 @@ type Request struct {
 	// Input of the function; never nil.
 	Input *v1beta1.Input
 	// Observed composed resources by composition resource name.
-	Observed map[string]*status.Observed
+	Observed map[string]*composed.Unstructured
 }
 
 // Prepared is the pure pipeline's result: everything the clouds' render
@@ -47,7 +48,7 @@ type Prepared struct {
 // Compose renders what it returns; tests call it instead of copying it.
 func Prepare(req Request) (*Prepared, field.ErrorList) {
 	xr, errs := spec.Decode(req.XR)
-	if len(errs) > 0 {
+	if errs = append(errs, req.Input.Validate()...); len(errs) > 0 {
 		return nil, errs
 	}
 	s := &xr.Spec
@@ -61,6 +62,9 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 		c.Default(s)
 	}
 	errs = spec.Validate(s)
+	if c.ValidateInput != nil {
+		errs = append(errs, c.ValidateInput(req.Input)...)
+	}
 	if c.Configured(s) {
 		errs = append(errs, c.ValidateSpec(s)...)
 	} else {
@@ -91,7 +95,7 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 // env is the environment of the renderers: scope, delivery, provider
 // configs, the input's labels and tags, and where connection secrets go.
 func env(req Request, s *spec.Spec) cloud.Env {
-	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind}
+	scope := compose.Scope{Namespace: req.Namespace, ProviderConfigKind: s.ProviderConfigs.Kind, OrphanAll: s.DeletionPolicy == spec.DeletionOrphan}
 	// Connection secrets land in the management cluster; with Direct
 	// delivery Crossplane runs in the Space cluster, so they land where the
 	// Query API reads them.
@@ -109,7 +113,19 @@ func env(req Request, s *spec.Spec) cloud.Env {
 		Labels:          req.Input.Labels,
 		Tags:            req.Input.Tags,
 		SecretNamespace: secretNS,
+		Observed:        observedObjects(req.Observed),
 	}
+}
+
+// observedObjects are the observed composed resources' objects by key.
+func observedObjects(in map[string]*composed.Unstructured) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(in))
+	for k, o := range in {
+		if o != nil && o.Object != nil {
+			out[k] = o.Object
+		}
+	}
+	return out
 }
 
 // cloudDefaults lays the input's defaults for the cloud over the cloud's.

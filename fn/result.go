@@ -46,11 +46,14 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
 	}
 	rel, err := spaces.Release(p, out.Database, env)
+	var badValues *spaces.ValuesError
 	switch {
 	case errors.Is(err, spaces.ErrEndpointPending):
 		// Installing Spaces without its database would leave the Query API
 		// broken: the release waits for the endpoint (status says so).
 		pendingRelease = true
+	case errors.As(err, &badValues):
+		return nil, badValues.Errs
 	case err != nil:
 		return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "spaces"), errors.Wrap(err, errRender))}
 	default:
@@ -82,9 +85,12 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		})
 	}
 	res.Status.CapacityPlan = capacityStatus(p)
-	all := warnings(s)
+	all := append(warnings(s), p.Warnings...)
+	if out.Database != nil {
+		all = append(all, out.Database.Warnings...)
+	}
 	if pr.Cloud.Warnings != nil {
-		all = append(all, pr.Cloud.Warnings(p)...)
+		all = append(all, pr.Cloud.Warnings(cloud.In{Plan: p, Spec: s, Env: env})...)
 	}
 	res.Status.Warnings = all
 	res.Warnings = newWarnings(observedXR(req.XR), all)

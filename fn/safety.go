@@ -5,20 +5,22 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/resource/composite"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
-	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 )
 
 // checkCloudUnchanged refuses a change of spec.cloud: the cloud the XR
 // composed for is recorded in status.cloud, and the XRD makes the field
 // immutable too (render and old XRDs do not enforce that).
-func checkCloudUnchanged(observedXR map[string]any, s *spec.Spec) *field.Error {
-	st, _ := observedXR["status"].(map[string]any)
-	was, _ := st["cloud"].(string)
+func checkCloudUnchanged(observedXR *composite.Unstructured, s *spec.Spec) *field.Error {
+	was, _ := observedXR.GetString("status.cloud") // Empty when not recorded yet.
 	if was == "" || spec.Cloud(was) == s.Cloud {
 		return nil
 	}
@@ -31,11 +33,11 @@ func checkCloudUnchanged(observedXR map[string]any, s *spec.Spec) *field.Error {
 // changed, unless spec.queryAPI.postgres.allowReplacement says so. Crossplane
 // deletes a composed resource that leaves the desired state; for a database
 // that is the Query API's data.
-func checkNoDataLoss(observed map[string]*status.Observed, desired []compose.Resource, s *spec.Spec) *field.Error {
+func checkNoDataLoss(observed map[string]*composed.Unstructured, desired []compose.Resource, s *spec.Spec) *field.Error {
 	if s.QueryAPI.Postgres.AllowReplacement {
 		return nil
 	}
-	want := map[string]string{}
+	want := map[string]schema.GroupKind{}
 	for _, r := range desired {
 		if r.Component == cloud.ComponentDatabase {
 			want[r.Key] = groupKind(r.Object)
@@ -46,8 +48,8 @@ func checkNoDataLoss(observed map[string]*status.Observed, desired []compose.Res
 		if !isDatabaseObserved(key, o) {
 			continue
 		}
-		if gk, ok := want[key]; !ok || gk != groupKindOf(o.Object) {
-			lost = append(lost, fmt.Sprintf("%s (%s %s)", key, kindOf(o.Object), nameOf(o.Object)))
+		if gk, ok := want[key]; !ok || gk != o.GroupVersionKind().GroupKind() {
+			lost = append(lost, fmt.Sprintf("%s (%s %s)", key, o.GetKind(), o.GetName()))
 		}
 	}
 	if len(lost) == 0 {
@@ -59,33 +61,31 @@ func checkNoDataLoss(observed map[string]*status.Observed, desired []compose.Res
 		strings.Join(lost, ", ")))
 }
 
-// isDatabaseObserved is true for an observed resource of the database
-// concern. The function names every database resource "database-*".
-func isDatabaseObserved(key string, o *status.Observed) bool {
-	return o != nil && o.Object != nil && strings.HasPrefix(key, "database")
-}
-
-func groupKind(o any) string {
-	m, err := toMap(o)
-	if err != nil {
-		return ""
+// isDatabaseObserved is true for an observed resource of the function's
+// database: one it labelled so (compose.LabelComponent). A resource without
+// that label, composed by a version of the function before it, counts when
+// its name is one of the clouds' database keys; any other resource, such as
+// another pipeline step's "database-backup-bucket", is not the function's.
+func isDatabaseObserved(key string, o *composed.Unstructured) bool {
+	if o == nil || o.Object == nil {
+		return false
 	}
-	return groupKindOf(m)
+	if c, ok := o.GetLabels()[compose.LabelComponent]; ok {
+		return c == cloud.ComponentDatabase
+	}
+	for _, c := range registry {
+		if slices.Contains(c.DatabaseKeys, key) {
+			return true
+		}
+	}
+	return false
 }
 
-func groupKindOf(m map[string]any) string {
-	av, _ := m["apiVersion"].(string)
-	g, _, _ := strings.Cut(av, "/")
-	return g + "/" + kindOf(m)
-}
-
-func kindOf(m map[string]any) string {
-	k, _ := m["kind"].(string)
-	return k
-}
-
-func nameOf(m map[string]any) string {
-	md, _ := m["metadata"].(map[string]any)
-	n, _ := md["name"].(string)
-	return n
+// groupKind is the API group and kind of a composed resource's typed object.
+func groupKind(o any) schema.GroupKind {
+	u, err := toUnstructured(o)
+	if err != nil {
+		return schema.GroupKind{}
+	}
+	return u.GroupVersionKind().GroupKind()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -158,6 +159,10 @@ func assertFatal(t *testing.T, rsp *fnv1.RunFunctionResponse, wants ...string) {
 	}
 }
 
+func fatalIn(rsp *fnv1.RunFunctionResponse) bool {
+	return slices.ContainsFunc(rsp.GetResults(), func(r *fnv1.Result) bool { return r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL })
+}
+
 // recorder is a logger that keeps every line, debug included.
 type recorder struct {
 	mu    *sync.Mutex
@@ -188,7 +193,10 @@ func TestNoSecretsInOutput(t *testing.T) {
 			xr := readXR(t, "../example/"+base+".yaml")
 			obs := observeAll(t, run(t, newRequest(t, xr, nil)))
 			// Secrets where a careless function might pick them up.
-			obs["database-password"] = map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "pw"},
+			// (Under a key of another pipeline step: an observed resource
+			// of the function's own that it no longer composes would make
+			// the run Fatal, and the success path must be scanned too.)
+			obs["other-step-password"] = map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "pw"},
 				"data": map[string]any{"password": secrets[1]}, "stringData": map[string]any{"password": password}}
 			for _, o := range obs {
 				testutil.Set(o, "status.atProvider.password", password)
@@ -202,6 +210,12 @@ func TestNoSecretsInOutput(t *testing.T) {
 			rsp, err := f.RunFunction(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if n := len(rsp.GetDesired().GetResources()); n == 0 || fatalIn(rsp) {
+				t.Fatalf("the valid run must succeed and compose, so its output is scanned: %d resources, results %v", n, rsp.GetResults())
+			}
+			if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "DEBUG composed") }) {
+				t.Fatalf("the success path's debug line was not captured: %v", lines)
 			}
 			// An invalid variant exercises the error paths too.
 			testutil.Set(xr, "spec.nodePools.etcd.minNodes", 1)
@@ -228,4 +242,26 @@ func TestNoSecretsInOutput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDataLossGuardReadsLabels: the guard recognises the function's
+// database by the label it sets, not by a name prefix: another step's
+// "database-backup-bucket" is not the Query API's database, while an
+// unlabelled database resource composed by an older version still is.
+func TestDataLossGuardReadsLabels(t *testing.T) {
+	xr := readXR(t, "../example/xr-aws.yaml")
+	obs := observeAll(t, run(t, newRequest(t, xr, nil)))
+	obs["database-backup-bucket"] = map[string]any{"apiVersion": "s3.aws.upbound.io/v1beta2", "kind": "Bucket", "metadata": map[string]any{"name": "backups"}}
+	if rsp := run(t, newRequest(t, xr, obs)); fatalIn(rsp) {
+		t.Errorf("another step's database-named resource made the XR Fatal: %v", rsp.GetResults())
+	}
+
+	// Before the label: an older version's database resources.
+	legacy := map[string]map[string]any{}
+	for k, o := range obs {
+		delete(o["metadata"].(map[string]any), "labels")
+		legacy[k] = o
+	}
+	testutil.Set(xr, "spec.queryAPI.enabled", false)
+	assertFatal(t, run(t, newRequest(t, xr, legacy)), "would delete or replace the Query API database: database-instance (Instance")
 }

@@ -22,16 +22,19 @@ func TestCapacityPlan120(t *testing.T) {
 	type pool struct {
 		cpu, memory string
 		min, max    float64
+		binding     string
 	}
 	got := map[string]pool{}
 	for _, p := range plan["pools"].([]any) {
 		m := p.(map[string]any)
-		got[m["name"].(string)] = pool{m["cpu"].(string), m["memory"].(string), m["minNodes"].(float64), m["maxNodes"].(float64)}
+		got[m["name"].(string)] = pool{m["cpu"].(string), m["memory"].(string), m["minNodes"].(float64), m["maxNodes"].(float64), m["binding"].(string)}
 	}
 	want := map[string]pool{
-		"etcd":          {"73440m", "151200Mi", 3, 11},
-		"apiServer":     {"48960m", "380160Mi", 2, 13},
-		"controlPlanes": {"576", "170289Mi", 3, 40},
+		// CPU needs 11 m7i.2xlarge nodes, but 360 etcd volumes at 31 per
+		// node (32 dedicated EBS attachments - root) need 12: volumes bind.
+		"etcd":          {"73440m", "151200Mi", 3, 12, "volumes"},
+		"apiServer":     {"48960m", "380160Mi", 2, 13, "memory"},
+		"controlPlanes": {"576", "170289Mi", 3, 40, "cpu"},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(pool{})); diff != "" {
 		t.Errorf("status.capacityPlan pools: -want +got:\n%s", diff)
@@ -39,7 +42,7 @@ func TestCapacityPlan120(t *testing.T) {
 
 	// Karpenter limits: maxNodes nodes of the first machine type.
 	wantLimits := map[string]map[string]any{
-		"etcd-nodepool":          {"nodes": "11", "cpu": "88", "memory": "352Gi"},
+		"etcd-nodepool":          {"nodes": "12", "cpu": "96", "memory": "384Gi"},
 		"apiserver-nodepool":     {"nodes": "13", "cpu": "104", "memory": "416Gi"},
 		"controlplanes-nodepool": {"nodes": "40", "cpu": "640", "memory": "2560Gi"},
 	}

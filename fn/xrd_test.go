@@ -171,6 +171,7 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"BadSubnetID":                {edits: []edit{{"spec.aws.databaseSubnetIds", []any{"subnet_0a"}}}, path: "spec.aws.databaseSubnetIds[0]"},
 		"BadDelivery":                {edits: []edit{{"spec.delivery", "Email"}}, path: "spec.delivery"},
 		"BadMonitoringFor":           {edits: []edit{{"spec.monitoring.for", "ten minutes"}}, path: "spec.monitoring.for"},
+		"MonitoringForOutOfOrder":    {edits: []edit{{"spec.monitoring.for", "30m1h"}}, path: "spec.monitoring.for"},
 		"BadAMIAlias":                {edits: []edit{{"spec.aws.amiAlias", "al2023"}}, path: "spec.aws.amiAlias"},
 		"BadProviderConfigKind":      {edits: []edit{{"spec.providerConfigs.kind", "Secret"}}, path: "spec.providerConfigs.kind"},
 		"ErrorRatePercent0":          {edits: []edit{{"spec.monitoring.errorRatePercent", 0}}, path: "spec.monitoring.errorRatePercent"},
@@ -199,6 +200,26 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		},
 		"AzureZonesNotNumbers": {
 			edits: []edit{{"spec.cloud", "azure"}, {"spec.aws", nil}, {"spec.azure", azure}, {"spec.zones", []any{"1", "eastus-2"}}}, path: "spec.zones",
+		},
+		"NoAccount":         {edits: []edit{{"spec.spaces.account", nil}}, path: "spec.spaces.account"},
+		"AccountUpperCase":  {edits: []edit{{"spec.spaces.account", "Acme"}}, path: "spec.spaces.account"},
+		"NoRouterHost":      {edits: []edit{{"spec.spaces.routerHost", nil}}, path: "spec.spaces.routerHost"},
+		"RouterHostWithURL": {edits: []edit{{"spec.spaces.routerHost", "https://spaces.acme.example.com"}}, path: "spec.spaces.routerHost"},
+		"ChartPullSecretWithoutName": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"namespace": "crossplane-system"}}}, path: "spec.spaces.chartPullSecretRef.name",
+		},
+		"ChartPullSecretBadNamespace": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"name": "pull", "namespace": "Crossplane"}}}, path: "spec.spaces.chartPullSecretRef.namespace",
+		},
+		// Cloud SQL users cannot generate a password: rejected at admission.
+		"GCPQueryAPIWithoutPassword": {
+			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},
+			path:  "spec.queryAPI.postgres.passwordSecretName",
+		},
+		"GCPQueryAPIWithEmptyPassword": {
+			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}},
+				{"spec.queryAPI.postgres.passwordSecretName", ""}},
+			path: "spec.queryAPI.postgres.passwordSecretName",
 		},
 		"PullSecretNameDoubleDot": {
 			edits: []edit{{"spec.spaces.pullSecretName", "a..b"}}, path: "spec.spaces.pullSecretName",
@@ -235,5 +256,22 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 				t.Errorf("fn.Compose accepts %s", name)
 			}
 		})
+	}
+}
+
+// TestXRDAcceptsGCPWithoutQueryAPIPassword: the GCP password rule applies
+// only while the Query API is on.
+func TestXRDAcceptsGCPWithoutQueryAPIPassword(t *testing.T) {
+	x := xrdLoad(t, "cluster")
+	m := crdReadYAML(t, filepath.Join("..", "example", xrdMinimalXR))
+	testutil.Set(m, "spec.cloud", "gcp")
+	testutil.Set(m, "spec.aws", nil)
+	testutil.Set(m, "spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"})
+	testutil.Set(m, "spec.queryAPI", map[string]any{"enabled": false})
+	if errs := x.Validate(m); len(errs) > 0 {
+		t.Errorf("the XRD rejects GCP with the Query API off:%s", crdErrorList(errs))
+	}
+	if errs := goValidate(t, m); len(errs) > 0 {
+		t.Errorf("Go rejects GCP with the Query API off:%s", crdErrorList(errs))
 	}
 }

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -32,7 +33,33 @@ func capacityStatus(p *plan.Plan) *spec.CapacityPlanStatus {
 			MinNodes:       pc.MinNodes,
 			MaxNodes:       pc.MaxNodes,
 			MaxNodesSource: src,
+			NeededNodes:    pc.Needed,
+			Binding:        string(pc.Binding),
+			Shortfall:      pc.Shortfall(),
+			Needs:          needsStatus(pc.Needs),
 		})
+	}
+	return out
+}
+
+// needsStatus shows each dimension's need in its unit.
+func needsStatus(needs []plan.Need) []spec.PoolNeedStatus {
+	out := make([]spec.PoolNeedStatus, 0, len(needs))
+	for _, n := range needs {
+		ns := spec.PoolNeedStatus{Dimension: string(n.Dimension), MachineType: n.MachineType, Nodes: n.Nodes}
+		switch n.Dimension {
+		case plan.DimensionCPU:
+			ns.Demand = resource.NewMilliQuantity(n.Demand, resource.DecimalSI).String()
+			ns.PerNode = resource.NewMilliQuantity(n.PerNode, resource.DecimalSI).String()
+		case plan.DimensionMemory:
+			ns.Demand, ns.PerNode = plan.MiQuantity(n.Demand), plan.MiQuantity(n.PerNode)
+		default:
+			ns.Demand, ns.PerNode = strconv.FormatInt(n.Demand, 10), strconv.FormatInt(n.PerNode, 10)
+		}
+		out = append(out, ns)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -60,6 +87,17 @@ func warnings(s *spec.Spec) []string {
 	}
 	if int(s.NodePools.Etcd.MinNodes) < len(s.Zones) {
 		w = append(w, fmt.Sprintf("spec.nodePools.etcd.minNodes (%d) is below the number of zones (%d): some zones start with no etcd node", s.NodePools.Etcd.MinNodes, len(s.Zones)))
+	}
+	if s.Spaces.PullSecretName != spec.DefaultPullSecretName {
+		// Spaces chart values reference (1.17), imagePullSecrets: "only an
+		// imagePullSecret of upbound-pull-secret is currently supported".
+		w = append(w, fmt.Sprintf("spec.spaces.pullSecretName is %q: the Spaces chart supports only the image pull secret %q", s.Spaces.PullSecretName, spec.DefaultPullSecretName))
+	}
+	if s.Delivery == spec.DeliveryDirect && s.DeletionPolicy == spec.DeletionOrphan {
+		// Plain composed objects have no deletionPolicy: the garbage
+		// collector deletes them with the XR through their owner references
+		// (crossplane/crossplane#6084, #7146).
+		w = append(w, "spec.delivery is Direct: the node pool objects, StorageClass, Secret and PrometheusRule are plain composed objects that Kubernetes deletes with the XR whatever spec.deletionPolicy says; delete the XR with kubectl delete --cascade=orphan to keep them")
 	}
 	if !s.QueryAPI.Enabled {
 		w = append(w, "spec.queryAPI.enabled is false: the Query API uses the chart's in-cluster PostgreSQL, which is not the production recommendation")

@@ -7,10 +7,13 @@
 #                provider-kubernetes: see the README's "Testing" section for
 #                cold and warm times; instant once built)
 #   2. generate: `go generate ./...` must leave the tree as it was (no drift)
-#   3. gofmt:    every Go file is formatted
-#   4. vet:      go vet ./...
-#   5. lint:     golangci-lint run ./... (.golangci.yml)
-#   6. test:     go test ./... (unit, golden and end-to-end tests; the e2e tests
+#   3. tidy:     `go mod tidy` must leave go.mod and go.sum as they were
+#   4. deps:     the function binary links no test-only module (the Prometheus
+#                module parses and evaluates PromQL in tests only)
+#   5. gofmt:    every Go file is formatted
+#   6. vet:      go vet ./...
+#   7. lint:     golangci-lint run ./... (.golangci.yml)
+#   8. test:     go test ./... (unit, golden and end-to-end tests; the e2e tests
 #                render every example through the real Crossplane CLI and engine
 #                and validate the output against ../shared/crds or $CRDS_DIR;
 #                test/cluster runs every example XR on a real control plane)
@@ -97,6 +100,34 @@ generate() {
 	echo "generated files are up to date"
 }
 
+# tidy fails when `go mod tidy` changes go.mod or go.sum (it leaves the tidied
+# files in place, for the commit).
+tidy() {
+	local before after
+	before="$(cat go.mod go.sum | git hash-object --stdin)"
+	go mod tidy
+	after="$(cat go.mod go.sum | git hash-object --stdin)"
+	if [[ "${after}" != "${before}" ]]; then
+		echo "go mod tidy changed go.mod or go.sum: commit the tidied files." >&2
+		git --no-pager diff -- go.mod go.sum >&2 || true
+		return 1
+	fi
+	echo "go.mod and go.sum are tidy"
+}
+
+# binary_deps fails when the function binary links a module only the tests
+# need.
+binary_deps() {
+	local test_only='^github.com/prometheus/prometheus(/|$)' linked
+	linked="$(go list -deps . | grep -E "${test_only}" || true)"
+	if [[ -n "${linked}" ]]; then
+		echo "the function binary links test-only packages:" >&2
+		echo "${linked}" >&2
+		return 1
+	fi
+	echo "the function binary links no test-only module"
+}
+
 format() {
 	local files unformatted
 	files="$(git ls-files --cached --others --exclude-standard -- '*.go')"
@@ -135,6 +166,8 @@ if [[ ${failed} -ne 0 ]]; then
 	exit 1
 fi
 step generate generate
+step tidy tidy
+step deps binary_deps
 step gofmt format
 step vet go vet ./...
 step lint _tools/bin/golangci-lint run --allow-parallel-runners ./...

@@ -32,12 +32,13 @@ const (
 
 // Alert names.
 const (
-	AlertDegraded          = "SpacesControlPlanesDegraded"
-	AlertStuckProvisioning = "SpacesControlPlanesStuckProvisioning"
-	AlertStuckDeleting     = "SpacesControlPlanesStuckDeleting"
-	AlertRouter5xx         = "SpacesRouterServerErrorRateHigh"
-	AlertRouter4xx         = "SpacesRouterClientErrorRateHigh"
-	AlertMetricsAbsent     = "SpacesControlPlaneMetricsAbsent"
+	AlertDegraded            = "SpacesControlPlanesDegraded"
+	AlertStuckProvisioning   = "SpacesControlPlanesStuckProvisioning"
+	AlertStuckDeleting       = "SpacesControlPlanesStuckDeleting"
+	AlertRouter5xx           = "SpacesRouterServerErrorRateHigh"
+	AlertRouter4xx           = "SpacesRouterClientErrorRateHigh"
+	AlertMetricsAbsent       = "SpacesControlPlaneMetricsAbsent"
+	AlertRouterMetricsAbsent = "SpacesRouterMetricsAbsent"
 )
 
 // The metrics the alerts read (see the Spaces controller and Envoy).
@@ -125,7 +126,19 @@ func Rules(m *plan.Monitoring, namespace string) []AlertRule {
 		rule(AlertMetricsAbsent, "absent("+MetricExists+")", SeverityWarning,
 			"The Spaces controller's control-plane metrics are missing.",
 			fmt.Sprintf("Prometheus has no %s series: the spaces-controller is down or not scraped (check its PodMonitor and the Prometheus selectors), so the control-plane alerts cannot fire. A Space without any control plane shows this too.", MetricExists)),
+		rule(AlertRouterMetricsAbsent, RouterMetricsAbsent(namespace), SeverityWarning,
+			"The Spaces router's metrics are missing.",
+			fmt.Sprintf("Prometheus has no %s series from namespace %s: the spaces-router is down or not scraped (check its PodMonitor, router.prometheus.podMonitor.enabled, and the Prometheus podMonitorSelector and podMonitorNamespaceSelector), so the router error-rate alerts cannot fire.", MetricRequests, namespace)),
 	}
+}
+
+// RouterMetricsAbsent is true when no router Envoy in namespace reports
+// its request counter: the series the error-rate alerts divide by. Envoy
+// creates its HTTP connection manager counters with the listener, so an
+// idle router still reports them (at 0), and its admin listener counts the
+// scrapes themselves.
+func RouterMetricsAbsent(namespace string) string {
+	return fmt.Sprintf("absent(%s{namespace=%s})", MetricRequests, strconv.Quote(namespace))
 }
 
 // ControlPlanesAbove is true when more than limit control planes have the

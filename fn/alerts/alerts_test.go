@@ -98,6 +98,7 @@ func TestRules(t *testing.T) {
 		{"SpacesRouterServerErrorRateHigh", "critical", `100 * sum(rate(envoy_http_downstream_rq_xx{namespace="upbound-system",envoy_http_conn_manager_prefix!="admin",envoy_response_code_class="5"}[5m])) / (sum(rate(envoy_http_downstream_rq_total{namespace="upbound-system",envoy_http_conn_manager_prefix!="admin"}[5m])) > 0) > 5`},
 		{"SpacesRouterClientErrorRateHigh", "warning", `100 * sum(rate(envoy_http_downstream_rq_xx{namespace="upbound-system",envoy_http_conn_manager_prefix!="admin",envoy_response_code_class="4"}[5m])) / (sum(rate(envoy_http_downstream_rq_total{namespace="upbound-system",envoy_http_conn_manager_prefix!="admin"}[5m])) > 0) > 5`},
 		{"SpacesControlPlaneMetricsAbsent", "warning", `absent(spaces_control_plane_exists)`},
+		{"SpacesRouterMetricsAbsent", "warning", `absent(envoy_http_downstream_rq_total{namespace="upbound-system"})`},
 	}
 	got := Rules(m, "upbound-system")
 	if len(got) != len(want) {
@@ -278,6 +279,23 @@ func TestAlertsFire(t *testing.T) {
 			alert: AlertMetricsAbsent,
 			load:  `up{job="spaces-controller"} 0x10`,
 			want:  []string{"{} 1"},
+		},
+		"RouterMetricsAbsentFires": {
+			// Another namespace's Envoy does not stand in for the router.
+			alert: AlertRouterMetricsAbsent,
+			load:  `envoy_http_downstream_rq_total{namespace="other",envoy_http_conn_manager_prefix="ingress"} 0+100x10`,
+			want:  []string{`{namespace="upbound-system"} 1`},
+		},
+		"RouterMetricsIdleRouterQuiet": {
+			// A router without traffic still reports its counters, at 0.
+			alert: AlertRouterMetricsAbsent,
+			load:  `envoy_http_downstream_rq_total{` + router + `} 0x10`,
+		},
+		"RouterMetricsStoppedFires": {
+			// Scraped until minute 4, then gone past the lookback window.
+			alert: AlertRouterMetricsAbsent,
+			load:  `envoy_http_downstream_rq_total{` + router + `} 0+10x4`,
+			want:  []string{`{namespace="upbound-system"} 1`},
 		},
 		"MetricsPresentQuiet": {
 			alert: AlertMetricsAbsent,

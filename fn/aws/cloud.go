@@ -13,6 +13,7 @@ import (
 var Cloud = cloud.Cloud{
 	Name: spec.CloudAWS, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultInstanceClass),
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, Default: Default,
-	ValidateSpec: ValidateSpec,
-	NodePool:     nodePools, StorageClass: storageClass, Database: database,
+	ValidateSpec: ValidateSpec, Warnings: Warnings,
+	NodePool: nodePools, StorageClass: storageClass, Database: database,
+	DatabaseKeys: []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
 }

@@ -20,6 +20,8 @@ const (
 
 	// caCertificate is the RDS CA of the instance's TLS certificate.
 	caCertificate = "rds-ca-rsa2048-g1"
+	// observedStorageField is where the RDS instance reports its storage, in GiB.
+	observedStorageField = "status.atProvider.allocatedStorage"
 	// Keys of the RDS connection secret the function reads.
 	connectionEndpointKey = "endpoint"
 )
@@ -79,6 +81,13 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	name := compose.Name(p.XRName, "postgres")
 	protect := compose.Protection(db.DeletionProtection)
 	st := ChooseStorage(db.StorageGiB, db.MinIOPS)
+	var warns []string
+	// Storage never shrinks: RDS refuses a smaller allocatedStorage, and
+	// storage autoscaling may have grown it past the spec.
+	if g, ok := cloud.ObservedGiB(env.Observed[KeyDatabaseInstance], observedStorageField, 1); ok && g > st.GiB {
+		warns = append(warns, cloud.StorageKept(st.GiB, g, observedStorageField))
+		st = ChooseStorage(g, db.MinIOPS)
+	}
 
 	sg := &SubnetGroup{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(SubnetGroupAPIVersion, SubnetGroupAPIVersionNamespaced), Kind: "SubnetGroup"},
@@ -141,6 +150,11 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		ConnectionSecret:  *ms.WriteConnectionSecretToRef,
 		EndpointKey:       connectionEndpointKey,
 		PasswordSecret:    *password,
+		Warnings:          warns,
+		// upjet-aws's RDS Instance writes username and password (with
+		// endpoint, address and port) to its connection secret
+		// (crossplane-contrib/provider-upjet-aws, config/rds/config.go).
+		ConnectionSecretHasLogin: true,
 	}
 	return []compose.Resource{
 		{Key: KeyDatabaseSubnetGroup, Component: cloud.ComponentDatabase, Object: sg},

@@ -1,7 +1,10 @@
 package aws
 
 import (
+	"fmt"
 	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -52,10 +55,10 @@ type TemplateMetadata struct {
 
 // NodeClaimSpec is the spec of the nodes.
 type NodeClaimSpec struct {
-	NodeClassRef NodeClassRef  `json:"nodeClassRef"`
-	Requirements []Requirement `json:"requirements"`
-	Taints       []Taint       `json:"taints,omitempty"`
-	ExpireAfter  string        `json:"expireAfter,omitempty"`
+	NodeClassRef NodeClassRef                     `json:"nodeClassRef"`
+	Requirements []corev1.NodeSelectorRequirement `json:"requirements"`
+	Taints       []corev1.Taint                   `json:"taints,omitempty"`
+	ExpireAfter  string                           `json:"expireAfter,omitempty"`
 }
 
 // NodeClassRef references the EC2NodeClass.
@@ -63,20 +66,6 @@ type NodeClassRef struct {
 	Group string `json:"group"`
 	Kind  string `json:"kind"`
 	Name  string `json:"name"`
-}
-
-// Requirement is a node selector requirement.
-type Requirement struct {
-	Key      string   `json:"key"`
-	Operator string   `json:"operator"`
-	Values   []string `json:"values,omitempty"`
-}
-
-// Taint is a node taint.
-type Taint struct {
-	Key    string `json:"key"`
-	Value  string `json:"value,omitempty"`
-	Effect string `json:"effect"`
 }
 
 // Disruption says when Karpenter may take nodes away. Writing it makes
@@ -141,6 +130,13 @@ type MetadataOptions struct {
 	HTTPPutResponseHopLimit int32  `json:"httpPutResponseHopLimit"`
 }
 
+// Node expiry: the general pool's nodes are replaced after 30 days
+// (Karpenter's default), the dedicated pools' never.
+const (
+	GeneralExpireAfter = "720h"
+	ExpireNever        = "Never"
+)
+
 // Disruption of the pools. Dedicated pools (etcd, API servers) lose a node
 // only when it is empty and one at a time, so an etcd member is never taken
 // down to pack pods tighter; the general pool consolidates freely, 10% at a
@@ -178,23 +174,28 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 				Metadata: &TemplateMetadata{Labels: cloud.NodeLabels(p, labels)},
 				Spec: NodeClaimSpec{
 					NodeClassRef: NodeClassRef{Group: NodeClassGroup, Kind: NodeClassKind, Name: name},
-					Requirements: []Requirement{
-						{Key: LabelZone, Operator: "In", Values: p.Zones},
-						{Key: LabelInstanceType, Operator: "In", Values: p.MachineTypes},
-						{Key: LabelCapacityType, Operator: "In", Values: []string{"on-demand"}},
+					Requirements: []corev1.NodeSelectorRequirement{
+						{Key: LabelZone, Operator: corev1.NodeSelectorOpIn, Values: p.Zones},
+						{Key: LabelInstanceType, Operator: corev1.NodeSelectorOpIn, Values: p.MachineTypes},
+						{Key: LabelCapacityType, Operator: corev1.NodeSelectorOpIn, Values: []string{"on-demand"}},
 					},
-					ExpireAfter: "720h",
+					ExpireAfter: GeneralExpireAfter,
 				},
 			},
 			Limits: map[string]string{"nodes": strconv.Itoa(int(p.MaxNodes))},
 		},
 	}
 	for _, t := range p.Taints {
-		np.Spec.Template.Spec.Taints = append(np.Spec.Template.Spec.Taints, Taint{Key: t.Key, Value: t.Value, Effect: t.Effect})
+		np.Spec.Template.Spec.Taints = append(np.Spec.Template.Spec.Taints, corev1.Taint{Key: t.Key, Value: t.Value, Effect: corev1.TaintEffect(t.Effect)})
 	}
 	d := generalDisruption
 	if p.Conservative {
 		d = conservativeDisruption
+		// Etcd members and API servers are not recycled on a timer:
+		// budgets do not hold back expiry, so expiry would drain nodes
+		// regardless of them. Drift (a new AMI, a changed NodeClass) still
+		// replaces nodes, one at a time under the budget.
+		np.Spec.Template.Spec.ExpireAfter = ExpireNever
 	}
 	np.Spec.Disruption = &d
 	if pc != nil && pc.Known {
@@ -202,6 +203,41 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 		np.Spec.Limits["memory"] = resource.NewQuantity(pc.Limits.MemoryBytes, resource.BinarySI).String()
 	}
 	return np
+}
+
+// Warnings are AWS's degraded choices: a minNodes that Karpenter does not
+// keep. A dynamic NodePool has no minimum: it holds the nodes its pods
+// need, which is each control plane's etcd members (or API servers) on
+// distinct nodes, or one node for the general pool. A floor above that
+// would need a static NodePool (spec.replicas), which Karpenter marks
+// alpha and which can never turn dynamic again, so the function says so
+// rather than composing one (README, "Karpenter and minNodes"). The API's
+// own defaults are not reported: every XR would carry the same warning, and
+// the README says what they mean on Karpenter; a minNodes raised above its
+// default is an explicit ask the pool cannot keep.
+func Warnings(in cloud.In) []string {
+	var out []string
+	for _, pool := range in.Plan.Pools {
+		floor := in.Plan.PodFloor(pool.Role)
+		if pool.MinNodes > floor && pool.MinNodes > defaultMinNodes(pool.Role) {
+			out = append(out, fmt.Sprintf(
+				"spec.nodePools.%s.minNodes is %d, but a Karpenter NodePool keeps no minimum: the pool holds the nodes its pods need (at least %d while a control plane runs), not %d idle ones",
+				pool.SpecField, pool.MinNodes, floor, pool.MinNodes))
+		}
+	}
+	return out
+}
+
+// defaultMinNodes is the API's default minNodes of a pool of role r.
+func defaultMinNodes(r plan.Role) int32 {
+	switch r {
+	case plan.RoleEtcd:
+		return spec.DefaultEtcdMinNodes
+	case plan.RoleAPIServer:
+		return spec.DefaultAPIServerMinNodes
+	default:
+		return spec.DefaultControlPlanesMinNodes
+	}
 }
 
 // nodeClass renders the EC2NodeClass of a pool: the node role, the AMI
@@ -226,3 +262,14 @@ func nodeClass(name string, p *plan.Pool, a *spec.AWS, labels, tags map[string]s
 		},
 	}
 }
+
+// ReportsReady is true: Karpenter's NodePool carries a Ready condition, the
+// aggregate of ValidationSucceeded and NodeClassReady
+// (kubernetes-sigs/karpenter, pkg/apis/v1/nodepool_status.go), so its Object
+// follows it.
+func (NodePool) ReportsReady() bool { return true }
+
+// ReportsReady is true: the EC2NodeClass carries a Ready condition once its
+// subnets, security groups, AMIs and instance profile resolve
+// (aws/karpenter-provider-aws, pkg/apis/v1/ec2nodeclass_status.go).
+func (EC2NodeClass) ReportsReady() bool { return true }

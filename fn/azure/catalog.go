@@ -88,8 +88,33 @@ func Machine(vmSize string) (plan.Machine, bool) {
 	if err != nil || !slices.Contains(f.vcpus, vcpu) {
 		return plan.Machine{}, false
 	}
-	return plan.Machine{VCPU: vcpu, MemoryMiB: vcpu * f.memoryGiBPerVCPU * 1024}, true
+	return plan.Machine{
+		VCPU: vcpu, MemoryMiB: vcpu * f.memoryGiBPerVCPU * 1024,
+		MaxVolumes: maxDataDisks(vcpu), MaxPods: AKSMaxPods,
+	}, true
 }
+
+// AKSMaxPods is the maxPods the function sets on every AKS pool it
+// creates (initProvider: AKS cannot change it in place, so a running pool
+// keeps its own). 110 is the kubelet's default and what kubenet and the
+// Azure CNI Overlay size a node's pod range for
+// (learn.microsoft.com/azure/aks/azure-cni-overlay, "Maximum pods per node").
+const AKSMaxPods = 110
+
+// Data disks per VM size, which the Azure Disk CSI driver reports as the
+// node's volume limit (the OS disk is not a data disk). Every series in
+// the catalog allows 2 per vCPU up to 32: Standard_D8s_v5 16,
+// Standard_D16s_v5 and larger 32 (Microsoft Learn, the "Max data disks"
+// column of the Dsv5, Ddsv5, Dasv5, Dadsv5, Dpsv5, Dlsv5, Dv4, Esv5,
+// Easv5 and Fsv2 size tables). For the v6 series, whose tables the
+// catalog has not pinned, it takes that rule too: the most restrictive
+// known value, never a limit the VM cannot meet.
+const (
+	dataDisksPerVCPU = 2
+	maxDataDisksCap  = 32
+)
+
+func maxDataDisks(vcpu int64) int64 { return min(vcpu*dataDisksPerVCPU, maxDataDisksCap) }
 
 // inputDefaults are the function input's overrides of the defaults, per
 // Composition: its azure block.

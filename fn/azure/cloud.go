@@ -16,6 +16,7 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
 	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
+	DatabaseKeys: []string{KeyServer, KeyDatabase, KeyTLS},
 }
 
 // Management policies. The Azure managed resources leave out
@@ -32,7 +33,7 @@ var (
 // managed is the Crossplane part of an Azure managed resource's spec.
 func managed(env cloud.Env, p compose.Protection) compose.ManagedSpec {
 	ms := env.Scope.Managed(env.ProviderConfig, p)
-	if p == compose.Orphan {
+	if env.Scope.Orphans(p) {
 		ms.ManagementPolicies = append([]string(nil), policiesOrphan...)
 	} else {
 		ms.ManagementPolicies = append([]string(nil), policiesDelete...)

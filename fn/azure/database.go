@@ -8,7 +8,6 @@ import (
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
-	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -152,14 +151,20 @@ func BackupRetentionDays(days int32) int32 {
 }
 
 // Warnings are the choices Azure forces on the plan that the user should
-// hear about: a backup retention raised to Azure's minimum, and storage
-// grown beyond the request to reach minIOPS.
-func Warnings(p *plan.Plan) []string {
+// hear about: an etcd pool kept spanning zones, a backup retention raised
+// to Azure's minimum, and storage grown beyond the request to reach
+// minIOPS.
+func Warnings(in cloud.In) []string {
+	p := in.Plan
+	var out []string
+	if legacyEtcdPool(in) {
+		out = append(out, "spec.nodePools.etcd: the AKS etcd pool spans the zones (composed before one pool per zone): the function keeps it, since replacing it would drain every etcd node at once; "+
+			"the cluster autoscaler may not add an etcd node in the zone that needs one. See the README, \"Zonal etcd pools on AKS\", to move to one pool per zone")
+	}
 	db := p.Database
 	if db == nil {
-		return nil
+		return out
 	}
-	var out []string
 	if d := BackupRetentionDays(db.BackupRetentionDays); d != db.BackupRetentionDays {
 		out = append(out, fmt.Sprintf("spec.queryAPI.postgres.backupRetentionDays is %d, outside Azure's %d..%d: the database keeps backups for %d days",
 			db.BackupRetentionDays, MinBackupRetentionDays, MaxBackupRetentionDays, d))
@@ -178,7 +183,17 @@ type HighAvailability struct {
 }
 
 // FlexibleServer is an Azure Database for PostgreSQL flexible server.
-type FlexibleServer = compose.Managed[FlexibleServerParameters, compose.None]
+type FlexibleServer = compose.Managed[FlexibleServerParameters, FlexibleServerInitParameters]
+
+// FlexibleServerInitParameters are set on creation only: the storage size,
+// which auto-grow owns afterwards (as Cloud SQL's auto-resize owns its
+// disk), so the function never asks for less than the server has grown to.
+type FlexibleServerInitParameters struct {
+	StorageMb int32 `json:"storageMb"`
+}
+
+// observedStorageField is where the server reports its storage, in MiB.
+const observedStorageField = "status.atProvider.storageMb"
 
 // FlexibleServerParameters are the server fields the function sets.
 type FlexibleServerParameters struct {
@@ -186,7 +201,6 @@ type FlexibleServerParameters struct {
 	ResourceGroupName              string                     `json:"resourceGroupName"`
 	Version                        string                     `json:"version"`
 	SkuName                        string                     `json:"skuName"`
-	StorageMb                      int32                      `json:"storageMb"`
 	StorageTier                    string                     `json:"storageTier"`
 	AutoGrowEnabled                bool                       `json:"autoGrowEnabled"`
 	HighAvailability               *HighAvailability          `json:"highAvailability,omitempty"`
@@ -245,6 +259,16 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	p, env, s := in.Plan, in.Env, in.Spec.Azure
 	db := p.Database
 	st, _ := ChooseStorage(db.StorageGiB, db.MinIOPS) // ValidatePlan refuses a plan it cannot serve.
+	var warns []string
+	// Storage never shrinks: a smaller storageMb replaces the server, and
+	// auto-grow may have grown it past the spec. The tier follows the
+	// size the server has.
+	if g, ok := cloud.ObservedGiB(in.Env.Observed[KeyServer], observedStorageField, 1024); ok && int64(g)*1024 > int64(st.MB) {
+		if kept, ok := ChooseStorage(g, db.MinIOPS); ok {
+			warns = append(warns, cloud.StorageKept(st.MB/1024, g, observedStorageField))
+			st = kept
+		}
+	}
 	protection := compose.Delete
 	if db.DeletionProtection {
 		protection = compose.Orphan
@@ -257,8 +281,8 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		ResourceGroupName:          s.ResourceGroupName,
 		Version:                    db.Version,
 		SkuName:                    db.InstanceSize,
-		StorageMb:                  st.MB,
 		StorageTier:                st.Tier,
+		AutoGrowEnabled:            true,
 		BackupRetentionDays:        BackupRetentionDays(db.BackupRetentionDays),
 		GeoRedundantBackupEnabled:  false,
 		PublicNetworkAccessEnabled: false,
@@ -286,7 +310,9 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 			Labels:      env.Labels,
 			Annotations: map[string]string{compose.ExternalNameAnnotation: ServerName(p.XRName, s)},
 		},
-		Spec: compose.ManagedResourceSpec[FlexibleServerParameters, compose.None]{ManagedSpec: ms, ForProvider: params},
+		Spec: compose.ManagedResourceSpec[FlexibleServerParameters, FlexibleServerInitParameters]{
+			ManagedSpec: ms, ForProvider: params, InitProvider: &FlexibleServerInitParameters{StorageMb: st.MB},
+		},
 	}
 
 	childAPIVersion := env.Scope.APIVersion(FlexibleServerChildAPIVersion, FlexibleServerAPIVersionNamespaced)
@@ -334,6 +360,12 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		// endpoint comes from EndpointFieldPath and Port instead.
 		EndpointKey:    "",
 		PasswordSecret: *pw,
+		Warnings:       warns,
+		// The FlexibleServer's connection secret carries the username with
+		// an "@<server>" suffix (the Single Server login form); Flexible
+		// Server logins are the bare administratorLogin. The credentials
+		// Secret is composed with the bare login with either delivery.
+		ConnectionSecretHasLogin: false,
 	}
 	return res, out
 }

@@ -76,6 +76,7 @@ type NodePoolParameters struct {
 // the cluster autoscaler owns it.
 type NodePoolInitParameters struct {
 	NodeCount int32 `json:"nodeCount"`
+	MaxPods   int32 `json:"maxPods"`
 }
 
 // UpgradeSettings say how AKS replaces nodes on upgrades and rotations.
@@ -85,12 +86,89 @@ type UpgradeSettings struct {
 	NodeSoakDurationInMinutes int32  `json:"nodeSoakDurationInMinutes"`
 }
 
-// nodePool renders a pool as an AKS node pool that autoscales between the
-// pool's minNodes and maxNodes (AKS counts are totals over the pool's
-// zones), labelled and tainted for its role. metadata.name is the
-// Kubernetes name; the AKS name goes in the external-name annotation.
+// nodePool renders a pool as AKS node pools that autoscale between the
+// pool's minNodes and maxNodes, labelled and tainted for its role.
+//
+// The etcd pool is one AKS pool per zone: an etcd member is pinned to its
+// disk's zone, and the cluster autoscaler cannot reliably add a node in a
+// given zone of a zone-spanning pool (AKS "Best practices for advanced
+// scheduler features" and the cluster autoscaler docs recommend one node
+// pool per zone for zonal volumes). The other pools span the zones. An
+// etcd pool composed before zonal pools existed (observed under its old
+// key) is kept as it is: replacing it would drain every etcd node at once.
 func nodePool(in cloud.In, p *plan.Pool) []compose.Resource {
-	xrName, env := in.Plan.XRName, in.Env
+	if p.Role != plan.RoleEtcd || len(p.Zones) < 2 || legacyEtcdPool(in) {
+		return []compose.Resource{aksPool(in, p, poolShape{
+			key: string(p.Role) + "-nodepool", name: compose.Name(in.Plan.XRName, string(p.Role)),
+			aksName: PoolName(in.Plan.XRName, p.Role), tmpName: TemporaryPoolName(in.Plan.XRName, p.Role),
+			zones: p.Zones, minCount: p.MinNodes, maxCount: p.MaxNodes,
+		})}
+	}
+	out := make([]compose.Resource, 0, len(p.Zones))
+	for i, z := range p.Zones {
+		minCount, maxCount := ZoneCounts(p.MinNodes, p.MaxNodes, len(p.Zones), i)
+		out = append(out, aksPool(in, p, poolShape{
+			key: ZonalPoolKey(z), name: compose.Name(in.Plan.XRName, string(p.Role), "zone", z),
+			aksName: ZonalPoolName(in.Plan.XRName, z), tmpName: ZonalTemporaryPoolName(in.Plan.XRName, z),
+			zones: []string{z}, minCount: minCount, maxCount: maxCount,
+		}))
+	}
+	return out
+}
+
+// legacyEtcdPool is true when the observed state holds the zone-spanning
+// etcd pool of an earlier version of the function.
+func legacyEtcdPool(in cloud.In) bool {
+	_, ok := in.Env.Observed[LegacyEtcdPoolKey]
+	return ok
+}
+
+// LegacyEtcdPoolKey is the composition resource name of a zone-spanning
+// etcd pool.
+const LegacyEtcdPoolKey = "etcd-nodepool"
+
+// ZonalPoolKey is the composition resource name of the etcd pool of a zone.
+func ZonalPoolKey(zone string) string { return "etcd-nodepool-zone-" + zone }
+
+// ZonalPoolName is the AKS name of the etcd pool of a zone: "etcd", the
+// zone and a hash of the XR name and zone, at most 12 lowercase
+// alphanumerics, stable and distinct per XR and zone.
+func ZonalPoolName(xrName, zone string) string {
+	return compose.ShortName(MaxPoolNameLength, poolPrefix[plan.RoleEtcd]+zone, xrName+"/"+string(plan.RoleEtcd)+"/zone/"+zone)
+}
+
+// ZonalTemporaryPoolName is the rotation stand-in of a zone's etcd pool.
+func ZonalTemporaryPoolName(xrName, zone string) string {
+	return compose.ShortName(MaxPoolNameLength, "tmp", xrName+"/"+string(plan.RoleEtcd)+"/zone/"+zone+"/rotation")
+}
+
+// ZoneCounts splits a pool's bounds over its zones. minNodes is split
+// exactly (the first zones take the remainder), so the floor in total is
+// what the user asked for. maxNodes is each zone's share rounded up and at
+// least 1: every zone holds its share of the etcd members (required zone
+// spread of each control plane's members), so each needs its share of the
+// nodes the plan computed, and a zone pool can always grow.
+func ZoneCounts(minNodes, maxNodes int32, zones, i int) (minCount, maxCount int32) {
+	z := int32(zones) //nolint:gosec // at most 5 zones.
+	minCount = minNodes / z
+	if int32(i) < minNodes%z { //nolint:gosec // i < zones.
+		minCount++
+	}
+	maxCount = max((maxNodes+z-1)/z, minCount, 1)
+	return minCount, maxCount
+}
+
+// poolShape is what differs between the AKS pools of one plan pool.
+type poolShape struct {
+	key, name, aksName, tmpName string
+	zones                       []string
+	minCount, maxCount          int32
+}
+
+// aksPool renders one AKS node pool. metadata.name is the Kubernetes
+// name; the AKS name goes in the external-name annotation.
+func aksPool(in cloud.In, p *plan.Pool, sh poolShape) compose.Resource {
+	env := in.Env
 	us := &UpgradeSettings{MaxSurge: GeneralMaxSurge, DrainTimeoutInMinutes: DrainTimeoutMinutes}
 	if p.Conservative {
 		us.MaxSurge = ConservativeMaxSurge
@@ -99,9 +177,9 @@ func nodePool(in cloud.In, p *plan.Pool) []compose.Resource {
 	np := &KubernetesClusterNodePool{
 		TypeMeta: compose.TypeMeta{APIVersion: env.Scope.APIVersion(NodePoolAPIVersion, NodePoolAPIVersionNamespaced), Kind: NodePoolKind},
 		Metadata: compose.ObjectMeta{
-			Name:        compose.Name(xrName, string(p.Role)),
+			Name:        sh.name,
 			Labels:      env.Labels,
-			Annotations: map[string]string{compose.ExternalNameAnnotation: PoolName(xrName, p.Role)},
+			Annotations: map[string]string{compose.ExternalNameAnnotation: sh.aksName},
 		},
 		Spec: compose.ManagedResourceSpec[NodePoolParameters, NodePoolInitParameters]{
 			ManagedSpec: managed(env, compose.Delete),
@@ -110,22 +188,22 @@ func nodePool(in cloud.In, p *plan.Pool) []compose.Resource {
 				Mode:                     "User",
 				OSType:                   "Linux",
 				VMSize:                   p.MachineType(),
-				Zones:                    p.Zones,
+				Zones:                    sh.zones,
 				AutoScalingEnabled:       true,
-				MinCount:                 p.MinNodes,
-				MaxCount:                 p.MaxNodes,
+				MinCount:                 sh.minCount,
+				MaxCount:                 sh.maxCount,
 				NodeLabels:               cloud.NodeLabels(p, env.Labels),
 				NodeTaints:               nodeTaints(p.Taints),
 				OSDiskSizeGB:             p.DiskSizeGiB,
 				OSDiskType:               "Managed",
 				UpgradeSettings:          us,
-				TemporaryNameForRotation: TemporaryPoolName(xrName, p.Role),
+				TemporaryNameForRotation: sh.tmpName,
 				Tags:                     env.Tags,
 			},
-			InitProvider: &NodePoolInitParameters{NodeCount: p.MinNodes},
+			InitProvider: &NodePoolInitParameters{NodeCount: sh.minCount, MaxPods: AKSMaxPods},
 		},
 	}
-	return []compose.Resource{{Key: string(p.Role) + "-nodepool", Component: cloud.ComponentOf(p.Role), Object: np}}
+	return compose.Resource{Key: sh.key, Component: cloud.ComponentOf(p.Role), Object: np}
 }
 
 // nodeTaints writes taints in AKS's key=value:Effect syntax.

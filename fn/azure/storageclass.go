@@ -61,9 +61,9 @@ func ChooseDiskPerformance(sizeGiB int64, wantIOPS, wantMBps int32) DiskPerforma
 	return DiskPerformance{IOPS: int32(iops), MBps: int32(mbps)}
 }
 
-// volumeGiB is the etcd volume size in GiB, rounded up; an unreadable
+// VolumeGiB is the etcd volume size in GiB, rounded up; an unreadable
 // size counts as the chart default.
-func volumeGiB(size string) int64 {
+func VolumeGiB(size string) int64 {
 	q, err := resource.ParseQuantity(size)
 	if err != nil {
 		q = resource.MustParse(spec.DefaultEtcdVolumeSize)
@@ -75,7 +75,7 @@ func volumeGiB(size string) int64 {
 // storageClass is the etcd StorageClass.
 func storageClass(in cloud.In) (string, map[string]string) {
 	s := in.Plan.Storage
-	perf := ChooseDiskPerformance(volumeGiB(in.Plan.Spaces.EtcdVolumeSize), s.MinIOPS, s.MinThroughputMiBps)
+	perf := ChooseDiskPerformance(VolumeGiB(in.Plan.Spaces.EtcdVolumeSize), s.MinIOPS, s.MinThroughputMiBps)
 	return DiskCSIProvisioner, map[string]string{
 		"skuName":                   DiskSKU,
 		"cachingMode":               "None",

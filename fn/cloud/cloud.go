@@ -39,17 +39,24 @@ type Cloud struct {
 	// block, and what it allows of the cloud-neutral fields), each error
 	// with its field path. It runs only when Configured.
 	ValidateSpec func(s *spec.Spec) field.ErrorList
+	// ValidateInput checks what the cloud cannot serve of the function's
+	// input (its labels and tags), each error with its path. Optional.
+	ValidateInput func(in *v1beta1.Input) field.ErrorList
 	// ValidatePlan checks what the cloud cannot serve of the plan (disk
 	// sizes, SKUs, IOPS), each error with the field to change. Optional.
 	ValidatePlan func(p *plan.Plan) field.ErrorList
-	// Warnings are the degraded choices the cloud makes for the plan.
-	// Optional.
-	Warnings func(p *plan.Plan) []string
+	// Warnings are the degraded choices the cloud makes for the plan, the
+	// spec's cloud block and what it observes. Optional.
+	Warnings func(in In) []string
 
 	// NodePool renders one pool's resources.
 	NodePool func(in In, pool *plan.Pool) []compose.Resource
 	// StorageClass is the etcd StorageClass's provisioner and parameters.
 	StorageClass func(in In) (provisioner string, parameters map[string]string)
+	// DatabaseKeys are the composition resource names of the database
+	// resources the cloud composes. The data-loss guard reads them for
+	// observed resources composed before they carried LabelComponent.
+	DatabaseKeys []string
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)
@@ -84,6 +91,10 @@ type Env struct {
 	// SecretNamespace is where cluster-scoped managed resources write their
 	// connection secrets in the management cluster.
 	SecretNamespace string
+	// Observed composed resources by composition resource name, for what
+	// only the running resource knows (the storage a database has grown
+	// to). Read-only.
+	Observed map[string]map[string]any
 }
 
 // Output is what Render returns.
@@ -120,6 +131,16 @@ type Database struct {
 	// PasswordSecret is the Secret (and key) that holds the password: the
 	// connection secret, or the user's passwordSecretName.
 	PasswordSecret compose.SecretKeySelector
+	// Warnings are the degraded choices the database forced (storage kept
+	// at its observed size), each naming the field.
+	Warnings []string
+	// ConnectionSecretHasLogin is true when ConnectionSecret holds the keys
+	// username and password exactly as the Query API logs in with them, so
+	// that with Direct delivery (the connection secret lands in the Spaces
+	// namespace) the chart can read it as it is. When false the function
+	// composes the credentials Secret, through an Object, with either
+	// delivery. The cloud's renderer knows which.
+	ConnectionSecretHasLogin bool
 }
 
 // Components of status.components, one per composed concern.

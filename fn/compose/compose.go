@@ -36,6 +36,12 @@ type ObjectMeta struct {
 // Kubernetes name cannot be that name.
 const ExternalNameAnnotation = "crossplane.io/external-name"
 
+// LabelComponent marks every resource the function composes with the
+// concern it serves (etcdPool, database, ...). The function reads it back
+// from observed resources, for instance to recognise its own database
+// among other pipeline steps' resources.
+const LabelComponent = "spacescaling.crossplane.io/component"
+
 // Reference names another object.
 type Reference struct {
 	Name string `json:"name"`
@@ -79,6 +85,10 @@ type Scope struct {
 	// ProviderConfigKind is the providerConfigRef kind of namespaced managed
 	// resources (ProviderConfig or ClusterProviderConfig).
 	ProviderConfigKind string
+	// OrphanAll orphans every managed resource when the XR is deleted
+	// (spec.deletionPolicy: Orphan), whatever Protection the renderer asks
+	// for: deleting the XR never takes the Space down.
+	OrphanAll bool
 }
 
 // Namespaced is true for a namespaced XR.
@@ -107,20 +117,28 @@ const (
 // namespaced managed resources' equivalent of deletionPolicy: Orphan.
 var FullControlWithoutDelete = []string{"Observe", "Create", "Update", "LateInitialize"}
 
+// Orphans is true when deleting the XR must leave the external resource of
+// a managed resource with Protection p: p is Orphan, or the XR orphans all.
+func (s Scope) Orphans(p Protection) bool { return p == Orphan || s.OrphanAll }
+
 // Managed returns the Crossplane part of a managed resource's spec: the
-// providerConfigRef (with kind when namespaced), and, for a protected
-// resource, deletionPolicy Orphan (cluster-scoped) or management policies
-// without Delete (namespaced, which have no deletionPolicy).
+// providerConfigRef (with kind when namespaced), and, for a resource that
+// Orphans, deletionPolicy Orphan (cluster-scoped) or management policies
+// without Delete (namespaced, which have no deletionPolicy). A renderer that
+// sets its own management policies must leave Delete out when Orphans says
+// so: crossplane-runtime deletes a resource whose non-default management
+// policies contain Delete whatever its deletionPolicy
+// (pkg/reconciler/managed/policies.go, LegacyManagementPoliciesResolver).
 func (s Scope) Managed(providerConfig string, p Protection) ManagedSpec {
 	ms := ManagedSpec{ProviderConfigRef: &ProviderConfigReference{Name: providerConfig}}
 	if s.Namespaced() {
 		ms.ProviderConfigRef.Kind = s.ProviderConfigKind
-		if p == Orphan {
+		if s.Orphans(p) {
 			ms.ManagementPolicies = slices.Clone(FullControlWithoutDelete)
 		}
 		return ms
 	}
-	if p == Orphan {
+	if s.Orphans(p) {
 		ms.DeletionPolicy = "Orphan"
 	}
 	return ms

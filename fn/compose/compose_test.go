@@ -21,6 +21,12 @@ func TestScopeManaged(t *testing.T) {
 			ProviderConfigRef:  &ProviderConfigReference{Kind: "ProviderConfig", Name: "pc"},
 			ManagementPolicies: []string{"Observe", "Create", "Update", "LateInitialize"},
 		}},
+		// spec.deletionPolicy: Orphan wins over a renderer's Delete.
+		"ClusterOrphanAll": {Scope{OrphanAll: true}, Delete, ManagedSpec{ProviderConfigRef: &ProviderConfigReference{Name: "pc"}, DeletionPolicy: "Orphan"}},
+		"NamespacedOrphanAll": {Scope{Namespace: "team-a", ProviderConfigKind: "ProviderConfig", OrphanAll: true}, Delete, ManagedSpec{
+			ProviderConfigRef:  &ProviderConfigReference{Kind: "ProviderConfig", Name: "pc"},
+			ManagementPolicies: []string{"Observe", "Create", "Update", "LateInitialize"},
+		}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -54,10 +60,38 @@ func TestDelivery(t *testing.T) {
 		Spec: ObjectSpec{
 			ManagedSpec: ManagedSpec{ProviderConfigRef: &ProviderConfigReference{Kind: "ClusterProviderConfig", Name: "k8s"}},
 			ForProvider: ObjectParameters{Manifest: manifest},
-			Readiness:   &ObjectReadiness{Policy: ReadinessDeriveFromObject},
+			// A StorageClass has no Ready condition to derive from.
+			Readiness: &ObjectReadiness{Policy: ReadinessSuccessfulCreate},
 		},
 	}
 	if diff := cmp.Diff(want, o); diff != "" {
 		t.Errorf("InCluster: -want +got:\n%s", diff)
+	}
+}
+
+type reporter struct{ ready bool }
+
+func (r reporter) ReportsReady() bool { return r.ready }
+
+// TestReadinessOf: an Object follows the Ready condition of a kind that
+// has one, and is ready once created for a kind that has none (with
+// DeriveFromObject it would never be).
+func TestReadinessOf(t *testing.T) {
+	cases := map[string]struct {
+		manifest any
+		want     string
+	}{
+		"StorageClass":      {&StorageClass{}, ReadinessSuccessfulCreate},
+		"Secret":            {&Secret{}, ReadinessSuccessfulCreate},
+		"ReportsReady":      {reporter{ready: true}, ReadinessDeriveFromObject},
+		"ReportsNoReady":    {reporter{ready: false}, ReadinessSuccessfulCreate},
+		"PointerToReporter": {&reporter{ready: true}, ReadinessDeriveFromObject},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := ReadinessOf(tc.manifest); got != tc.want {
+				t.Errorf("ReadinessOf = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -7,9 +7,38 @@ const (
 	ObjectKind                 = "Object"
 )
 
-// ReadinessDeriveFromObject makes an Object ready only when the object it
-// manages reports Ready (or has no conditions and exists).
-const ReadinessDeriveFromObject = "DeriveFromObject"
+// Readiness policies of provider-kubernetes Objects
+// (crossplane-contrib/provider-kubernetes v1.2,
+// internal/controller/cluster/object/object.go, updateConditionFromObserved).
+const (
+	// ReadinessDeriveFromObject makes an Object ready only while the object
+	// it manages has a Ready condition that is True: an object of a kind
+	// without one (StorageClass, Secret, PrometheusRule) never becomes ready
+	// (crossplane-contrib/provider-kubernetes#124).
+	ReadinessDeriveFromObject = "DeriveFromObject"
+	// ReadinessSuccessfulCreate makes an Object ready once the object it
+	// manages exists and is up to date.
+	ReadinessSuccessfulCreate = "SuccessfulCreate"
+)
+
+// A ReadyReporter is a manifest whose kind carries a Ready condition of its
+// own, which its Object's readiness should follow. Renderers implement it on
+// the kinds that do (a cloud's own kinds stay in the cloud's package).
+type ReadyReporter interface {
+	// ReportsReady is true when the kind's controller writes a Ready
+	// condition.
+	ReportsReady() bool
+}
+
+// ReadinessOf is the readiness policy of the Object that delivers manifest:
+// DeriveFromObject for a kind that reports Ready, SuccessfulCreate for one
+// that does not.
+func ReadinessOf(manifest any) string {
+	if r, ok := manifest.(ReadyReporter); ok && r.ReportsReady() {
+		return ReadinessDeriveFromObject
+	}
+	return ReadinessSuccessfulCreate
+}
 
 // Object is a provider-kubernetes Object: a manifest applied to the Space
 // cluster through a ProviderConfig.
@@ -72,13 +101,21 @@ func (d Delivery) InCluster(key, component, name string, manifest any, refs ...O
 	if d.Direct {
 		return Resource{Key: key, Component: component, Object: manifest}
 	}
+	return d.Object(key, component, name, manifest, refs...)
+}
+
+// Object wraps manifest in a provider-kubernetes Object whatever the
+// delivery: a manifest whose data must be copied from another object
+// (a password) can only be delivered through an Object's references, even
+// when Crossplane runs in the Space cluster.
+func (d Delivery) Object(key, component, name string, manifest any, refs ...ObjectReference) Resource {
 	o := &Object{
 		TypeMeta: TypeMeta{APIVersion: d.Scope.APIVersion(ObjectAPIVersion, ObjectAPIVersionNamespaced), Kind: ObjectKind},
 		Metadata: ObjectMeta{Name: name},
 		Spec: ObjectSpec{
 			ManagedSpec: d.Scope.Managed(d.ProviderConfig, Delete),
 			ForProvider: ObjectParameters{Manifest: manifest},
-			Readiness:   &ObjectReadiness{Policy: ReadinessDeriveFromObject},
+			Readiness:   &ObjectReadiness{Policy: ReadinessOf(manifest)},
 			References:  refs,
 		},
 	}

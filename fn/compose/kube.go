@@ -29,13 +29,12 @@ func NewStorageClass(name, provisioner string, params map[string]string) *Storag
 	}
 }
 
-// Secret is a v1 Secret. Data stays empty in anything the function
-// composes: values reach it through Object references, never through the
-// desired state.
+// Secret is a v1 Secret. Data carries no secret value in anything the
+// function composes (only the username): the password reaches it through
+// Object references, never through the desired state.
 type Secret struct {
-	TypeMeta   `json:",inline"`
-	Metadata   ObjectMeta        `json:"metadata"`
-	Type       string            `json:"type,omitempty"`
-	StringData map[string]string `json:"stringData,omitempty"`
-	Data       map[string]string `json:"data,omitempty"`
+	TypeMeta `json:",inline"`
+	Metadata ObjectMeta        `json:"metadata"`
+	Type     string            `json:"type,omitempty"`
+	Data     map[string]string `json:"data,omitempty"`
 }

@@ -96,7 +96,37 @@ func Machine(machineType string) (plan.Machine, bool) {
 	case "highcpu":
 		gib = f.highcpu
 	}
-	return plan.Machine{VCPU: vcpu, MemoryMiB: vcpu * gib * 1024}, true
+	return plan.Machine{VCPU: vcpu, MemoryMiB: vcpu * gib * 1024, MaxVolumes: attachableDisks(fam, vcpu), MaxPods: GKEMaxPodsPerNode}, true
+}
+
+// GKEMaxPodsPerNode is GKE's default maximum of pods per node on Standard
+// clusters (cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr:
+// "110 Pods per node" by default). The function does not set the pool's
+// maxPodsPerNode: it is immutable, and changing it would recreate pools.
+const GKEMaxPodsPerNode = 110
+
+// The disks a node can attach, as the PD CSI driver reports them
+// (kubernetes-sigs/gcp-compute-persistent-disk-csi-driver,
+// pkg/gce-pd-csi-driver/node.go and pkg/common/constants.go), each the
+// documented limit minus the boot disk: 127 for Persistent Disk families
+// (128 disks per VM, cloud.google.com/compute/docs/disks#pdnumberlimits);
+// on the fourth-generation, Hyperdisk-only families (N4, C4, ...) 15 up to
+// 8 vCPU and 31 above (cloud.google.com/compute/docs/disks/hyperdisks#max-total-disks-per-vm).
+const (
+	pdDisksPerNode             = 127
+	hyperdiskDisksPerSmallNode = 15
+	hyperdiskDisksPerNode      = 31
+	hyperdiskSmallNodeMaxVCPU  = 8
+)
+
+func attachableDisks(family string, vcpu int64) int64 {
+	if !hyperdiskOnly[family] {
+		return pdDisksPerNode
+	}
+	if vcpu <= hyperdiskSmallNodeMaxVCPU {
+		return hyperdiskDisksPerSmallNode
+	}
+	return hyperdiskDisksPerNode
 }
 
 // parseMachineType splits a known machine type into family, type and vCPU.

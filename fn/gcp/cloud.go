@@ -13,6 +13,7 @@ import (
 var Cloud = cloud.Cloud{
 	Name: spec.CloudGCP, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultTier),
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
-	ValidateSpec: ValidateSpec,
-	NodePool:     nodePool, StorageClass: storageClass, Database: database,
+	ValidateInput: ValidateInput, ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
+	NodePool: nodePool, StorageClass: storageClass, Database: database,
+	DatabaseKeys: []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
 }

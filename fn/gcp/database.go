@@ -282,6 +282,12 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		Username:          db.AdminUser,
 		ConnectionSecret:  *ms.WriteConnectionSecretToRef,
 		PasswordSecret:    *password,
+		// upjet-gcp's DatabaseInstance writes its connection name, IPs and
+		// server CA, no login (crossplane-contrib/provider-upjet-gcp,
+		// config/sql/config.go), and a User writes only its password: the
+		// credentials Secret is composed (username = the Cloud SQL user,
+		// password from passwordSecretName) with either delivery.
+		ConnectionSecretHasLogin: false,
 	}
 	return []compose.Resource{
 		{Key: KeyDatabaseInstance, Component: cloud.ComponentDatabase, Object: inst},

@@ -6,6 +6,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
 // GKE node pool API versions: provider-upjet-gcp v3 serves only v1beta2 of
@@ -65,7 +66,19 @@ type NodeConfig struct {
 	OAuthScopes            []string                `json:"oauthScopes,omitempty"`
 	Metadata               map[string]string       `json:"metadata,omitempty"`
 	ShieldedInstanceConfig *ShieldedInstanceConfig `json:"shieldedInstanceConfig,omitempty"`
+	ServiceAccount         string                  `json:"serviceAccount,omitempty"`
+	WorkloadMetadataConfig *WorkloadMetadataConfig `json:"workloadMetadataConfig,omitempty"`
 }
+
+// WorkloadMetadataConfig says which metadata server pods see: GKE_METADATA
+// is GKE's, which serves workload identity instead of the node's
+// credentials.
+type WorkloadMetadataConfig struct {
+	Mode string `json:"mode"`
+}
+
+// WorkloadMetadataGKE is the GKE metadata server mode.
+const WorkloadMetadataGKE = "GKE_METADATA"
 
 // Taint is a GKE node taint; its effect is spelled NO_SCHEDULE,
 // PREFER_NO_SCHEDULE or NO_EXECUTE.
@@ -184,6 +197,10 @@ func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
 			InitProvider: &NodePoolInitParameters{InitialNodeCount: InitialNodeCount(pool.MinNodes, len(pool.Zones))},
 		},
 	}
+	if sa := in.Spec.GCP.NodeServiceAccount; sa != "" {
+		np.Spec.ForProvider.NodeConfig.ServiceAccount = sa
+		np.Spec.ForProvider.NodeConfig.WorkloadMetadataConfig = &WorkloadMetadataConfig{Mode: WorkloadMetadataGKE}
+	}
 	for _, t := range pool.Taints {
 		np.Spec.ForProvider.NodeConfig.Taint = append(np.Spec.ForProvider.NodeConfig.Taint,
 			Taint{Key: t.Key, Value: t.Value, Effect: taintEffect(t.Effect)})
@@ -215,17 +232,23 @@ func cloudLabels(tags map[string]string) map[string]string {
 		return nil
 	}
 	out := make(map[string]string, len(tags))
-	for k, v := range tags {
-		key := labelValue(k)
-		if key == "" {
-			continue
+	// In key order, so that the output never depends on map order (tags
+	// that collide are refused by ValidateInput).
+	for _, k := range spec.SortedKeys(tags) {
+		if key := labelKey(k); key != "" {
+			out[key] = labelValue(tags[k])
 		}
-		if key[0] < 'a' || key[0] > 'z' {
-			key = labelValue("t_" + key)
-		}
-		out[key] = labelValue(v)
 	}
 	return out
+}
+
+// labelKey is the Google Cloud label key of a tag's key; "" for none.
+func labelKey(k string) string {
+	key := labelValue(k)
+	if key != "" && (key[0] < 'a' || key[0] > 'z') {
+		key = labelValue("t_" + key)
+	}
+	return key
 }
 
 func labelValue(s string) string {

@@ -1,10 +1,18 @@
 package gcp
 
 import (
+	"fmt"
+	"regexp"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
+
+// reServiceAccount is the XRD's pattern of spec.gcp.nodeServiceAccount.
+var reServiceAccount = regexp.MustCompile(`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`)
 
 // configured says whether the spec carries spec.gcp.
 func configured(s *spec.Spec) bool { return s.GCP != nil }
@@ -15,11 +23,26 @@ func configured(s *spec.Spec) bool { return s.GCP != nil }
 func ValidateSpec(s *spec.Spec) field.ErrorList {
 	gp, g := field.NewPath("spec", "gcp"), s.GCP
 	errs := spec.MaxLens(gp, spec.Bound{Field: "project", Value: g.Project, MaxLen: 30},
-		spec.Bound{Field: "privateNetwork", Value: g.PrivateNetwork, MaxLen: 512})
+		spec.Bound{Field: "privateNetwork", Value: g.PrivateNetwork, MaxLen: 512},
+		spec.Bound{Field: "nodeServiceAccount", Value: g.NodeServiceAccount, MaxLen: 254})
+	if g.NodeServiceAccount != "" && !reServiceAccount.MatchString(g.NodeServiceAccount) {
+		errs = append(errs, field.Invalid(gp.Child("nodeServiceAccount"), g.NodeServiceAccount,
+			"must be an IAM service account email, <name>@<project>.iam.gserviceaccount.com"))
+	}
 	if s.QueryAPI.Enabled && g.PrivateNetwork == "" {
 		errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))
 	}
 	return append(errs, ValidatePassword(s)...)
+}
+
+// Warnings are GCP's degraded choices: nodes that run as the Compute
+// Engine default service account.
+func Warnings(in cloud.In) []string {
+	if in.Spec.GCP.NodeServiceAccount != "" {
+		return nil
+	}
+	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project; " +
+		"set a least-privilege service account (roles/container.defaultNodeServiceAccount)"}
 }
 
 // ValidatePassword requires spec.queryAPI.postgres.passwordSecretName on
@@ -39,4 +62,27 @@ func errPasswordRequired() *field.Error {
 		"required when cloud is gcp and queryAPI is enabled: a Cloud SQL user cannot generate its own password, "+
 			"and the function never puts a password in the desired state; create a Secret with the key \"password\" "+
 			"and name it here")
+}
+
+// ValidateInput refuses input tags whose keys become the same Google Cloud
+// label key (label keys are lower case: Team, team and TEAM are one key),
+// since one of their values would be dropped. Each tag after the first, in
+// key order, is named with the tag it collides with.
+func ValidateInput(in *v1beta1.Input) field.ErrorList {
+	p := field.NewPath("input", "tags")
+	var errs field.ErrorList
+	first := map[string]string{}
+	for _, k := range spec.SortedKeys(in.Tags) {
+		key := labelKey(k)
+		if key == "" {
+			continue
+		}
+		if was, ok := first[key]; ok {
+			errs = append(errs, field.Invalid(p.Key(k), k, fmt.Sprintf(
+				"becomes the Google Cloud label key %q, as input.tags[%s] does (Google Cloud label keys are lower case): keep one", key, was)))
+			continue
+		}
+		first[key] = k
+	}
+	return errs
 }

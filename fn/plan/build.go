@@ -31,7 +31,7 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 	}
 
 	c, errs := capacityInputs(s)
-	demands := Demands(c)
+	demands := PoolDemands(c)
 
 	type poolSpec struct {
 		role      Role
@@ -44,24 +44,10 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 		{RoleAPIServer, "apiServer", s.NodePools.APIServer, true},
 		{RoleControlPlanes, "controlPlanes", s.NodePools.ControlPlanes, false},
 	} {
-		fp := field.NewPath("spec", "nodePools", ps.field)
-		pc := PoolCapacity{Role: ps.role, Basis: basis(ps.role, c), Demand: demands[ps.role], MinNodes: ps.np.MinNodes, MaxNodes: ps.np.MaxNodes}
-		if len(ps.np.MachineTypes) > 0 {
-			pc.MachineType = ps.np.MachineTypes[0]
-			pc.Machine, pc.Known = catalog.Machine(pc.MachineType)
-		}
-		if pc.MaxNodes == 0 {
-			if !pc.Known {
-				errs = append(errs, field.Required(fp.Child("maxNodes"),
-					fmt.Sprintf("machine type %q is not in the function's catalog, so maxNodes cannot be computed: set maxNodes, or use a known machine type", pc.MachineType)))
-				continue
-			}
-			pc.MaxNodes = max(pc.MinNodes, NodesFor(pc.Demand, pc.Machine))
-			pc.Computed = true
-		}
-		if pc.Known {
-			pc.Limits = pc.Machine.Capacity(pc.MaxNodes)
-		}
+		pc, perrs, warns := sizePool(ps.role, ps.field, c.ControlPlanes, ps.np, demands[ps.role], catalog)
+		errs = append(errs, perrs...)
+		p.Warnings = append(p.Warnings, warns...)
+		pc.Basis = basis(ps.role, c)
 		c.Pools = append(c.Pools, pc)
 
 		pool := Pool{
@@ -81,6 +67,7 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 		}
 		p.Pools = append(p.Pools, pool)
 	}
+	errs = append(errs, checkPodsFit(s, c, catalog)...)
 	p.Capacity = c
 
 	if s.QueryAPI.Enabled {
@@ -123,6 +110,10 @@ func spacesPlan(s *spec.Spec) Spaces {
 	sp := s.Spaces
 	out := Spaces{
 		Version:         sp.Version,
+		Account:         sp.Account,
+		RouterHost:      sp.RouterHost,
+		HubIdentities:   sp.HubIdentities,
+		HubRBAC:         sp.HubRBAC,
 		ChartRepository: sp.ChartRepository,
 		Namespace:       sp.Namespace,
 		PullSecretName:  sp.PullSecretName,
@@ -138,6 +129,9 @@ func spacesPlan(s *spec.Spec) Spaces {
 		ControllerLimits:   ResourceQuantities{CPU: sp.ControllerResources.Limits.CPU, Memory: sp.ControllerResources.Limits.Memory},
 		EtcdVolumeSize:     sp.EtcdVolumeSize,
 		ProviderConfig:     s.ProviderConfigs.Helm,
+	}
+	if r := sp.ChartPullSecretRef; r != nil {
+		out.ChartPullSecretName, out.ChartPullSecretNamespace = r.Name, r.Namespace
 	}
 	if sp.Values != nil && len(sp.Values.Raw) > 0 && string(sp.Values.Raw) != "null" {
 		out.Values = slices.Clone(sp.Values.Raw)
@@ -217,17 +211,24 @@ func overrideRequests(values map[string]any, def Resources, errs field.ErrorList
 	out := def
 	if v, ok := m["cpu"]; ok {
 		q, err := parseQuantity(v)
-		if err != nil {
+		switch {
+		case err != nil:
 			errs = append(errs, field.Invalid(fp.Child("cpu"), v, err.Error()))
-		} else {
+		case q.Cmp(*resource.NewMilliQuantity(MaxPodMilliCPU, resource.DecimalSI)) > 0:
+			// Checked before MilliValue, which overflows silently.
+			errs = append(errs, field.Invalid(fp.Child("cpu"), v, "must be at most "+milli(MaxPodMilliCPU)+" for one pod"))
+		default:
 			out.MilliCPU = q.MilliValue()
 		}
 	}
 	if v, ok := m["memory"]; ok {
 		q, err := parseQuantity(v)
-		if err != nil {
+		switch {
+		case err != nil:
 			errs = append(errs, field.Invalid(fp.Child("memory"), v, err.Error()))
-		} else {
+		case q.Cmp(*resource.NewQuantity(MaxPodMemoryBytes, resource.BinarySI)) > 0:
+			errs = append(errs, field.Invalid(fp.Child("memory"), v, "must be at most "+MiQuantity(MaxPodMemoryBytes)+" for one pod"))
+		default:
 			out.MemoryBytes = q.Value()
 		}
 	}

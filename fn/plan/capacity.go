@@ -25,6 +25,34 @@ const (
 	// AllocatablePercent of a node's vCPU and memory is taken as what pods
 	// can request; the rest is left to the kubelet, the OS and daemonsets.
 	AllocatablePercent = 90
+
+	// DaemonSetPodsPerNode are the pod slots every node gives to
+	// DaemonSets (CNI, kube-proxy, CSI node plugin, log and metrics
+	// agents) before the Space's pods. An assumption of the plan, stated
+	// in the README, not a number any cloud publishes.
+	DaemonSetPodsPerNode = 6
+	// ControlPlanePods are the pods of one control plane in the general
+	// pool besides etcd and the API server: Crossplane and its RBAC
+	// manager, the control plane's Spaces agents, CoreDNS and a handful of
+	// provider and function pods. The Spaces docs publish no pod count
+	// ("Deployment requirements" sizes by memory and CPU only,
+	// https://docs.upbound.io/deploy/self-hosted-spaces/deployment), so
+	// this is the plan's stated estimate; providers beyond it cost pods
+	// the CPU and memory dimensions already pay for.
+	ControlPlanePods = 12
+
+	// PoolNodeLimit is the largest pool the function composes: the
+	// XRD's bound on maxNodes, which every cloud serves (GKE and AKS cap a
+	// node pool at 1,000 nodes; Karpenter has no per-pool cap).
+	PoolNodeLimit = 1000
+)
+
+// Upper bounds of one pod's requests under spec.spaces.values: larger
+// values cannot be a real pod (no machine type the function knows has
+// more), and bounding them keeps the plan's arithmetic from overflowing.
+var (
+	MaxPodMilliCPU    int64 = 1000 * 1000 // 1,000 cores
+	MaxPodMemoryBytes int64 = 1 << 40     // 1Ti
 )
 
 // Chart defaults of the per-control-plane pods (Spaces values reference).
@@ -35,12 +63,20 @@ var (
 	APIServerPodRequests = Resources{MilliCPU: 170, MemoryBytes: 1320 << 20}
 )
 
-// Machine is the size of one machine type.
+// Machine is what one node of a machine type can hold. The cloud that
+// owns the machine type supplies every number, with its source.
 type Machine struct {
 	// VCPU of the machine.
 	VCPU int64
 	// MemoryMiB of the machine.
 	MemoryMiB int64
+	// MaxVolumes is how many persistent volumes (CSI attachments) one node
+	// can take, after what the cloud reserves (root disk, network
+	// interfaces); 0 when the cloud has no per-node volume limit.
+	MaxVolumes int64
+	// MaxPods is how many pods one node runs (the CNI's or the kubelet's
+	// limit); 0 when the cloud has no per-node pod limit.
+	MaxPods int64
 }
 
 // Allocatable is what pods can request on one node of the machine.
@@ -75,6 +111,43 @@ type Capacity struct {
 	Pools                           []PoolCapacity
 }
 
+// A Dimension is one per-node limit a pool is sized against.
+type Dimension string
+
+// The dimensions, in the order the plan reports them.
+const (
+	DimensionCPU      Dimension = "cpu"
+	DimensionMemory   Dimension = "memory"
+	DimensionVolumes  Dimension = "volumes"
+	DimensionPods     Dimension = "pods"
+	DimensionMinNodes Dimension = "minNodes"
+)
+
+// Need is how many nodes one dimension asks for.
+type Need struct {
+	Dimension Dimension
+	// Demand is the pool's total in the dimension's unit: millicores,
+	// bytes, volumes, pods; for minNodes the floor itself.
+	Demand int64
+	// PerNode is what one node of MachineType holds in that unit.
+	PerNode int64
+	// MachineType is the listed type that needs the most nodes for this
+	// dimension (the most restrictive one).
+	MachineType string
+	// Nodes = ceil(Demand / PerNode).
+	Nodes int64
+}
+
+// PoolDemand is what a pool must hold.
+type PoolDemand struct {
+	// Resources with the buffer.
+	Resources Resources
+	// Volumes are the persistent volumes its pods attach.
+	Volumes int64
+	// Pods it runs.
+	Pods int64
+}
+
 // PoolCapacity is the demand and size of one pool.
 type PoolCapacity struct {
 	Role Role
@@ -82,18 +155,37 @@ type PoolCapacity struct {
 	Basis string
 	// Demand with the buffer.
 	Demand Resources
-	// MachineType that sized the pool and its size; Known is false for a
-	// machine type the catalog does not know.
+	// Volumes and Pods the pool must hold.
+	Volumes int64
+	Pods    int64
+	// MachineType that binds the pool (the most restrictive of the listed
+	// types in the binding dimension) and its size; Known is false when no
+	// listed machine type is in the catalog.
 	MachineType string
 	Machine     Machine
 	Known       bool
+	// Unknown lists the machine types the catalog does not know.
+	Unknown []string
+	// Needs per dimension, and the one that binds (needs the most nodes).
+	Needs   []Need
+	Binding Dimension
+	// Needed is the node count the plan needs: the largest need over all
+	// dimensions, at least minNodes; 0 when no machine type is known.
+	Needed int64
 	// MinNodes and MaxNodes of the pool; Computed is true when MaxNodes
 	// came from the plan rather than the user.
 	MinNodes int32
 	MaxNodes int32
 	Computed bool
-	// Limits is the capacity of MaxNodes nodes (zero when the machine is unknown).
+	// Limits is the capacity of MaxNodes nodes of the largest listed
+	// machine type, so MaxNodes nodes of any listed type fit under them
+	// (zero when no machine is known).
 	Limits Resources
+}
+
+// Shortfall is how many nodes MaxNodes is below the need; 0 when it is not.
+func (pc PoolCapacity) Shortfall() int64 {
+	return max(pc.Needed-int64(pc.MaxNodes), 0)
 }
 
 // WithBuffer adds BufferPercent to r, rounding up.
@@ -109,20 +201,72 @@ func (r Resources) Times(n int64) Resources {
 	return Resources{MilliCPU: r.MilliCPU * n, MemoryBytes: r.MemoryBytes * n}
 }
 
-// NodesFor is how many nodes of m the demand needs: the larger of the CPU
-// and the memory count, at least 1.
-func NodesFor(demand Resources, m Machine) int32 {
+// NodesFor is how many nodes of m the CPU and memory demand needs: the
+// larger of the CPU and the memory count, at least 1. It does not clamp:
+// the caller compares the count with the limits and says so.
+func NodesFor(demand Resources, m Machine) int64 {
 	a := m.Allocatable()
-	n := max(ceilDiv(demand.MilliCPU, a.MilliCPU), ceilDiv(demand.MemoryBytes, a.MemoryBytes), 1)
-	if n > maxNodes {
-		return maxNodes
-	}
-	return int32(n)
+	return max(ceilDiv(demand.MilliCPU, a.MilliCPU), ceilDiv(demand.MemoryBytes, a.MemoryBytes), 1)
 }
 
-// maxNodes bounds a computed pool size; larger plans are clamped here and
-// reported by validation of the plan.
-const maxNodes = 1000
+// A TypedMachine is a machine type with its size.
+type TypedMachine struct {
+	Type string
+	Machine
+}
+
+// Size computes each dimension's need of a pool over its known machine
+// types (sizing for the most restrictive type in every dimension, since
+// an autoscaler may pick any listed type), and which dimension binds. A
+// dimension a machine has no limit for (0) asks for no nodes.
+func Size(d PoolDemand, minNodes int32, machines []TypedMachine) (needs []Need, binding Dimension, needed int64) {
+	if len(machines) == 0 {
+		return nil, "", 0
+	}
+	type dim struct {
+		d       Dimension
+		demand  int64
+		perNode func(Machine) int64
+	}
+	dims := []dim{
+		{DimensionCPU, d.Resources.MilliCPU, func(m Machine) int64 { return m.Allocatable().MilliCPU }},
+		{DimensionMemory, d.Resources.MemoryBytes, func(m Machine) int64 { return m.Allocatable().MemoryBytes }},
+	}
+	if d.Volumes > 0 {
+		dims = append(dims, dim{DimensionVolumes, d.Volumes, func(m Machine) int64 { return m.MaxVolumes }})
+	}
+	if d.Pods > 0 {
+		dims = append(dims, dim{DimensionPods, d.Pods, func(m Machine) int64 {
+			if m.MaxPods == 0 {
+				return 0
+			}
+			return max(m.MaxPods-DaemonSetPodsPerNode, 1)
+		}})
+	}
+	for _, dm := range dims {
+		var best *Need
+		for _, m := range machines {
+			per := dm.perNode(m.Machine)
+			if per <= 0 {
+				continue
+			}
+			n := Need{Dimension: dm.d, Demand: dm.demand, PerNode: per, MachineType: m.Type, Nodes: max(ceilDiv(dm.demand, per), 1)}
+			if best == nil || n.Nodes > best.Nodes {
+				best = &n
+			}
+		}
+		if best != nil {
+			needs = append(needs, *best)
+		}
+	}
+	needs = append(needs, Need{Dimension: DimensionMinNodes, Demand: int64(minNodes), PerNode: 1, Nodes: int64(minNodes)})
+	for _, n := range needs {
+		if n.Nodes > needed {
+			needed, binding = n.Nodes, n.Dimension
+		}
+	}
+	return needs, binding, needed
+}
 
 func ceilDiv(a, b int64) int64 {
 	if b <= 0 {
@@ -144,6 +288,19 @@ func Demands(c Capacity) map[Role]Resources {
 		RoleEtcd:          WithBuffer(etcd),
 		RoleAPIServer:     WithBuffer(api),
 		RoleControlPlanes: WithBuffer(cp),
+	}
+}
+
+// PoolDemands computes what each pool role must hold: the buffered CPU
+// and memory, the etcd volumes (one per etcd member) and the pods.
+func PoolDemands(c Capacity) map[Role]PoolDemand {
+	cps := int64(c.ControlPlanes)
+	r := Demands(c)
+	etcdMembers := cps * int64(c.EtcdMembersPerControlPlane)
+	return map[Role]PoolDemand{
+		RoleEtcd:          {Resources: r[RoleEtcd], Volumes: etcdMembers, Pods: etcdMembers},
+		RoleAPIServer:     {Resources: r[RoleAPIServer], Pods: cps * int64(c.APIServersPerControlPlane)},
+		RoleControlPlanes: {Resources: r[RoleControlPlanes], Pods: cps * ControlPlanePods},
 	}
 }
 

@@ -35,7 +35,7 @@ func TestNodesFor(t *testing.T) {
 	cases := map[string]struct {
 		demand Resources
 		m      Machine
-		want   int32
+		want   int64
 	}{
 		// 73,440m over 7,200m allocatable = 10.2 -> 11 (CPU-bound).
 		"Etcd120": {Resources{MilliCPU: 73440, MemoryBytes: 151200 << 20}, m7i2xl, 11},
@@ -44,7 +44,8 @@ func TestNodesFor(t *testing.T) {
 		// 576 cores over 14.4 = 40.
 		"ControlPlanes120": {Resources{MilliCPU: 576000, MemoryBytes: 178_560_000_000}, m7i4xl, 40},
 		"NoDemand":         {Resources{}, m7i2xl, 1},
-		"Huge":             {Resources{MilliCPU: 1 << 40}, m7i2xl, 1000},
+		// No clamp: the caller compares with PoolNodeLimit and says so.
+		"Huge": {Resources{MilliCPU: 1 << 40}, m7i2xl, 152_709_949},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

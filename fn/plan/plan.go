@@ -5,6 +5,8 @@
 // cloud (the size of a machine type, default machine types) comes in as data.
 package plan
 
+import "k8s.io/apimachinery/pkg/api/resource"
+
 // Role is the job of a node pool.
 type Role string
 
@@ -81,9 +83,6 @@ func (p Pool) MachineType() string {
 	return p.MachineTypes[0]
 }
 
-// Dedicated is true for a pool that only takes pods that tolerate its taint.
-func (p Pool) Dedicated() bool { return len(p.Taints) > 0 }
-
 // Storage is the StorageClass of the etcd volumes.
 type Storage struct {
 	// ClassName of the StorageClass.
@@ -145,17 +144,33 @@ type Plan struct {
 	Spaces Spaces
 	// Monitoring is the alerting; nil when monitoring is off.
 	Monitoring *Monitoring
+	// Warnings are the plan's degraded choices (a pool capped below its
+	// need, machine types it could not size), each naming the field.
+	Warnings []string
 }
 
 // Spaces is what the Spaces Helm release needs beyond the pools.
 type Spaces struct {
-	Version         string
+	Version string
+	// Account is the Upbound organization; RouterHost the router's public
+	// host; HubIdentities and HubRBAC the hub authentication and
+	// authorization switches. All are install-time values the Release must
+	// carry, or an upgrade drops them.
+	Account         string
+	RouterHost      string
+	HubIdentities   bool
+	HubRBAC         bool
 	ChartRepository string
-	Namespace       string
-	PullSecretName  string
-	APIReplicas     int32
-	ApolloReplicas  int32
-	Router          RouterScaling
+	// ChartPullSecretName and ChartPullSecretNamespace name the Secret
+	// provider-helm pulls the chart with; empty for its default credentials.
+	ChartPullSecretName      string
+	ChartPullSecretNamespace string
+	Namespace                string
+	// PullSecretName is the image pull secret inside the Space.
+	PullSecretName string
+	APIReplicas    int32
+	ApolloReplicas int32
+	Router         RouterScaling
 	// ControllerRequests and ControllerLimits as quantities.
 	ControllerRequests ResourceQuantities
 	ControllerLimits   ResourceQuantities
@@ -202,4 +217,30 @@ func (p *Plan) Pool(r Role) *Pool {
 		}
 	}
 	return nil
+}
+
+// PodFloor is how many nodes a pool's own pods keep busy whenever the
+// Space runs a control plane: each control plane's etcd members (and API
+// servers) require distinct nodes (required hostname anti-affinity), and
+// the general pool runs at least one pod. An autoscaler that keeps no
+// floor of its own (Karpenter) keeps this many.
+func (p *Plan) PodFloor(r Role) int32 {
+	switch r {
+	case RoleEtcd:
+		return p.Capacity.EtcdMembersPerControlPlane
+	case RoleAPIServer:
+		return p.Capacity.APIServersPerControlPlane
+	default:
+		return 1
+	}
+}
+
+// EtcdVolumeGiB is the etcd volume size in GiB, rounded up; an unreadable
+// size (validation refuses one) counts as 0.
+func (s Spaces) EtcdVolumeGiB() int64 {
+	q, err := resource.ParseQuantity(s.EtcdVolumeSize)
+	if err != nil || q.Sign() <= 0 {
+		return 0
+	}
+	return ceilDiv(q.Value(), 1<<30)
 }

@@ -31,14 +31,16 @@ const (
 // the management-cluster Secret that holds it (db.PasswordSecret), so the
 // password never enters the desired state.
 //
-// With Direct delivery there is no Object to copy through, so Credentials
-// returns nothing: the cloud renderer then writes the database's connection
-// secret (which carries username and password) straight into the Spaces
-// namespace, and the release reads that Secret instead (see
-// CredentialsSecret). It returns nothing, too, when there is no external
-// database.
+// With Direct delivery the database's connection secret lands in the
+// Spaces namespace; where it holds the login as the Query API uses it
+// (db.ConnectionSecretHasLogin), Credentials returns nothing and the
+// release reads that Secret (see CredentialsSecret). Where it does not
+// (Cloud SQL writes no login, Azure's username carries an @server suffix),
+// the Secret is still composed through an Object, which with Direct
+// delivery runs in the Space cluster and copies the password from the
+// Secret there. It returns nothing, too, when there is no external database.
 func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Resource {
-	if db == nil || env.Delivery.Direct {
+	if db == nil || readsConnectionSecret(db, env) {
 		return nil
 	}
 	s := &compose.Secret{
@@ -56,13 +58,19 @@ func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Reso
 			APIVersion: "v1",
 			Kind:       "Secret",
 			Name:       db.PasswordSecret.Name,
-			Namespace:  db.PasswordSecret.Namespace,
+			Namespace:  passwordSecretNamespace(db, env),
 			FieldPath:  dataField(db.PasswordSecret.Key),
 		},
 		ToFieldPath: dataField(KeyPassword),
 	}
-	return []compose.Resource{env.Delivery.InCluster(CredentialsKey, cloud.ComponentDatabase,
+	return []compose.Resource{env.Delivery.Object(CredentialsKey, cloud.ComponentDatabase,
 		compose.Name(p.XRName, "query-api-credentials"), s, password)}
+}
+
+// readsConnectionSecret is true when the release reads the database's
+// connection secret itself: with Direct delivery, when it holds the login.
+func readsConnectionSecret(db *cloud.Database, env cloud.Env) bool {
+	return env.Delivery.Direct && db.ConnectionSecretHasLogin
 }
 
 // CredentialsSecret is the name of the Secret in the Spaces namespace that
@@ -70,7 +78,7 @@ func Credentials(p *plan.Plan, db *cloud.Database, env cloud.Env) []compose.Reso
 // delivers, or, with Direct delivery, the connection secret the cloud
 // renderer writes there.
 func CredentialsSecret(db *cloud.Database, env cloud.Env) string {
-	if env.Delivery.Direct && db != nil {
+	if db != nil && readsConnectionSecret(db, env) {
 		return db.ConnectionSecret.Name
 	}
 	return CredentialsSecretName
@@ -85,4 +93,19 @@ func dataField(key string) string {
 		return "data." + key
 	}
 	return "data[" + key + "]"
+}
+
+// passwordSecretNamespace is where the Object reads the password from. A
+// namespaced XR's managed resources write their connection secrets in the
+// XR's namespace, and its user Secrets live there too; the namespaced
+// Object controller does not default patchesFrom.namespace (it looks the
+// reference up with the namespace as written, so an empty one fails:
+// crossplane-contrib/provider-kubernetes v1.2,
+// internal/controller/namespaced/object/object.go, resolveReferencies), so
+// the namespace is always written.
+func passwordSecretNamespace(db *cloud.Database, env cloud.Env) string {
+	if env.Scope.Namespaced() {
+		return env.Scope.Namespace
+	}
+	return db.PasswordSecret.Namespace
 }

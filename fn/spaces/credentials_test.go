@@ -26,7 +26,7 @@ func TestCredentials(t *testing.T) {
   "metadata": {"name": "prod-use1-query-api-credentials"},
   "spec": {
     "providerConfigRef": {"name": "k8s-pc"},
-    "readiness": {"policy": "DeriveFromObject"},
+    "readiness": {"policy": "SuccessfulCreate"},
     "forProvider": {"manifest": {
       "apiVersion": "v1",
       "kind": "Secret",
@@ -41,6 +41,8 @@ func TestCredentials(t *testing.T) {
   }
 }`,
 		},
+		// The namespaced Object controller does not default
+		// patchesFrom.namespace: it is the XR's, always written.
 		"NamespacedObject": {
 			db: namespacedDB, env: namespacedEnv(),
 			want: `{
@@ -49,7 +51,7 @@ func TestCredentials(t *testing.T) {
   "metadata": {"name": "prod-use1-query-api-credentials"},
   "spec": {
     "providerConfigRef": {"kind": "ClusterProviderConfig", "name": "k8s-pc"},
-    "readiness": {"policy": "DeriveFromObject"},
+    "readiness": {"policy": "SuccessfulCreate"},
     "forProvider": {"manifest": {
       "apiVersion": "v1",
       "kind": "Secret",
@@ -58,7 +60,7 @@ func TestCredentials(t *testing.T) {
       "data": {"username": "dXBib3VuZA=="}
     }},
     "references": [{
-      "patchesFrom": {"apiVersion": "v1", "kind": "Secret", "name": "prod-use1-db-conn", "fieldPath": "data.password"},
+      "patchesFrom": {"apiVersion": "v1", "kind": "Secret", "name": "prod-use1-db-conn", "namespace": "team-a", "fieldPath": "data.password"},
       "toFieldPath": "data.password"
     }]
   }
@@ -77,7 +79,7 @@ func TestCredentials(t *testing.T) {
   "metadata": {"name": "prod-use1-query-api-credentials"},
   "spec": {
     "providerConfigRef": {"name": "k8s-pc"},
-    "readiness": {"policy": "DeriveFromObject"},
+    "readiness": {"policy": "SuccessfulCreate"},
     "forProvider": {"manifest": {
       "apiVersion": "v1",
       "kind": "Secret",
@@ -92,7 +94,35 @@ func TestCredentials(t *testing.T) {
   }
 }`,
 		},
-		"Direct": {db: testDB, env: directEnv()},
+		// The connection secret holds the login and lands in the Spaces
+		// namespace: the chart reads it, nothing to compose.
+		"DirectWithLogin": {db: testDB, env: directEnv()},
+		// Cloud SQL and Azure: composed through an Object even with Direct
+		// delivery (Crossplane and provider-kubernetes run in the Space
+		// cluster), the password copied from the Secret there.
+		"DirectWithoutLogin": {
+			db: noLoginDB, env: directEnv(),
+			want: `{
+  "apiVersion": "kubernetes.crossplane.io/v1alpha2",
+  "kind": "Object",
+  "metadata": {"name": "prod-use1-query-api-credentials"},
+  "spec": {
+    "providerConfigRef": {"name": "k8s-pc"},
+    "readiness": {"policy": "SuccessfulCreate"},
+    "forProvider": {"manifest": {
+      "apiVersion": "v1",
+      "kind": "Secret",
+      "metadata": {"name": "spaces-query-api-postgres", "namespace": "upbound-system"},
+      "type": "kubernetes.io/basic-auth",
+      "data": {"username": "dXBib3VuZA=="}
+    }},
+    "references": [{
+      "patchesFrom": {"apiVersion": "v1", "kind": "Secret", "name": "prod-use1-postgres-password", "namespace": "upbound-system", "fieldPath": "data.password"},
+      "toFieldPath": "data.password"
+    }]
+  }
+}`,
+		},
 		"NoDatabase": {
 			db:  func() *cloud.Database { return nil },
 			env: clusterEnv(),
@@ -141,6 +171,7 @@ func TestCredentialsSecret(t *testing.T) {
 		"Object":           {db: testDB(), env: clusterEnv(), want: "spaces-query-api-postgres"},
 		"ObjectNamespaced": {db: namespacedDB(), env: namespacedEnv(), want: "spaces-query-api-postgres"},
 		"Direct":           {db: testDB(), env: directEnv(), want: "prod-use1-db-conn"},
+		"DirectNoLogin":    {db: noLoginDB(), env: directEnv(), want: "spaces-query-api-postgres"},
 		"DirectNoDatabase": {db: nil, env: directEnv(), want: "spaces-query-api-postgres"},
 	}
 	for name, tc := range cases {

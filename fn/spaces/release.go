@@ -5,6 +5,10 @@
 package spaces
 
 import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/crossplane/function-sdk-go/errors"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
@@ -57,9 +61,6 @@ const (
 	// ZoneSpreadWeight of the preferred zone anti-affinity: the most a
 	// preference can weigh.
 	ZoneSpreadWeight int32 = 100
-	// OperatorIn and OperatorEqual are the operators the function uses.
-	OperatorIn    = "In"
-	OperatorEqual = "Equal"
 )
 
 // The Query API's external database.
@@ -146,7 +147,17 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 		if user, err = decodeObject(p.Spaces.Values); err != nil {
 			return compose.Resource{}, errors.Wrap(err, "spec.spaces.values")
 		}
-		tree = merge(tree, user)
+		var errs field.ErrorList
+		if tree, errs = merge(tree, user, valuesPath); len(errs) > 0 {
+			return compose.Resource{}, &ValuesError{Errs: errs}
+		}
+		// The chart takes one of minAvailable and maxUnavailable: a user's
+		// maxUnavailable replaces the computed minAvailable.
+		if has(user, controllerPDBPath("maxUnavailable")...) && !has(user, controllerPDBPath("minAvailable")...) {
+			if pdb, ok := lookupMap(tree, controllerPDBPath()...); ok {
+				delete(pdb, "minAvailable")
+			}
+		}
 	}
 
 	r := &HelmRelease{
@@ -172,10 +183,17 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 			RollbackLimit: new(RollbackLimit),
 		},
 	}
-	if p.Spaces.PullSecretName != "" {
-		ref := &compose.SecretReference{Name: p.Spaces.PullSecretName}
+	// provider-helm reads chart.pullSecretRef in the cluster where it runs
+	// and requires the keys username and password; the cluster-scoped
+	// Release needs the namespace, the namespaced one reads its own
+	// (crossplane-contrib/provider-helm, pkg/clients/registryauth/auth.go).
+	// Without it provider-helm uses its default credential chain. The
+	// Space's docker-registry image pull secret is a different Secret in a
+	// different cluster: it goes to the chart's imagePullSecrets.
+	if p.Spaces.ChartPullSecretName != "" {
+		ref := &compose.SecretReference{Name: p.Spaces.ChartPullSecretName}
 		if !env.Scope.Namespaced() {
-			ref.Namespace = p.Spaces.Namespace
+			ref.Namespace = p.Spaces.ChartPullSecretNamespace
 		}
 		r.Spec.ForProvider.Chart.PullSecretRef = ref
 	}
@@ -203,6 +221,9 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 // cloud does not write it to a connection secret and the instance has not
 // been observed with an address. The release waits for it.
 var ErrEndpointPending = errors.New("waiting for the database's endpoint")
+
+// valuesPath is where the user's values are in the XR.
+var valuesPath = field.NewPath("spec", "spaces", "values")
 
 // endpointSelector selects the connection secret's host:port key. The
 // cluster-scoped Release needs the secret's namespace; the namespaced one
@@ -259,6 +280,13 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 			Limits:   quantities(p.Spaces.ControllerLimits),
 		}}},
 	}
+	installValues(v, p.Spaces)
+	if p.HighAvailability {
+		controllerHA(&v.Controller)
+	}
+	if p.Spaces.PullSecretName != "" {
+		v.ImagePullSecrets = []SecretByName{{Name: p.Spaces.PullSecretName}}
+	}
 	if p.Monitoring != nil {
 		v.API.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}
 		v.Controller.Prometheus = &PrometheusValues{PodMonitor: Switch{Enabled: true}}
@@ -290,24 +318,28 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 // (preferred: a zone outage must not take a quorum, but a zone short of
 // nodes must not block scheduling).
 func placement(pool *plan.Pool, app string) PodPlacement {
-	sel := LabelSelector{MatchLabels: map[string]string{LabelApp: app}}
-	a := &Affinity{PodAntiAffinity: &PodAntiAffinity{
-		Required: []PodAffinityTerm{{LabelSelector: sel, TopologyKey: TopologyHostname}},
-		Preferred: []WeightedPodAffinityTerm{{
+	sel := &metav1.LabelSelector{MatchLabels: map[string]string{LabelApp: app}}
+	a := &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{LabelSelector: sel, TopologyKey: TopologyHostname}},
+		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
 			Weight:          ZoneSpreadWeight,
-			PodAffinityTerm: PodAffinityTerm{LabelSelector: sel, TopologyKey: TopologyZone},
+			PodAffinityTerm: corev1.PodAffinityTerm{LabelSelector: sel, TopologyKey: TopologyZone},
 		}},
 	}}
 	if len(pool.Labels) > 0 {
-		reqs := make([]Requirement, 0, len(pool.Labels))
+		reqs := make([]corev1.NodeSelectorRequirement, 0, len(pool.Labels))
 		for _, l := range pool.Labels {
-			reqs = append(reqs, Requirement{Key: l.Key, Operator: OperatorIn, Values: []string{l.Value}})
+			reqs = append(reqs, corev1.NodeSelectorRequirement{Key: l.Key, Operator: corev1.NodeSelectorOpIn, Values: []string{l.Value}})
 		}
-		a.NodeAffinity = &NodeAffinity{Required: &NodeSelector{NodeSelectorTerms: []NodeSelectorTerm{{MatchExpressions: reqs}}}}
+		a.NodeAffinity = &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+			NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: reqs}},
+		}}
 	}
 	out := PodPlacement{Affinity: a}
 	for _, t := range pool.Taints {
-		out.Tolerations = append(out.Tolerations, Toleration{Key: t.Key, Operator: OperatorEqual, Value: t.Value, Effect: t.Effect})
+		out.Tolerations = append(out.Tolerations, corev1.Toleration{
+			Key: t.Key, Operator: corev1.TolerationOpEqual, Value: t.Value, Effect: corev1.TaintEffect(t.Effect),
+		})
 	}
 	return out
 }
@@ -317,4 +349,37 @@ func quantities(q plan.ResourceQuantities) *Quantities {
 		return nil
 	}
 	return &Quantities{CPU: q.CPU, Memory: q.Memory}
+}
+
+// The spaces-controller in HA: the chart's values reference (1.17) lists
+// controller.replicaCount (default 1) and controller.controller.
+// podDisruptionBudget.{enabled,minAvailable,maxUnavailable} (disabled by
+// default). The controller runs with leader election whatever its replica
+// count (Spaces 1.13.1 release notes), so a second replica is a warm standby,
+// and the PDB keeps a node drain from taking both at once.
+const (
+	ControllerReplicasHA     int32 = 2
+	ControllerMinAvailableHA int32 = 1
+)
+
+func controllerHA(c *ControllerValues) {
+	c.ReplicaCount = new(ControllerReplicasHA)
+	c.Controller.PodDisruptionBudget = &PodDisruptionBudget{Enabled: true, MinAvailable: new(ControllerMinAvailableHA)}
+}
+
+func controllerPDBPath(leaf ...string) []string {
+	return append([]string{"controller", "controller", "podDisruptionBudget"}, leaf...)
+}
+
+// lookupMap returns the object at path in tree.
+func lookupMap(tree map[string]any, path ...string) (map[string]any, bool) {
+	cur := tree
+	for _, p := range path {
+		next, ok := cur[p].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur = next
+	}
+	return cur, true
 }

@@ -3,9 +3,12 @@ package spaces
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
@@ -28,17 +31,23 @@ func testPlan() *plan.Plan {
 		Storage:  plan.Storage{ClassName: "prod-use1-etcd"},
 		Database: &plan.Database{Name: "upbound", AdminUser: "upbound"},
 		Spaces: plan.Spaces{
-			Version:            "1.17.1",
-			ChartRepository:    "oci://xpkg.upbound.io/spaces-artifacts",
-			Namespace:          "upbound-system",
-			PullSecretName:     "upbound-pull-secret",
-			APIReplicas:        2,
-			ApolloReplicas:     3,
-			Router:             plan.RouterScaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 80, TargetMemoryUtilizationPercentage: 70},
-			ControllerRequests: plan.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
-			ControllerLimits:   plan.ResourceQuantities{CPU: "2000m", Memory: "4Gi"},
-			EtcdVolumeSize:     "50Gi",
-			ProviderConfig:     "helm-pc",
+			Version:                  "1.17.1",
+			Account:                  "acme",
+			RouterHost:               "spaces.acme.example.com",
+			HubIdentities:            true,
+			HubRBAC:                  false,
+			ChartRepository:          "oci://xpkg.upbound.io/spaces-artifacts",
+			Namespace:                "upbound-system",
+			PullSecretName:           "upbound-pull-secret",
+			ChartPullSecretName:      "upbound-chart-pull",
+			ChartPullSecretNamespace: "crossplane-system",
+			APIReplicas:              2,
+			ApolloReplicas:           3,
+			Router:                   plan.RouterScaling{MinReplicas: 2, MaxReplicas: 8, TargetCPUUtilizationPercentage: 80, TargetMemoryUtilizationPercentage: 70},
+			ControllerRequests:       plan.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
+			ControllerLimits:         plan.ResourceQuantities{CPU: "2000m", Memory: "4Gi"},
+			EtcdVolumeSize:           "50Gi",
+			ProviderConfig:           "helm-pc",
 		},
 		Monitoring: &plan.Monitoring{ErrorRatePercent: 5, For: "10m"},
 	}
@@ -51,7 +60,21 @@ func testDB() *cloud.Database {
 		ConnectionSecret: compose.SecretReference{Name: "prod-use1-db-conn", Namespace: "crossplane-system"},
 		EndpointKey:      "endpoint",
 		PasswordSecret:   compose.SecretKeySelector{Name: "prod-use1-db-conn", Namespace: "crossplane-system", Key: "password"},
+		// Like RDS: the connection secret holds username and password.
+		ConnectionSecretHasLogin: true,
 	}
+}
+
+// noLoginDB is a database whose connection secret does not hold the login
+// the Query API uses (Cloud SQL, Azure): the password comes from a Secret in
+// the Spaces namespace when Crossplane runs in the Space cluster.
+func noLoginDB() *cloud.Database {
+	db := testDB()
+	db.ConnectionSecretHasLogin = false
+	db.EndpointKey = ""
+	db.Endpoint = "10.1.2.3:5432"
+	db.PasswordSecret = compose.SecretKeySelector{Name: "prod-use1-postgres-password", Namespace: "upbound-system", Key: "password"}
+	return db
 }
 
 func clusterEnv() cloud.Env {
@@ -150,7 +173,7 @@ func TestReleaseProduction(t *testing.T) {
         "name": "spaces",
         "repository": "oci://xpkg.upbound.io/spaces-artifacts",
         "version": "1.17.1",
-        "pullSecretRef": {"name": "upbound-pull-secret", "namespace": "upbound-system"}
+        "pullSecretRef": {"name": "upbound-chart-pull", "namespace": "crossplane-system"}
       },
       "namespace": "upbound-system",
       "skipCreateNamespace": false,
@@ -161,6 +184,11 @@ func TestReleaseProduction(t *testing.T) {
         "valueFrom": {"secretKeyRef": {"name": "prod-use1-db-conn", "namespace": "crossplane-system", "key": "endpoint"}}
       }],
       "values": {
+        "account": "acme",
+        "authentication": {"hubIdentities": true},
+        "authorization": {"hubRBAC": false},
+        "externalTLS": {"host": "spaces.acme.example.com"},
+        "imagePullSecrets": [{"name": "upbound-pull-secret"}],
         "controlPlanes": {
           "ha": {"enabled": true},
           "vcluster": {
@@ -209,7 +237,11 @@ func TestReleaseProduction(t *testing.T) {
           "prometheus": {"podMonitor": {"enabled": true}}
         },
         "controller": {
-          "controller": {"resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "2000m", "memory": "4Gi"}}},
+          "replicaCount": 2,
+          "controller": {
+            "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "2000m", "memory": "4Gi"}},
+            "podDisruptionBudget": {"enabled": true, "minAvailable": 1}
+          },
           "prometheus": {"podMonitor": {"enabled": true}}
         }
       }
@@ -243,11 +275,51 @@ func TestReleaseVariants(t *testing.T) {
 				{"spec.forProvider.values.controlPlanes.ha", `{"enabled": false}`},
 				// Placement does not depend on HA: the pools are dedicated either way.
 				{"spec.forProvider.values.controlPlanes.etcd.tolerations.0.value", `"etcd"`},
+				// One spaces-controller, the chart's default, without a PDB.
+				{"spec.forProvider.values.controller.replicaCount", ""},
+				{"spec.forProvider.values.controller.controller.podDisruptionBudget", ""},
+			},
+		},
+		// Before Spaces 1.16 the router's host is ingress.host; from 1.16
+		// externalTLS.host (the chart values reference and release notes).
+		"Chart115RouterHostIsIngressHost": {
+			plan: func(p *plan.Plan) { p.Spaces.Version = "v1.15.5" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.values.ingress", `{"host": "spaces.acme.example.com"}`},
+				{"spec.forProvider.values.externalTLS", ""},
+				{"spec.forProvider.values.account", `"acme"`},
+			},
+		},
+		"Chart116RouterHostIsExternalTLSHost": {
+			plan: func(p *plan.Plan) { p.Spaces.Version = "1.16.0" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.values.externalTLS", `{"host": "spaces.acme.example.com"}`},
+				{"spec.forProvider.values.ingress", ""},
+			},
+		},
+		"Chart2RouterHostIsExternalTLSHost": {
+			plan: func(p *plan.Plan) { p.Spaces.Version = "2.0.0" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{{"spec.forProvider.values.externalTLS.host", `"spaces.acme.example.com"`}},
+		},
+		"HubSwitchesOff": {
+			plan: func(p *plan.Plan) { p.Spaces.HubIdentities, p.Spaces.HubRBAC = false, false },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.values.authentication", `{"hubIdentities": false}`},
+				{"spec.forProvider.values.authorization", `{"hubRBAC": false}`},
 			},
 		},
 		"HAOn": {
 			db: testDB, env: clusterEnv(),
-			checks: []check{{"spec.forProvider.values.controlPlanes.ha", `{"enabled": true}`}},
+			checks: []check{
+				{"spec.forProvider.values.controlPlanes.ha", `{"enabled": true}`},
+				// No single spaces-controller: two replicas behind a PDB.
+				{"spec.forProvider.values.controller.replicaCount", `2`},
+				{"spec.forProvider.values.controller.controller.podDisruptionBudget", `{"enabled": true, "minAvailable": 1}`},
+			},
 		},
 		"MonitoringOff": {
 			plan: func(p *plan.Plan) { p.Monitoring = nil },
@@ -283,7 +355,8 @@ func TestReleaseVariants(t *testing.T) {
 				{"spec.providerConfigRef", `{"kind": "ClusterProviderConfig", "name": "helm-pc"}`},
 				{"spec.deletionPolicy", ""},
 				{"spec.forProvider.namespace", `"upbound-system"`},
-				{"spec.forProvider.chart.pullSecretRef", `{"name": "upbound-pull-secret"}`},
+				// The namespaced Release reads the Secret from its own namespace.
+				{"spec.forProvider.chart.pullSecretRef", `{"name": "upbound-chart-pull"}`},
 				{"spec.forProvider.set.0.valueFrom.secretKeyRef", `{"name": "prod-use1-db-conn", "key": "endpoint"}`},
 			},
 		},
@@ -312,6 +385,12 @@ func TestReleaseVariants(t *testing.T) {
 				{"apiVersion", `"helm.crossplane.io/v1beta1"`},
 			},
 		},
+		"DirectDeliveryWithoutLoginReadsTheComposedSecret": {
+			db: noLoginDB, env: directEnv(),
+			checks: []check{
+				{"spec.forProvider.values.apollo.apollo.storage.postgres.connection.credentials", `{"format": "basicauth", "user": "upbound", "secret": {"name": "spaces-query-api-postgres"}}`},
+			},
+		},
 		"ObservedEndpointWhereTheSecretHasNone": {
 			db: func() *cloud.Database {
 				db := testDB()
@@ -332,10 +411,24 @@ func TestReleaseVariants(t *testing.T) {
 			checks: []check{{"spec.forProvider.set", `[{"name": "apollo.apollo.storage.postgres.connection.url",
 				"valueFrom": {"secretKeyRef": {"name": "prod-use1-db-conn", "namespace": "crossplane-system", "key": "endpoint"}}}]`}},
 		},
-		"NoPullSecret": {
-			plan: func(p *plan.Plan) { p.Spaces.PullSecretName = "" },
+		// Without a chart pull secret provider-helm uses its default
+		// credential chain; the Space's image pull secret stays.
+		"NoChartPullSecret": {
+			plan: func(p *plan.Plan) { p.Spaces.ChartPullSecretName, p.Spaces.ChartPullSecretNamespace = "", "" },
 			db:   testDB, env: clusterEnv(),
-			checks: []check{{"spec.forProvider.chart.pullSecretRef", ""}},
+			checks: []check{
+				{"spec.forProvider.chart.pullSecretRef", ""},
+				{"spec.forProvider.values.imagePullSecrets", `[{"name": "upbound-pull-secret"}]`},
+			},
+		},
+		// The image pull secret never becomes the chart pull secret.
+		"ImagePullSecretIsNotTheChartPullSecret": {
+			plan: func(p *plan.Plan) { p.Spaces.PullSecretName = "my-registry"; p.Spaces.ChartPullSecretName = "" },
+			db:   testDB, env: clusterEnv(),
+			checks: []check{
+				{"spec.forProvider.chart.pullSecretRef", ""},
+				{"spec.forProvider.values.imagePullSecrets", `[{"name": "my-registry"}]`},
+			},
 		},
 		"NoStorageClass": {
 			plan: func(p *plan.Plan) { p.Storage.ClassName = "" },
@@ -427,6 +520,45 @@ func TestReleaseUserValuesWin(t *testing.T) {
 		if w := js(t, c.want); !reflect.DeepEqual(v, w) {
 			t.Errorf("%s = %v, want %v", c.path, v, w)
 		}
+	}
+}
+
+// TestReleaseRefusesDroppingSafetyValues: spec.spaces.values may change
+// the computed HA and placement values under controlPlanes, but not null
+// them out or replace them with another shape; each such value is named.
+func TestReleaseRefusesDroppingSafetyValues(t *testing.T) {
+	cases := map[string]struct {
+		values string
+		want   []string
+	}{
+		"SectionScalar":     {`{"controlPlanes": "oops"}`, []string{"spec.spaces.values.controlPlanes"}},
+		"EtcdNull":          {`{"controlPlanes": {"etcd": null}}`, []string{"spec.spaces.values.controlPlanes.etcd"}},
+		"TolerationsNull":   {`{"controlPlanes": {"vcluster": {"tolerations": null}}}`, []string{"spec.spaces.values.controlPlanes.vcluster.tolerations"}},
+		"AffinityScalar":    {`{"controlPlanes": {"etcd": {"affinity": "none"}}}`, []string{"spec.spaces.values.controlPlanes.etcd.affinity"}},
+		"HAEnabledNull":     {`{"controlPlanes": {"ha": {"enabled": null}}}`, []string{"spec.spaces.values.controlPlanes.ha.enabled"}},
+		"PersistenceList":   {`{"controlPlanes": {"etcd": {"persistence": []}}}`, []string{"spec.spaces.values.controlPlanes.etcd.persistence"}},
+		"SeveralAtOnce":     {`{"controlPlanes": {"etcd": null, "vcluster": 1}}`, []string{"spec.spaces.values.controlPlanes.etcd", "spec.spaces.values.controlPlanes.vcluster"}},
+		"ChangedIsFine":     {`{"controlPlanes": {"etcd": {"tolerations": [], "affinity": {}}, "ha": {"enabled": "true"}}}`, nil},
+		"NewKeyNullIsFine":  {`{"controlPlanes": {"etcd": {"extraArgs": null}}}`, nil},
+		"OutsideIsTheUsers": {`{"controller": {"prometheus": null}, "api": "x"}`, nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := testPlan()
+			p.Spaces.Values = []byte(tc.values)
+			_, err := Release(p, testDB(), clusterEnv())
+			var got []string
+			if ve := (*ValuesError)(nil); errors.As(err, &ve) {
+				for _, e := range ve.Errs {
+					got = append(got, e.Field)
+				}
+			} else if err != nil {
+				t.Fatalf("Release: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Release: -want +got refused paths:\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -537,5 +669,61 @@ func TestReleaseDoesNotAlterPlan(t *testing.T) {
 	}
 	if string(p.Spaces.Values) != in {
 		t.Errorf("plan values changed to %s", p.Spaces.Values)
+	}
+}
+
+// TestReleaseUserControllerHAValuesWin: the user's controller replicas and
+// PDB win; a user's maxUnavailable replaces the computed minAvailable (the
+// chart takes one of them).
+func TestReleaseUserControllerHAValuesWin(t *testing.T) {
+	cases := map[string]struct {
+		values string
+		want   map[string]string // path -> JSON; "" means absent
+	}{
+		"Replicas": {
+			values: `{"controller": {"replicaCount": 3}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.replicaCount":                                `3`,
+				"spec.forProvider.values.controller.controller.podDisruptionBudget.minAvailable": `1`,
+			},
+		},
+		"MaxUnavailable": {
+			values: `{"controller": {"controller": {"podDisruptionBudget": {"maxUnavailable": "50%"}}}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.controller.podDisruptionBudget":              `{"enabled": true, "maxUnavailable": "50%"}`,
+				"spec.forProvider.values.controller.controller.podDisruptionBudget.minAvailable": "",
+			},
+		},
+		"BothAreTheUsers": {
+			values: `{"controller": {"controller": {"podDisruptionBudget": {"maxUnavailable": 1, "minAvailable": 2}}}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.controller.podDisruptionBudget": `{"enabled": true, "maxUnavailable": 1, "minAvailable": 2}`,
+			},
+		},
+		"PDBOff": {
+			values: `{"controller": {"controller": {"podDisruptionBudget": {"enabled": false}}}}`,
+			want: map[string]string{
+				"spec.forProvider.values.controller.controller.podDisruptionBudget.enabled": `false`,
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := testPlan()
+			p.Spaces.Values = []byte(tc.values)
+			got := render(t, p, testDB(), clusterEnv())
+			for path, want := range tc.want {
+				v, ok := at(got, path)
+				if want == "" {
+					if ok {
+						t.Errorf("%s = %v, want it absent", path, v)
+					}
+					continue
+				}
+				if w := js(t, want); !ok || !reflect.DeepEqual(v, w) {
+					t.Errorf("%s = %v, want %v", path, v, w)
+				}
+			}
+		})
 	}
 }

@@ -1,5 +1,9 @@
 package spaces
 
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
 // The Helm values the function computes for the Spaces chart. Only the
 // fields the function sets are here; every other value keeps the chart's
 // default unless the user sets it under spec.spaces.values. Where the HA
@@ -9,12 +13,25 @@ package spaces
 
 // Values is the root of the computed values.
 type Values struct {
-	ControlPlanes ControlPlanesValues `json:"controlPlanes"`
-	API           APIValues           `json:"api"`
-	Features      FeaturesValues      `json:"features"`
-	Apollo        ApolloValues        `json:"apollo"`
-	Router        RouterValues        `json:"router"`
-	Controller    ControllerValues    `json:"controller"`
+	// Account, Authentication, Authorization and the router's host
+	// (ExternalTLS or Ingress, by chart version) are install-time values:
+	// provider-helm upgrades with values reset, so the Release must carry
+	// them or an upgrade drops them from the Space.
+	Account        string               `json:"account"`
+	Authentication AuthenticationValues `json:"authentication"`
+	Authorization  AuthorizationValues  `json:"authorization"`
+	ExternalTLS    *HostValues          `json:"externalTLS,omitempty"`
+	Ingress        *HostValues          `json:"ingress,omitempty"`
+	// ImagePullSecrets pull the Spaces images inside the Space cluster
+	// (values reference: "only an imagePullSecret of upbound-pull-secret is
+	// currently supported").
+	ImagePullSecrets []SecretByName      `json:"imagePullSecrets,omitempty"`
+	ControlPlanes    ControlPlanesValues `json:"controlPlanes"`
+	API              APIValues           `json:"api"`
+	Features         FeaturesValues      `json:"features"`
+	Apollo           ApolloValues        `json:"apollo"`
+	Router           RouterValues        `json:"router"`
+	Controller       ControllerValues    `json:"controller"`
 }
 
 // ControlPlanesValues place every control plane's pods.
@@ -30,10 +47,11 @@ type HAValues struct {
 	Enabled bool `json:"enabled"`
 }
 
-// PodPlacement is where the pods of one control-plane component run.
+// PodPlacement is where the pods of one control-plane component run, in
+// the Kubernetes core types the chart passes to the pods.
 type PodPlacement struct {
-	Affinity    *Affinity    `json:"affinity,omitempty"`
-	Tolerations []Toleration `json:"tolerations,omitempty"`
+	Affinity    *corev1.Affinity    `json:"affinity,omitempty"`
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 }
 
 // EtcdValues are the etcd members' placement and volumes.
@@ -46,65 +64,6 @@ type EtcdValues struct {
 type Persistence struct {
 	Size             string `json:"size,omitempty"`
 	StorageClassName string `json:"storageClassName,omitempty"`
-}
-
-// Affinity is a Kubernetes pod affinity.
-type Affinity struct {
-	NodeAffinity    *NodeAffinity    `json:"nodeAffinity,omitempty"`
-	PodAntiAffinity *PodAntiAffinity `json:"podAntiAffinity,omitempty"`
-}
-
-// NodeAffinity pins pods to nodes.
-type NodeAffinity struct {
-	Required *NodeSelector `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
-}
-
-// NodeSelector is a set of node selector terms (ORed).
-type NodeSelector struct {
-	NodeSelectorTerms []NodeSelectorTerm `json:"nodeSelectorTerms"`
-}
-
-// NodeSelectorTerm is a set of requirements (ANDed).
-type NodeSelectorTerm struct {
-	MatchExpressions []Requirement `json:"matchExpressions"`
-}
-
-// Requirement is a node selector requirement.
-type Requirement struct {
-	Key      string   `json:"key"`
-	Operator string   `json:"operator"`
-	Values   []string `json:"values,omitempty"`
-}
-
-// PodAntiAffinity spreads pods apart.
-type PodAntiAffinity struct {
-	Required  []PodAffinityTerm         `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
-	Preferred []WeightedPodAffinityTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
-}
-
-// PodAffinityTerm selects pods and the topology they must not share.
-type PodAffinityTerm struct {
-	LabelSelector LabelSelector `json:"labelSelector"`
-	TopologyKey   string        `json:"topologyKey"`
-}
-
-// WeightedPodAffinityTerm is a preferred term.
-type WeightedPodAffinityTerm struct {
-	Weight          int32           `json:"weight"`
-	PodAffinityTerm PodAffinityTerm `json:"podAffinityTerm"`
-}
-
-// LabelSelector selects pods by labels.
-type LabelSelector struct {
-	MatchLabels map[string]string `json:"matchLabels"`
-}
-
-// Toleration lets a pod run on a tainted node.
-type Toleration struct {
-	Key      string `json:"key"`
-	Operator string `json:"operator"`
-	Value    string `json:"value,omitempty"`
-	Effect   string `json:"effect,omitempty"`
 }
 
 // APIValues are the spaces-api's values.
@@ -195,13 +154,23 @@ type HPA struct {
 
 // ControllerValues are the spaces-controller's values.
 type ControllerValues struct {
-	Controller ControllerPod     `json:"controller"`
-	Prometheus *PrometheusValues `json:"prometheus,omitempty"`
+	// ReplicaCount of the spaces-controller Deployment (chart default 1).
+	ReplicaCount *int32            `json:"replicaCount,omitempty"`
+	Controller   ControllerPod     `json:"controller"`
+	Prometheus   *PrometheusValues `json:"prometheus,omitempty"`
 }
 
 // ControllerPod is the controller's container.
 type ControllerPod struct {
-	Resources Resources `json:"resources"`
+	Resources           Resources            `json:"resources"`
+	PodDisruptionBudget *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
+}
+
+// PodDisruptionBudget is a component's PDB switch. The chart takes one of
+// minAvailable and maxUnavailable.
+type PodDisruptionBudget struct {
+	Enabled      bool   `json:"enabled"`
+	MinAvailable *int32 `json:"minAvailable,omitempty"`
 }
 
 // Resources are a container's requests and limits.
@@ -214,4 +183,19 @@ type Resources struct {
 type Quantities struct {
 	CPU    string `json:"cpu,omitempty"`
 	Memory string `json:"memory,omitempty"`
+}
+
+// AuthenticationValues are the chart's authentication options.
+type AuthenticationValues struct {
+	HubIdentities bool `json:"hubIdentities"`
+}
+
+// AuthorizationValues are the chart's authorization options.
+type AuthorizationValues struct {
+	HubRBAC bool `json:"hubRBAC"`
+}
+
+// HostValues carry the router's externally routable host name.
+type HostValues struct {
+	Host string `json:"host"`
 }

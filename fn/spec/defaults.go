@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -25,6 +26,7 @@ const (
 	DefaultChartRepository       = "oci://xpkg.upbound.io/spaces-artifacts"
 	DefaultNamespace             = "upbound-system"
 	DefaultPullSecretName        = "upbound-pull-secret"
+	DefaultChartPullSecretNS     = "crossplane-system"
 	DefaultReplicas              = 2
 	DefaultRouterMaxReplicas     = 8
 	DefaultUtilizationPercent    = 80
@@ -62,6 +64,8 @@ func Defaults() Spec {
 			ProviderCRDsPerControlPlane:     DefaultProviderCRDs,
 		},
 		Spaces: Spaces{
+			HubIdentities:   true,
+			HubRBAC:         true,
 			ChartRepository: DefaultChartRepository,
 			Namespace:       DefaultNamespace,
 			PullSecretName:  DefaultPullSecretName,
@@ -94,7 +98,8 @@ func Defaults() Spec {
 			ErrorRatePercent: DefaultErrorRatePercent,
 			For:              DefaultFor,
 		},
-		Delivery: DeliveryObject,
+		DeletionPolicy: DeletionOrphan,
+		Delivery:       DeliveryObject,
 		ProviderConfigs: ProviderConfigs{
 			Cloud:      DefaultProviderConfig,
 			Helm:       DefaultProviderConfig,
@@ -147,27 +152,106 @@ func ApplyCloudDefaults(s *Spec, d CloudDefaults) {
 	}
 }
 
-// Decode decodes an XR (as JSON) over the defaults. A value of the wrong
-// type is reported as a field error with its path.
+// maxTypeErrors bounds how many wrong-typed fields Decode reports.
+const maxTypeErrors = 32
+
+// Decode decodes an XR (as JSON) over the defaults. It refuses a document
+// that is not an XSpaceScaling of the served group and version, and reports
+// every value of the wrong type, each with its field path.
 func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
-	xr := &XSpaceScaling{Spec: Defaults()}
+	var doc map[string]any
 	d := json.NewDecoder(bytes.NewReader(xrJSON))
-	if err := d.Decode(xr); err != nil {
+	d.UseNumber()
+	if err := d.Decode(&doc); err != nil {
+		return nil, field.ErrorList{field.Invalid(field.NewPath("spec"), "", "cannot decode the XR: "+err.Error())}
+	}
+	if len(doc) == 0 {
+		return nil, field.ErrorList{field.Required(field.NewPath("observed", "composite"),
+			"the request carries no observed composite resource (XR)")}
+	}
+	if errs := checkKind(doc); len(errs) > 0 {
+		return nil, errs
+	}
+
+	// encoding/json reports only the first value of the wrong type; drop
+	// each from the document and decode again, so that every one is named.
+	var errs field.ErrorList
+	for range maxTypeErrors {
+		xr := &XSpaceScaling{Spec: Defaults()}
+		err := json.Unmarshal(mustMarshal(doc), xr)
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
+		switch {
+		case err == nil && len(errs) == 0:
+			// Defaults inside optional objects, which the decode over
+			// Defaults() cannot fill.
+			if r := xr.Spec.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
+				r.Namespace = DefaultChartPullSecretNS
+			}
+			// AWS defaults that depend only on the AWS block itself.
+			if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {
+				xr.Spec.AWS.AMIAlias = DefaultAMIAlias
+			}
+			return xr, nil
+		case err == nil:
+			return nil, errs
+		case errors.As(err, &te):
 			p := te.Field
 			if p == "" {
 				p = "spec"
 			}
-			return nil, field.ErrorList{field.TypeInvalid(field.NewPath(p), te.Value, fmt.Sprintf("must be of type %s", jsonType(te.Type.Kind().String())))}
+			errs = append(errs, field.TypeInvalid(field.NewPath(p), te.Value, fmt.Sprintf("must be of type %s", jsonType(te.Type.Kind().String()))))
+			if !deletePath(doc, strings.Split(te.Field, ".")) {
+				return nil, errs
+			}
+		default:
+			return nil, append(errs, field.Invalid(field.NewPath("spec"), "", "cannot decode the XR: "+err.Error()))
 		}
-		return nil, field.ErrorList{field.Invalid(field.NewPath("spec"), "", "cannot decode the XR: "+err.Error())}
 	}
-	// AWS defaults that depend only on the AWS block itself.
-	if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {
-		xr.Spec.AWS.AMIAlias = DefaultAMIAlias
+	return nil, errs
+}
+
+// checkKind refuses an XR of a kind, group or version the function does not
+// serve: its fields would mean something else.
+func checkKind(doc map[string]any) field.ErrorList {
+	av, _ := doc["apiVersion"].(string)
+	kind, _ := doc["kind"].(string)
+	var errs field.ErrorList
+	if want := Group + "/" + Version; av != want {
+		errs = append(errs, field.NotSupported(field.NewPath("apiVersion"), av, []string{want}))
 	}
-	return xr, nil
+	if kind != Kind {
+		errs = append(errs, field.NotSupported(field.NewPath("kind"), kind, []string{Kind}))
+	}
+	return errs
+}
+
+func mustMarshal(v any) []byte {
+	b, _ := json.Marshal(v) // A decoded JSON tree always marshals.
+	return b
+}
+
+// deletePath removes the value at a dotted path (as encoding/json names a
+// field; map keys may contain dots) and reports whether it found one.
+func deletePath(m map[string]any, path []string) bool {
+	if len(path) == 0 {
+		return false
+	}
+	if rest := strings.Join(path, "."); len(path) > 1 {
+		if _, ok := m[rest]; ok {
+			delete(m, rest)
+			return true
+		}
+	}
+	if len(path) == 1 {
+		_, ok := m[path[0]]
+		delete(m, path[0])
+		return ok
+	}
+	child, ok := m[path[0]].(map[string]any)
+	if !ok {
+		return false
+	}
+	return deletePath(child, path[1:])
 }
 
 func jsonType(goKind string) string {

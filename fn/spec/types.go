@@ -42,6 +42,19 @@ const (
 	DeliveryDirect Delivery = "Direct"
 )
 
+// DeletionPolicy says what deleting the XR does to what it composed.
+// +kubebuilder:validation:Enum=Orphan;Delete
+type DeletionPolicy string
+
+// The deletion policies.
+const (
+	// DeletionOrphan leaves every composed resource's external resource
+	// (node pools, StorageClass, Spaces release, database, alerts) running.
+	DeletionOrphan DeletionPolicy = "Orphan"
+	// DeletionDelete deletes them, except a database under deletionProtection.
+	DeletionDelete DeletionPolicy = "Delete"
+)
+
 // XSpaceScaling makes an Upbound Space ready for production scale and high
 // availability: dedicated node pools, autoscaling, the Spaces chart with HA
 // values, the Query API database and alerts.
@@ -70,6 +83,7 @@ type XSpaceScaling struct {
 // +kubebuilder:validation:XValidation:rule="self.cloud != 'aws' || !self.queryAPI.enabled || (has(self.aws) && has(self.aws.databaseSubnetIds) && size(self.aws.databaseSubnetIds) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".aws.databaseSubnetIds"
 // +kubebuilder:validation:XValidation:rule="self.cloud != 'aws' || !self.queryAPI.enabled || (has(self.aws) && has(self.aws.databaseSecurityGroupIds) && size(self.aws.databaseSecurityGroupIds) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".aws.databaseSecurityGroupIds"
 // +kubebuilder:validation:XValidation:rule="self.cloud != 'gcp' || !self.queryAPI.enabled || (has(self.gcp) && has(self.gcp.privateNetwork) && size(self.gcp.privateNetwork) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".gcp.privateNetwork"
+// +kubebuilder:validation:XValidation:rule="self.cloud != 'gcp' || (has(self.queryAPI) && has(self.queryAPI.enabled) && !self.queryAPI.enabled) || (has(self.queryAPI) && has(self.queryAPI.postgres) && has(self.queryAPI.postgres.passwordSecretName) && size(self.queryAPI.postgres.passwordSecretName) > 0)",message="is required when cloud is gcp and queryAPI.enabled is true: a Cloud SQL user cannot generate its own password; create a Secret with the key password and name it here",fieldPath=".queryAPI.postgres.passwordSecretName"
 // +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || !self.queryAPI.enabled || (has(self.azure) && has(self.azure.delegatedSubnetId) && size(self.azure.delegatedSubnetId) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".azure.delegatedSubnetId"
 // +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || !self.queryAPI.enabled || (has(self.azure) && has(self.azure.privateDnsZoneId) && size(self.azure.privateDnsZoneId) > 0)",message="is required when queryAPI.enabled is true",fieldPath=".azure.privateDnsZoneId"
 // +kubebuilder:validation:XValidation:rule="self.cloud != 'azure' || self.zones.all(z, z in ['1', '2', '3'])",message="Azure zones are \"1\", \"2\" or \"3\"",fieldPath=".zones"
@@ -124,6 +138,13 @@ type Spec struct {
 	// +kubebuilder:default={}
 	// +optional
 	Monitoring Monitoring `json:"monitoring"`
+
+	// DeletionPolicy says what deleting the XR does: Orphan (the default)
+	// leaves everything it composed running; Delete deletes it all, except
+	// the database while queryAPI.postgres.deletionProtection is true.
+	// +kubebuilder:default=Orphan
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy"`
 
 	// Delivery says how in-cluster manifests reach the Space cluster: Object
 	// wraps them in provider-kubernetes Objects, Direct composes them as
@@ -233,6 +254,35 @@ type Spaces struct {
 	// +kubebuilder:validation:MaxLength=64
 	Version string `json:"version"`
 
+	// Account is the Upbound organization the Space belongs to: the chart's
+	// install value "account". provider-helm upgrades with values reset, so a
+	// value the Release does not carry is dropped from the installed Space.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Account string `json:"account"`
+
+	// RouterHost is the externally routable host name the Spaces router is
+	// reached at (chart value externalTLS.host from Spaces 1.16, ingress.host
+	// before).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	RouterHost string `json:"routerHost"`
+
+	// HubIdentities lets users authenticate to the Space with the hosting
+	// cluster's Kubernetes identities (chart value
+	// authentication.hubIdentities).
+	// +kubebuilder:default=true
+	// +optional
+	HubIdentities bool `json:"hubIdentities"`
+
+	// HubRBAC authorizes requests with the hosting cluster's Kubernetes RBAC
+	// (chart value authorization.hubRBAC).
+	// +kubebuilder:default=true
+	// +optional
+	HubRBAC bool `json:"hubRBAC"`
+
 	// ChartRepository is the OCI repository of the chart.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
@@ -247,7 +297,17 @@ type Spaces struct {
 	// +optional
 	Namespace string `json:"namespace"`
 
-	// PullSecretName is the Secret that pulls the chart and its images.
+	// ChartPullSecretRef names the Secret provider-helm pulls the chart with,
+	// in the cluster where provider-helm runs; it holds the keys username and
+	// password. Without it provider-helm uses its default credential chain.
+	// A namespaced XR's Release reads it from the XR's namespace, whatever
+	// namespace says.
+	// +optional
+	ChartPullSecretRef *ChartPullSecretRef `json:"chartPullSecretRef,omitempty"`
+
+	// PullSecretName is the docker-registry Secret in the Spaces namespace of
+	// the Space cluster that pulls the Spaces images (chart value
+	// imagePullSecrets; the 1.17 chart supports only upbound-pull-secret).
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:default="upbound-pull-secret"
@@ -293,6 +353,22 @@ type Spaces struct {
 	// +kubebuilder:validation:Type=object
 	// +optional
 	Values *apiextensionsv1.JSON `json:"values,omitempty"`
+}
+
+// ChartPullSecretRef names a Secret with the keys username and password.
+type ChartPullSecretRef struct {
+	// Name of the Secret.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	Name string `json:"name"`
+
+	// Namespace of the Secret (cluster-scoped XRs only).
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +kubebuilder:default="crossplane-system"
+	// +optional
+	Namespace string `json:"namespace"`
 }
 
 // Router configures the spaces-router horizontal pod autoscaler.
@@ -465,8 +541,9 @@ type Monitoring struct {
 	// +optional
 	StuckControlPlanes int32 `json:"stuckControlPlanes"`
 
-	// For is how long a condition holds before its alert fires.
-	// +kubebuilder:validation:Pattern=`^([0-9]+(ms|s|m|h|d|w|y))+$`
+	// For is how long a condition holds before its alert fires: a Prometheus
+	// duration such as 10m or 1h30m.
+	// +kubebuilder:validation:Pattern=`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:default="10m"
 	// +optional
@@ -558,6 +635,16 @@ type GCP struct {
 	// +kubebuilder:validation:MaxLength=512
 	// +optional
 	PrivateNetwork string `json:"privateNetwork,omitempty"`
+
+	// NodeServiceAccount is the email of the IAM service account the node
+	// pools' nodes run as (nodeConfig.serviceAccount), with GKE's metadata
+	// server for workload identity. Without it nodes run as the Compute
+	// Engine default service account, which has the Editor role. GKE
+	// recreates a node pool when its service account changes.
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`
+	// +optional
+	NodeServiceAccount string `json:"nodeServiceAccount,omitempty"`
 }
 
 // Azure holds the settings of an AKS-hosted Space.
@@ -641,6 +728,36 @@ type PoolPlanStatus struct {
 	MaxNodes int32 `json:"maxNodes"`
 	// MaxNodesSource says whether maxNodes was computed or set by the user.
 	MaxNodesSource string `json:"maxNodesSource,omitempty"`
+	// NeededNodes is the node count the plan needs: the largest need over
+	// all dimensions.
+	// +optional
+	NeededNodes int64 `json:"neededNodes,omitempty"`
+	// Binding is the dimension that needs the most nodes.
+	// +optional
+	Binding string `json:"binding,omitempty"`
+	// Shortfall is how many nodes the user's maxNodes is below the need.
+	// +optional
+	Shortfall int64 `json:"shortfall,omitempty"`
+	// Needs lists each dimension's need (cpu, memory, volumes, pods, minNodes).
+	// +optional
+	// +listType=map
+	// +listMapKey=dimension
+	Needs []PoolNeedStatus `json:"needs,omitempty"`
+}
+
+// PoolNeedStatus is how many nodes one per-node limit asks for.
+type PoolNeedStatus struct {
+	// Dimension: cpu, memory, volumes, pods or minNodes.
+	Dimension string `json:"dimension"`
+	// Demand of the pool in that dimension (a quantity or a count).
+	Demand string `json:"demand"`
+	// PerNode is what one node of MachineType holds in that dimension.
+	PerNode string `json:"perNode"`
+	// MachineType is the most restrictive listed type for the dimension.
+	// +optional
+	MachineType string `json:"machineType,omitempty"`
+	// Nodes the dimension needs: ceil(demand / perNode).
+	Nodes int64 `json:"nodes"`
 }
 
 // DatabaseStatus describes the Query API database.

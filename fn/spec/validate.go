@@ -3,7 +3,10 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
+	"github.com/prometheus/common/model"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -22,16 +25,21 @@ const (
 	MaxBackupDays     = 35
 	MaxReplicas       = 20
 	MaxRouterReplicas = 100
+	MaxAccountLength  = 100
 	haEtcdMinNodes    = 3
 	haMinTwo          = 2
 )
 
 var (
-	reVersion  = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
-	reDuration = regexp.MustCompile(`^([0-9]+(ms|s|m|h|d|w|y))+$`)
-	reCPU      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
-	reMemory   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	reAccount = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	reVersion = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
+	reCPU     = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
+	reMemory  = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
 )
+
+// Clouds are the values of spec.cloud, in the order of the XRD's enum; the
+// function registers one cloud package for each.
+var Clouds = []Cloud{CloudAWS, CloudGCP, CloudAzure}
 
 // Validate checks a defaulted spec against every cloud-neutral rule of the
 // API and returns all errors at once, each with its field path. Each cloud
@@ -41,12 +49,15 @@ func Validate(s *Spec) field.ErrorList {
 	p := field.NewPath("spec")
 	var errs field.ErrorList
 
-	switch s.Cloud {
-	case CloudAWS, CloudGCP, CloudAzure:
-	case "":
-		errs = append(errs, field.Required(p.Child("cloud"), "must be one of aws, gcp, azure"))
-	default:
-		errs = append(errs, field.NotSupported(p.Child("cloud"), s.Cloud, []Cloud{CloudAWS, CloudGCP, CloudAzure}))
+	switch {
+	case s.Cloud == "":
+		names := make([]string, 0, len(Clouds))
+		for _, c := range Clouds {
+			names = append(names, string(c))
+		}
+		errs = append(errs, field.Required(p.Child("cloud"), "must be one of "+strings.Join(names, ", ")))
+	case !slices.Contains(Clouds, s.Cloud):
+		errs = append(errs, field.NotSupported(p.Child("cloud"), s.Cloud, Clouds))
 	}
 	errs = append(errs, RequiredString(p.Child("region"), s.Region, 64)...)
 	errs = append(errs, validateZones(p.Child("zones"), s)...)
@@ -56,6 +67,11 @@ func Validate(s *Spec) field.ErrorList {
 	errs = append(errs, validateSpaces(p.Child("spaces"), &s.Spaces, s.HighAvailability)...)
 	errs = append(errs, validatePostgres(p.Child("queryAPI", "postgres"), &s.QueryAPI.Postgres)...)
 	errs = append(errs, validateMonitoring(p.Child("monitoring"), &s.Monitoring)...)
+	switch s.DeletionPolicy {
+	case DeletionOrphan, DeletionDelete:
+	default:
+		errs = append(errs, field.NotSupported(p.Child("deletionPolicy"), s.DeletionPolicy, []DeletionPolicy{DeletionOrphan, DeletionDelete}))
+	}
 	switch s.Delivery {
 	case DeliveryObject, DeliveryDirect:
 	default:
@@ -203,9 +219,35 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 	case len(s.Version) > 64 || !reVersion.MatchString(s.Version):
 		errs = append(errs, field.Invalid(p.Child("version"), s.Version, "must be a semantic version, e.g. 1.17.1"))
 	}
+	switch {
+	case s.Account == "":
+		errs = append(errs, field.Required(p.Child("account"), "the Upbound organization the Space belongs to"))
+	case len(s.Account) > MaxAccountLength || !reAccount.MatchString(s.Account):
+		errs = append(errs, field.Invalid(p.Child("account"), s.Account, "must be an Upbound organization name: lower-case letters, digits and '-', at most 100 characters"))
+	}
+	if s.RouterHost == "" {
+		errs = append(errs, field.Required(p.Child("routerHost"), "the host name the Spaces router is reached at"))
+	} else {
+		for _, e := range validation.IsDNS1123Subdomain(s.RouterHost) {
+			errs = append(errs, field.Invalid(p.Child("routerHost"), s.RouterHost, e))
+		}
+	}
 	errs = append(errs, RequiredString(p.Child("chartRepository"), s.ChartRepository, 512)...)
 	for _, e := range validation.IsDNS1123Label(s.Namespace) {
 		errs = append(errs, field.Invalid(p.Child("namespace"), s.Namespace, e))
+	}
+	if r := s.ChartPullSecretRef; r != nil {
+		rp := p.Child("chartPullSecretRef")
+		if r.Name == "" {
+			errs = append(errs, field.Required(rp.Child("name"), "a Secret with the keys username and password"))
+		} else {
+			for _, e := range validation.IsDNS1123Subdomain(r.Name) {
+				errs = append(errs, field.Invalid(rp.Child("name"), r.Name, e))
+			}
+		}
+		for _, e := range validation.IsDNS1123Label(r.Namespace) {
+			errs = append(errs, field.Invalid(rp.Child("namespace"), r.Namespace, e))
+		}
 	}
 	for _, e := range validation.IsDNS1123Subdomain(s.PullSecretName) {
 		errs = append(errs, field.Invalid(p.Child("pullSecretName"), s.PullSecretName, e))
@@ -301,8 +343,12 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 	errs = append(errs, inRange(p.Child("errorRatePercent"), int64(m.ErrorRatePercent), 1, 100)...)
 	errs = append(errs, inRange(p.Child("degradedControlPlanes"), int64(m.DegradedControlPlanes), 0, 10000)...)
 	errs = append(errs, inRange(p.Child("stuckControlPlanes"), int64(m.StuckControlPlanes), 0, 10000)...)
-	if len(m.For) > 32 || !reDuration.MatchString(m.For) {
-		errs = append(errs, field.Invalid(p.Child("for"), m.For, "must be a Prometheus duration, e.g. 10m"))
+	// Prometheus' own parser (prometheus/common, model/time.go): units
+	// largest first (1h30m, not 30m1h), each once, no overflow. The XRD
+	// carries the PrometheusRule CRD's pattern for rules[].for
+	// (prometheus-operator, monitoring.coreos.com_prometheusrules.yaml).
+	if _, err := model.ParseDuration(m.For); len(m.For) > 32 || err != nil {
+		errs = append(errs, field.Invalid(p.Child("for"), m.For, "must be a Prometheus duration, e.g. 10m or 1h30m (units y, w, d, h, m, s, ms, largest first)"))
 	}
 	return errs
 }

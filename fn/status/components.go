@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
@@ -13,7 +15,7 @@ import (
 type Resource struct {
 	Key       string
 	Component string
-	Observed  *Observed
+	Observed  *composed.Unstructured
 }
 
 // Components reports one entry per concern, in the order the concerns first

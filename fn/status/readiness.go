@@ -6,13 +6,12 @@ package status
 import (
 	"slices"
 	"strings"
-)
 
-// Observed is one observed composed resource, as plain JSON data.
-type Observed struct {
-	// Object is the observed resource.
-	Object map[string]any
-}
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/crossplane/function-sdk-go/resource/composed"
+)
 
 // Ready says whether an observed resource is ready, and if not, why.
 //
@@ -23,49 +22,47 @@ type Observed struct {
 // cluster. Plain Kubernetes objects composed directly (a StorageClass, a
 // Secret) are ready once they exist, unless they carry a Ready condition
 // that is not True (a Karpenter NodePool does).
-func Ready(o *Observed) (bool, string) {
+func Ready(o *composed.Unstructured) (bool, string) {
 	if o == nil || o.Object == nil {
 		return false, "not yet created"
 	}
-	status, reason, message, found := readyCondition(o.Object)
-	if found {
-		if status == "True" {
+	if c, found := readyCondition(o); found {
+		if c.Status == corev1.ConditionTrue {
 			return true, ""
 		}
-		why := reason
-		if message != "" {
-			why = strings.TrimSpace(reason + ": " + message)
+		why := string(c.Reason)
+		if c.Message != "" {
+			why = strings.TrimSpace(string(c.Reason) + ": " + c.Message)
 		}
 		if why == "" {
-			why = "Ready is " + status
+			why = "Ready is " + string(c.Status)
 		}
 		return false, why
 	}
-	if isManaged(o.Object) {
+	if isManaged(o) {
 		return false, "no Ready condition yet"
 	}
 	return true, ""
 }
 
-func readyCondition(obj map[string]any) (status, reason, message string, found bool) {
-	st, _ := obj["status"].(map[string]any)
-	conds, _ := st["conditions"].([]any)
-	for _, c := range conds {
-		cm, _ := c.(map[string]any)
-		if t, _ := cm["type"].(string); t != "Ready" {
-			continue
-		}
-		status, _ = cm["status"].(string)
-		reason, _ = cm["reason"].(string)
-		message, _ = cm["message"].(string)
-		return status, reason, message, true
+// readyCondition is the resource's Ready condition, if it has one. (The
+// SDK's GetCondition cannot tell a missing condition from an Unknown one.)
+func readyCondition(o *composed.Unstructured) (xpv2.Condition, bool) {
+	var cs xpv2.ConditionedStatus
+	if err := o.GetValueInto("status", &cs); err != nil {
+		return xpv2.Condition{}, false
 	}
-	return "", "", "", false
+	for _, c := range cs.Conditions {
+		if c.Type == xpv2.TypeReady {
+			return c, true
+		}
+	}
+	return xpv2.Condition{}, false
 }
 
-func isManaged(obj map[string]any) bool {
-	av, _ := obj["apiVersion"].(string)
-	group, _, _ := strings.Cut(av, "/")
+// isManaged is true for a kind a Crossplane provider serves.
+func isManaged(o *composed.Unstructured) bool {
+	group := o.GroupVersionKind().Group
 	return slices.ContainsFunc([]string{"crossplane.io", "upbound.io"}, func(s string) bool {
 		return group == s || strings.HasSuffix(group, "."+s)
 	})

@@ -20,9 +20,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -68,7 +65,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("image", flag.ContinueOnError)
-	version := fs.String("version", "v0.0.0-dev", "Version recorded in the image labels (and in main.version when the binary declares it).")
+	version := fs.String("version", "v0.0.0-dev", "Version recorded in the image labels.")
 	out := fs.String("out", "_output/images", "Directory the image tarballs are written to.")
 	platforms := fs.String("platforms", "linux/amd64,linux/arm64", "Comma-separated os/arch[/variant] list to build.")
 	pkg := fs.String("pkg", ".", "Directory of the function's main package.")
@@ -104,13 +101,6 @@ func run(args []string, stdout io.Writer) error {
 	}
 
 	ldflags := "-s -w"
-	hasVersion, err := declaresVersion(o.pkg)
-	if err != nil {
-		return err
-	}
-	if hasVersion {
-		ldflags += " -X main.version=" + o.version
-	}
 
 	created := buildTime()
 	for _, p := range o.platforms {
@@ -232,46 +222,6 @@ func goBuild(o options, p v1.Platform, ldflags, out string) error {
 		return fmt.Errorf("go build: %w", err)
 	}
 	return nil
-}
-
-// declaresVersion reports whether the main package declares a package-level
-// `version` variable that -X can set.
-func declaresVersion(dir string) (bool, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		return false, err
-	}
-	fset := token.NewFileSet()
-	for _, m := range matches {
-		if strings.HasSuffix(m, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, m, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return false, err
-		}
-		if f.Name.Name != "main" {
-			continue
-		}
-		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.VAR {
-				continue
-			}
-			for _, s := range gd.Specs {
-				vs, ok := s.(*ast.ValueSpec)
-				if !ok {
-					continue
-				}
-				for _, n := range vs.Names {
-					if n.Name == "version" {
-						return true, nil
-					}
-				}
-			}
-		}
-	}
-	return false, nil
 }
 
 // buildTime honours SOURCE_DATE_EPOCH so rebuilds of one commit are

@@ -402,23 +402,42 @@ func TestCRDDir(t *testing.T) {
 		}
 	})
 	t.Run("RequireSkips", func(t *testing.T) {
+		t.Setenv(crdvalidate.EnvCI, "")
 		t.Setenv(crdvalidate.EnvCRDsDir, filepath.Join(existing, "gone"))
 		ft := &fakeTB{TB: t}
 		crdvalidate.Require(ft)
 		if !strings.Contains(ft.skipped, "no CRDs at ") || !strings.Contains(ft.skipped, "set CRDS_DIR to the upstream CRDs to validate composed resources") {
 			t.Errorf("Require skipped with %q", ft.skipped)
 		}
+		if ft.failed != "" {
+			t.Errorf("Require failed outside CI: %q", ft.failed)
+		}
+	})
+	t.Run("RequireFailsInCI", func(t *testing.T) {
+		t.Setenv(crdvalidate.EnvCI, "true")
+		t.Setenv(crdvalidate.EnvCRDsDir, filepath.Join(existing, "gone"))
+		ft := &fakeTB{TB: t}
+		crdvalidate.Require(ft)
+		if ft.skipped != "" || !strings.Contains(ft.failed, "no CRDs at ") {
+			t.Errorf("with CI=true Require must fail, not skip: skipped %q, failed %q", ft.skipped, ft.failed)
+		}
 	})
 }
 
-// fakeTB records a skip instead of skipping.
+// fakeTB records a skip or a failure instead of stopping the test.
 type fakeTB struct {
 	testing.TB
-	skipped string
+	skipped, failed string
 }
 
 func (f *fakeTB) Skipf(format string, args ...any) {
 	f.skipped = fmt.Sprintf(format, args...)
+}
+
+func (f *fakeTB) Skip(args ...any) { f.skipped = fmt.Sprint(args...) }
+
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.failed = fmt.Sprintf(format, args...)
 }
 
 func (f *fakeTB) Helper() {}

@@ -334,7 +334,9 @@ func expectedKinds(cloud string, namespaced bool) []expectation {
 		if namespaced {
 			av = "containerservice.azure.m.upbound.io/v1beta1"
 		}
-		return []expectation{{apiVersion: av, kind: "KubernetesClusterNodePool", count: 3}, storage}
+		// One etcd pool per zone (AKS recommends zonal pools with the autoscaler
+		// and zonal volumes): 3 zones in the example, plus apiServer and controlPlanes.
+		return []expectation{{apiVersion: av, kind: "KubernetesClusterNodePool", count: 5}, storage}
 	}
 	return nil
 }

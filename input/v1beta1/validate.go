@@ -1,0 +1,48 @@
+package v1beta1
+
+import (
+	"maps"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// maxEntries bounds labels and tags, as the MaxProperties markers do.
+const maxEntries = 32
+
+// Validate checks the input the way Kubernetes will check what the function
+// writes from it: labels and tags become Kubernetes labels (on objects and
+// nodes) or cloud tags and labels, and the connection secret namespace is a
+// namespace name. Crossplane does not validate a function's input against
+// its CRD, so the function does. Paths start at the step's input.
+func (in *Input) Validate() field.ErrorList {
+	p := field.NewPath("input")
+	var errs field.ErrorList
+	errs = append(errs, labelMap(p.Child("labels"), in.Labels)...)
+	errs = append(errs, labelMap(p.Child("tags"), in.Tags)...)
+	if ns := in.ConnectionSecretNamespace; ns != "" {
+		for _, e := range validation.IsDNS1123Label(ns) {
+			errs = append(errs, field.Invalid(p.Child("connectionSecretNamespace"), ns, e))
+		}
+	}
+	return errs
+}
+
+// labelMap checks that every key is a label key (an optional DNS subdomain
+// prefix and a name) and every value a label value.
+func labelMap(p *field.Path, m map[string]string) field.ErrorList {
+	var errs field.ErrorList
+	if len(m) > maxEntries {
+		errs = append(errs, field.TooMany(p, len(m), maxEntries))
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		for _, e := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(p.Key(k), k, "key: "+e))
+		}
+		for _, e := range validation.IsValidLabelValue(m[k]) {
+			errs = append(errs, field.Invalid(p.Key(k), m[k], e))
+		}
+	}
+	return errs
+}
