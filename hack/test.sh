@@ -2,7 +2,10 @@
 # The project's one test command (`make test`); CI runs it through .ci/run.
 #
 #   1. tools:    build the pinned tools into _tools/bin if missing (hack/tools.sh;
-#                ~15 minutes on a machine with a cold Go build cache, instant after)
+#                the Crossplane CLI and engine, linters, and the cluster suite's
+#                etcd, kube-apiserver, kube-controller-manager and
+#                provider-kubernetes: see the README's "Testing" section for
+#                cold and warm times; instant once built)
 #   2. generate: `go generate ./...` must leave the tree as it was (no drift)
 #   3. tidy:     `go mod tidy` must leave go.mod and go.sum as they were
 #   4. deps:     the function binary links no test-only module (the Prometheus
@@ -12,7 +15,8 @@
 #   7. lint:     golangci-lint run ./... (.golangci.yml)
 #   8. test:     go test ./... (unit, golden and end-to-end tests; the e2e tests
 #                render every example through the real Crossplane CLI and engine
-#                and validate the output against ../shared/crds or $CRDS_DIR)
+#                and validate the output against ../shared/crds or $CRDS_DIR;
+#                test/cluster runs every example XR on a real control plane)
 #
 # Every step after tools runs even when an earlier one failed, so one run shows
 # every problem; the summary at the end lists each step's result and time, and
