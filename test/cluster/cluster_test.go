@@ -355,25 +355,20 @@ func (s *suite) lifecycle(ctx context.Context, t *testing.T, file string) { //no
 		}
 		return len(waiting) == 0, "waiting for " + strings.Join(waiting, ", "), nil
 	}, report)
-	if len(unready) == 0 {
-		eventually(ctx, t, stepTimeout, name+" to be Ready", func() (bool, string, error) {
-			o, err := get()
-			if err != nil || o == nil {
-				return false, "absent", err
-			}
-			st, r, m := condition(o, "Ready")
-			return st == "True", fmt.Sprintf("Ready=%s %s %s", st, r, m), nil
-		}, report)
-	} else {
-		// TODO(issue 12): require Ready=True once those Objects can be ready.
-		o, _ := get()
-		st, r, m := condition(o, "Ready")
-		t.Logf("KNOWN DEFECT (issue 12): %s stays Ready=%s (%s: %s) because provider-kubernetes never reports these Objects ready: %s",
-			name, st, r, m, strings.Join(unready, "; "))
-		if st == "True" {
-			t.Errorf("%s is Ready although composed resources are not: %s", name, strings.Join(unready, "; "))
-		}
+	// An Object that provider-kubernetes can never report ready (the
+	// DeriveFromObject policy on a kind without a Ready condition) would
+	// keep the XR from ever becoming Ready: a defect of the function's output.
+	if len(unready) > 0 {
+		t.Fatalf("%s composes Objects that provider-kubernetes never reports ready: %s", name, strings.Join(unready, "; "))
 	}
+	eventually(ctx, t, stepTimeout, name+" to be Ready", func() (bool, string, error) {
+		o, err := get()
+		if err != nil || o == nil {
+			return false, "absent", err
+		}
+		st, r, m := condition(o, "Ready")
+		return st == "True", fmt.Sprintf("Ready=%s %s %s", st, r, m), nil
+	}, report)
 
 	// 3. An edit: twice the control planes make the pools grow.
 	before, err := get()

@@ -200,6 +200,13 @@ func startCrossplane(ctx context.Context, t *testing.T, e env, p *procs, k *kube
 			// The function's metrics server takes :8080 in this namespace.
 			"--metrics-port=8088",
 			"--health-probe-port=8089",
+			// On this loopback cluster an XR's whole stack is created and
+			// reported ready within seconds, more watch events than the XR
+			// circuit breaker's default burst (100) allows; it then stays
+			// open for its default cooldown of 5m, and an edit made in that
+			// window waits it out. A short cooldown keeps the breaker on
+			// while letting the suite's edit step finish in its timeout.
+			"--circuit-breaker-cooldown=20s",
 		)
 		cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.kubeconfig, "POD_NAMESPACE="+crossplaneNS,
 			"TLS_CLIENT_SECRET_NAME="+tlsClientSecret, "TLS_CLIENT_CERTS_DIR="+clientDir)
