@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // EnvCRDsDir names the environment variable that points at the folder of
@@ -26,8 +27,8 @@ func Dir() (string, bool) {
 		dir = defaultRelDir
 	}
 	if !filepath.IsAbs(dir) {
-		root, ok := moduleRoot()
-		if !ok {
+		root, err := testutil.ModuleRoot()
+		if err != nil {
 			return dir, false
 		}
 		dir = filepath.Join(root, dir)
@@ -37,26 +38,8 @@ func Dir() (string, bool) {
 	return dir, err == nil && fi.IsDir()
 }
 
-// moduleRoot walks up from the working directory to the folder with go.mod.
-func moduleRoot() (string, bool) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for d := wd; ; {
-		if fi, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !fi.IsDir() {
-			return d, true
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", false
-		}
-		d = parent
-	}
-}
-
-// EnvCI is set to true by CI systems (GitHub Actions, GitLab, ...).
-const EnvCI = "CI"
+// EnvCI is set to true by CI systems; a missing CRD folder then fails.
+const EnvCI = testutil.EnvCI
 
 // Require returns the CRD folder. When it is missing, the test is skipped
 // with a message that says how to point the tests at the CRDs, except in CI
@@ -67,7 +50,7 @@ func Require(tb testing.TB) string {
 	dir, ok := Dir()
 	if !ok {
 		msg := fmt.Sprintf("no CRDs at %s: set %s to the upstream CRDs to validate composed resources", dir, EnvCRDsDir)
-		if ci, _ := strconv.ParseBool(os.Getenv(EnvCI)); ci {
+		if testutil.InCI() {
 			tb.Fatalf("%s (%s=true: a missing CRD folder fails the test instead of skipping it)", msg, EnvCI)
 			return dir
 		}

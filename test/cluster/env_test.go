@@ -1,12 +1,12 @@
 package cluster_test
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // env is what the suite needs from the machine.
@@ -29,17 +29,15 @@ var tools = []string{
 	"provider-kubernetes",
 }
 
-func inCI() bool { return os.Getenv("CI") == "true" }
-
 // setup finds the tools and the CRDs. Outside CI a missing prerequisite skips
 // the suite with a message saying what to do; in CI, where hack/test.sh builds
 // the tools first, it fails it.
 func setup(t *testing.T) env {
 	t.Helper()
-	if testing.Short() && !inCI() {
+	if testing.Short() && !testutil.InCI() {
 		t.Skip("starts a real control plane (etcd, kube-apiserver, Crossplane, provider-kubernetes); skipped with -short outside CI")
 	}
-	root, err := moduleRoot()
+	root, err := testutil.ModuleRoot()
 	if err != nil {
 		t.Fatalf("cannot find the module root: %v", err)
 	}
@@ -62,30 +60,6 @@ func setup(t *testing.T) env {
 	if !canCreateNamespaces() {
 		missing = append(missing, "root privileges: the suite runs Crossplane, the function and the provider in private network namespaces")
 	}
-	if len(missing) > 0 {
-		msg := "cluster suite prerequisites missing:\n  " + strings.Join(missing, "\n  ")
-		if inCI() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg + "\n(skipped outside CI; with CI=true this fails)")
-	}
+	testutil.Prerequisites(t, "cluster suite", missing)
 	return e
-}
-
-// moduleRoot walks up from the working directory to the folder holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod in any parent folder")
-		}
-		dir = parent
-	}
 }

@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
 // Timeouts of the external commands the tests run.
@@ -36,7 +37,6 @@ type env struct {
 
 // inCI reports whether the tests run in CI, where a missing prerequisite is
 // a failure rather than a reason to skip.
-func inCI() bool { return os.Getenv("CI") == "true" }
 
 // setup finds the module root, the Crossplane binaries and the CRD folder.
 // Outside CI a missing prerequisite skips the test; in CI it fails it,
@@ -49,7 +49,7 @@ func setup(t *testing.T) env {
 // prerequisites is setup; withTools false needs only the CRD folder.
 func prerequisites(t *testing.T, withTools bool) env {
 	t.Helper()
-	root, err := moduleRoot()
+	root, err := testutil.ModuleRoot()
 	if err != nil {
 		t.Fatalf("cannot find the module root: %v", err)
 	}
@@ -73,32 +73,8 @@ func prerequisites(t *testing.T, withTools bool) env {
 	if fi, err := os.Stat(e.crdsDir); err != nil || !fi.IsDir() {
 		missing = append(missing, fmt.Sprintf("CRD folder %s (set CRDS_DIR, or put shared/crds beside the project)", e.crdsDir))
 	}
-	if len(missing) > 0 {
-		msg := "end-to-end prerequisites missing:\n  " + strings.Join(missing, "\n  ")
-		if inCI() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg + "\n(skipped outside CI; with CI=true this fails)")
-	}
+	testutil.Prerequisites(t, "end-to-end", missing)
 	return e
-}
-
-// moduleRoot walks up from the working directory to the folder holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod in any parent folder")
-		}
-		dir = parent
-	}
 }
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a process's
