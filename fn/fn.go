@@ -6,17 +6,13 @@ package fn
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
-	"github.com/crossplane/function-sdk-go/request"
-	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
@@ -50,7 +46,7 @@ func WithReadyTTL(d time.Duration) Option { return func(f *Function) { f.readyTT
 
 // New returns a Function.
 func New(o ...Option) *Function {
-	f := &Function{log: logging.NewNopLogger(), ttl: response.DefaultTTL}
+	f := &Function{log: logging.NewNopLogger(), ttl: DefaultTTL}
 	for _, fn := range o {
 		fn(f)
 	}
@@ -80,12 +76,12 @@ const (
 // problem is a Fatal result naming the field to fix. (Should a bug panic,
 // the server's interceptor turns it into an error for that call.)
 func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
-	rsp := response.To(req, f.ttl)
+	rsp := newResponse(req, f.ttl)
 	xr := req.GetObserved().GetComposite().GetResource()
 	in := &v1beta1.Input{}
 	if req.GetInput() != nil {
-		if err := request.GetInput(req, in); err != nil {
-			response.Fatal(rsp, errors.Wrap(err, errGetInput))
+		if err := getInput(req, in); err != nil {
+			addFatal(rsp, errors.Wrap(err, errGetInput))
 			return rsp, nil
 		}
 	}
@@ -93,52 +89,31 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	log := f.log.WithValues("xr", md.GetFields()["name"].GetStringValue(), "xr-kind", xr.GetFields()["kind"].GetStringValue())
 
 	res, errs := Compose(Request{
-		XR:        pbjson.AppendStruct(nil, xr),
+		XR:        pbjson.AppendStruct(nil, pickStruct(xr, xrRead)),
 		Namespace: md.GetFields()["namespace"].GetStringValue(),
 		Input:     in,
 		Observed:  observedComposed(req),
 	})
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
-		response.Fatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
+		addFatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
 		return rsp, nil
 	}
 
 	if err := writeDesired(rsp, res); err != nil {
-		response.Fatal(rsp, errors.Wrap(err, errSetDesired))
+		addFatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
 	}
-	if waiting := status.Waiting(res.Status.Components); len(waiting) > 0 {
-		response.ConditionFalse(rsp, ConditionComponentsReady, ReasonWaiting).
-			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
+	waiting := status.Waiting(res.Status.Components)
+	if len(waiting) > 0 {
+		setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
 	} else {
-		response.ConditionTrue(rsp, ConditionComponentsReady, ReasonAvailable).
-			WithMessage(status.WaitingMessage(res.Status.Components)).TargetComposite()
+		setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
 		rsp.Meta.Ttl = durationpb.New(f.readyTTL)
 	}
 	for _, w := range res.Warnings {
-		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
+		addWarning(rsp, w)
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil
-}
-
-func toUnstructured(o any) (*unstructured.Unstructured, error) {
-	m, err := toMap(o)
-	if err != nil {
-		return nil, err
-	}
-	return &unstructured.Unstructured{Object: m}, nil
-}
-
-func toMap(o any) (map[string]any, error) {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }

@@ -3,9 +3,8 @@ package fn
 import (
 	"slices"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-
-	"github.com/crossplane/function-sdk-go/resource/composed"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
@@ -23,7 +22,7 @@ type Request struct {
 	// Input of the function; never nil.
 	Input *v1beta1.Input
 	// Observed composed resources by composition resource name.
-	Observed map[string]*composed.Unstructured
+	Observed map[string]*unstructured.Unstructured
 }
 
 // Prepared is the pure pipeline's result: everything the clouds' render
@@ -118,7 +117,7 @@ func env(req Request, s *spec.Spec) cloud.Env {
 }
 
 // observedObjects are the observed composed resources' objects by key.
-func observedObjects(in map[string]*composed.Unstructured) map[string]map[string]any {
+func observedObjects(in map[string]*unstructured.Unstructured) map[string]map[string]any {
 	out := make(map[string]map[string]any, len(in))
 	for k, o := range in {
 		if o != nil && o.Object != nil {

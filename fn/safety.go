@@ -5,11 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-
-	"github.com/crossplane/function-sdk-go/resource/composed"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
@@ -19,8 +17,8 @@ import (
 // checkCloudUnchanged refuses a change of spec.cloud: the cloud the XR
 // composed for is recorded in status.cloud, and the XRD makes the field
 // immutable too (render and old XRDs do not enforce that).
-func checkCloudUnchanged(observedXR *composite.Unstructured, s *spec.Spec) *field.Error {
-	was, _ := observedXR.GetString("status.cloud") // Empty when not recorded yet.
+func checkCloudUnchanged(observedXR *unstructured.Unstructured, s *spec.Spec) *field.Error {
+	was, _, _ := unstructured.NestedString(observedXR.Object, "status", "cloud") // Empty when not recorded yet.
 	if was == "" || spec.Cloud(was) == s.Cloud {
 		return nil
 	}
@@ -33,14 +31,14 @@ func checkCloudUnchanged(observedXR *composite.Unstructured, s *spec.Spec) *fiel
 // changed, unless spec.queryAPI.postgres.allowReplacement says so. Crossplane
 // deletes a composed resource that leaves the desired state; for a database
 // that is the Query API's data.
-func checkNoDataLoss(observed map[string]*composed.Unstructured, desired []compose.Resource, s *spec.Spec) *field.Error {
+func checkNoDataLoss(observed map[string]*unstructured.Unstructured, desired []compose.Resource, s *spec.Spec) *field.Error {
 	if s.QueryAPI.Postgres.AllowReplacement {
 		return nil
 	}
 	want := map[string]schema.GroupKind{}
 	for _, r := range desired {
 		if r.Component == cloud.ComponentDatabase {
-			want[r.Key] = groupKind(r.Object)
+			want[r.Key] = r.GroupKind()
 		}
 	}
 	var lost []string
@@ -66,7 +64,7 @@ func checkNoDataLoss(observed map[string]*composed.Unstructured, desired []compo
 // that label, composed by a version of the function before it, counts when
 // its name is one of the clouds' database keys; any other resource, such as
 // another pipeline step's "database-backup-bucket", is not the function's.
-func isDatabaseObserved(key string, o *composed.Unstructured) bool {
+func isDatabaseObserved(key string, o *unstructured.Unstructured) bool {
 	if o == nil || o.Object == nil {
 		return false
 	}
@@ -79,13 +77,4 @@ func isDatabaseObserved(key string, o *composed.Unstructured) bool {
 		}
 	}
 	return false
-}
-
-// groupKind is the API group and kind of a composed resource's typed object.
-func groupKind(o any) schema.GroupKind {
-	u, err := toUnstructured(o)
-	if err != nil {
-		return schema.GroupKind{}
-	}
-	return u.GroupVersionKind().GroupKind()
 }

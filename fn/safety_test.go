@@ -18,6 +18,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
 
@@ -255,6 +256,18 @@ func TestDataLossGuardReadsLabels(t *testing.T) {
 	if rsp := run(t, newRequest(t, xr, obs)); fatalIn(rsp) {
 		t.Errorf("another step's database-named resource made the XR Fatal: %v", rsp.GetResults())
 	}
+
+	// A resource the function labelled as its database, under a key it no
+	// longer composes, is still the Query API's data: the guard reads the
+	// label from the observed object, not just the key.
+	labelled := map[string]map[string]any{}
+	for k, o := range obs {
+		labelled[k] = o
+	}
+	labelled["database-renamed"] = map[string]any{"apiVersion": "rds.aws.upbound.io/v1beta3", "kind": "Instance", "metadata": map[string]any{
+		"name": "renamed", "labels": map[string]any{compose.LabelComponent: "database"},
+	}}
+	assertFatal(t, run(t, newRequest(t, xr, labelled)), "would delete or replace the Query API database: database-renamed (Instance renamed)")
 
 	// Before the label: an older version's database resources.
 	legacy := map[string]map[string]any{}

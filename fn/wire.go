@@ -6,9 +6,10 @@ import (
 
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/crossplane/function-sdk-go/errors"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
@@ -25,28 +26,55 @@ import (
 type fieldTree map[string]fieldTree
 
 // observedRead is every part of an observed composed resource the function
-// reads: its kind and name (safety.go), its conditions (fn/status), the
-// database's endpoint under status.atProvider (cloud.Database's
+// reads: its kind, name and labels (safety.go), its conditions (fn/status),
+// the database's endpoint under status.atProvider (cloud.Database's
 // EndpointFieldPath) and the values an installed Release was given
 // (releasedEndpoint). Reading a new field of an observed resource means
 // adding it here; TestGoldenCaptured fails otherwise.
 var observedRead = fieldTree{
 	"apiVersion": nil,
 	"kind":       nil,
-	"metadata":   {"name": nil, "namespace": nil},
+	"metadata":   {"name": nil, "namespace": nil, "labels": nil},
 	"spec":       {"forProvider": {"set": nil}},
 	"status":     {"conditions": nil, "atProvider": nil},
 }
 
+// xrRead is every part of the observed XR the function reads: its kind and
+// name and its spec (spec.Decode), and of its status only what earlier
+// calls recorded and later ones compare with (observedXR). Its
+// managedFields and the rest of its status are never decoded.
+var xrRead = fieldTree{
+	"apiVersion": nil,
+	"kind":       nil,
+	"metadata":   {"name": nil, "namespace": nil},
+	"spec":       nil,
+	"status":     {"cloud": nil, "warnings": nil},
+}
+
 // observedComposed decodes what the function reads of each observed
-// composed resource, as the SDK's composed.Unstructured.
-func observedComposed(req *fnv1.RunFunctionRequest) map[string]*composed.Unstructured {
+// composed resource, as apimachinery's Unstructured.
+func observedComposed(req *fnv1.RunFunctionRequest) map[string]*unstructured.Unstructured {
 	res := req.GetObserved().GetResources()
-	out := make(map[string]*composed.Unstructured, len(res))
+	out := make(map[string]*unstructured.Unstructured, len(res))
 	for k, r := range res {
-		o := composed.New()
-		o.Object = pick(r.GetResource(), observedRead)
-		out[k] = o
+		out[k] = &unstructured.Unstructured{Object: pick(r.GetResource(), observedRead)}
+	}
+	return out
+}
+
+// pickStruct is the part of s that t names, sharing s's values: nothing is
+// copied but the maps of the objects on the way.
+func pickStruct(s *structpb.Struct, t fieldTree) *structpb.Struct {
+	out := &structpb.Struct{Fields: make(map[string]*structpb.Value, len(t))}
+	for k, sub := range t {
+		v, ok := s.GetFields()[k]
+		if !ok {
+			continue
+		}
+		if st := v.GetStructValue(); st != nil && sub != nil {
+			v = structpb.NewStructValue(pickStruct(st, sub))
+		}
+		out.Fields[k] = v
 	}
 	return out
 }

@@ -9,7 +9,8 @@
 #   2. generate: `go generate ./...` must leave the tree as it was (no drift)
 #   3. tidy:     `go mod tidy` must leave go.mod and go.sum as they were
 #   4. deps:     the function binary links no test-only module (the Prometheus
-#                module parses and evaluates PromQL in tests only)
+#                module parses and evaluates PromQL in tests only), nor
+#                controller-runtime or client-go (start-up and memory)
 #   5. gofmt:    every Go file is formatted
 #   6. vet:      go vet ./...
 #   7. lint:     golangci-lint run ./... (.golangci.yml)
@@ -116,16 +117,20 @@ tidy() {
 }
 
 # binary_deps fails when the function binary links a module only the tests
-# need.
+# need, or one that costs every start and every page of memory for nothing:
+# controller-runtime and client-go (the SDK's resource, request and response
+# packages and crossplane-runtime's resource, errors and fieldpath packages
+# import them) initialize the scheme of every built-in Kubernetes API at
+# start-up (README, "Performance").
 binary_deps() {
-	local test_only='^github.com/prometheus/prometheus(/|$)' linked
-	linked="$(go list -deps . | grep -E "${test_only}" || true)"
+	local unwanted='^(github.com/prometheus/prometheus|sigs.k8s.io/controller-runtime|k8s.io/client-go)(/|$)' linked
+	linked="$(go list -deps . | grep -E "${unwanted}" || true)"
 	if [[ -n "${linked}" ]]; then
-		echo "the function binary links test-only packages:" >&2
+		echo "the function binary links packages it must not (test-only, or controller-runtime/client-go):" >&2
 		echo "${linked}" >&2
 		return 1
 	fi
-	echo "the function binary links no test-only module"
+	echo "the function binary links no test-only module, no controller-runtime and no client-go"
 }
 
 format() {

@@ -2,8 +2,9 @@ package cloud
 
 import (
 	"fmt"
+	"strings"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/fieldpath"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // ObservedGiB reads a storage size from an observed resource, in GiB
@@ -13,8 +14,9 @@ func ObservedGiB(observed map[string]any, path string, divisor int64) (int32, bo
 	if observed == nil {
 		return 0, false
 	}
-	v, err := fieldpath.Pave(observed).GetValue(path)
-	if err != nil {
+	// A dotted path of object fields: the status fields these are.
+	v, found, err := unstructured.NestedFieldNoCopy(observed, strings.Split(path, ".")...)
+	if err != nil || !found {
 		return 0, false
 	}
 	var n int64

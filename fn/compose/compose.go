@@ -3,6 +3,8 @@ package compose
 import (
 	"maps"
 	"slices"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // A Resource is one composed resource: the key it has in the desired state
@@ -18,10 +20,24 @@ type Resource struct {
 	Object any
 }
 
+// GroupKind is the API group and kind of the resource's object: every
+// object the function composes embeds TypeMeta; anything else has none.
+func (r Resource) GroupKind() schema.GroupKind {
+	if o, ok := r.Object.(interface{ GroupKind() schema.GroupKind }); ok {
+		return o.GroupKind()
+	}
+	return schema.GroupKind{}
+}
+
 // TypeMeta is apiVersion and kind.
 type TypeMeta struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
+}
+
+// GroupKind is the API group of APIVersion, and Kind.
+func (t TypeMeta) GroupKind() schema.GroupKind {
+	return schema.FromAPIVersionAndKind(t.APIVersion, t.Kind).GroupKind()
 }
 
 // ObjectMeta is the part of Kubernetes object metadata the function sets.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crossplane/function-sdk-go/resource/composed"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
@@ -15,7 +15,7 @@ import (
 type Resource struct {
 	Key       string
 	Component string
-	Observed  *composed.Unstructured
+	Observed  *unstructured.Unstructured
 }
 
 // Components reports one entry per concern, in the order the concerns first

@@ -9,8 +9,8 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/crossplane/function-sdk-go/resource/composed"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // Ready says whether an observed resource is ready, and if not, why.
@@ -22,7 +22,7 @@ import (
 // cluster. Plain Kubernetes objects composed directly (a StorageClass, a
 // Secret) are ready once they exist, unless they carry a Ready condition
 // that is not True (a Karpenter NodePool does).
-func Ready(o *composed.Unstructured) (bool, string) {
+func Ready(o *unstructured.Unstructured) (bool, string) {
 	if o == nil || o.Object == nil {
 		return false, "not yet created"
 	}
@@ -47,11 +47,16 @@ func Ready(o *composed.Unstructured) (bool, string) {
 
 // readyCondition is the resource's Ready condition, if it has one. (The
 // SDK's GetCondition cannot tell a missing condition from an Unknown one.)
-func readyCondition(o *composed.Unstructured) (xpv2.Condition, bool) {
+func readyCondition(o *unstructured.Unstructured) (xpv2.Condition, bool) {
 	// Only the conditions: the rest of status (atProvider, an Object's
 	// manifest read back) would go through JSON for nothing.
+	st, _, err := unstructured.NestedFieldNoCopy(o.Object, "status")
+	status, ok := st.(map[string]any)
+	if err != nil || !ok {
+		return xpv2.Condition{}, false
+	}
 	var cs xpv2.ConditionedStatus
-	if err := o.GetValueInto("status.conditions", &cs.Conditions); err != nil {
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(map[string]any{"conditions": status["conditions"]}, &cs); err != nil {
 		return xpv2.Condition{}, false
 	}
 	for _, c := range cs.Conditions {
@@ -63,7 +68,7 @@ func readyCondition(o *composed.Unstructured) (xpv2.Condition, bool) {
 }
 
 // isManaged is true for a kind a Crossplane provider serves.
-func isManaged(o *composed.Unstructured) bool {
+func isManaged(o *unstructured.Unstructured) bool {
 	group := o.GroupVersionKind().Group
 	return slices.ContainsFunc([]string{"crossplane.io", "upbound.io"}, func(s string) bool {
 		return group == s || strings.HasSuffix(group, "."+s)

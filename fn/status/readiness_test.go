@@ -6,22 +6,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/crossplane/function-sdk-go/resource/composed"
-
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
-func obj(apiVersion string, ready string) *composed.Unstructured {
+func obj(apiVersion string, ready string) *unstructured.Unstructured {
 	o := map[string]any{"apiVersion": apiVersion, "kind": "K"}
 	if ready != "" {
 		o["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": ready, "reason": "Creating", "message": "in progress"}}}
 	}
-	return &composed.Unstructured{Unstructured: unstructured.Unstructured{Object: o}}
+	return &unstructured.Unstructured{Object: o}
 }
 
 func TestReady(t *testing.T) {
 	cases := map[string]struct {
-		o      *composed.Unstructured
+		o      *unstructured.Unstructured
 		ready  bool
 		reason string
 	}{
