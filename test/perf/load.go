@@ -106,6 +106,7 @@ type loadReport struct {
 	samples map[key]*sample
 	startup map[string][]time.Duration
 	peakRSS map[string]int64 // bytes
+	memory  map[string]memory
 }
 
 // runLoad runs both servers over loopback mTLS and calls them side by side.
@@ -122,13 +123,15 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 	bin := c.bin
 	if bin == "" {
 		bin = filepath.Join(tmp, "function")
-		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, ".") //nolint:gosec // G204: fixed arguments.
-		build.Dir = c.root
-		if out, err := build.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("cannot build the function: %w\n%s", err, out)
+		if err := build(ctx, c.root, bin, "."); err != nil {
+			return nil, fmt.Errorf("cannot build the function: %w", err)
 		}
 	}
-	rep := &loadReport{samples: map[key]*sample{}, startup: map[string][]time.Duration{}, peakRSS: map[string]int64{}}
+	cannedBin := filepath.Join(tmp, "canned")
+	if err := build(ctx, c.root, cannedBin, "./test/perf/canned"); err != nil {
+		return nil, fmt.Errorf("cannot build the canned server: %w", err)
+	}
+	rep := &loadReport{samples: map[key]*sample{}, startup: map[string][]time.Duration{}, peakRSS: map[string]int64{}, memory: map[string]memory{}}
 	for _, name := range []string{"create", "steady"} {
 		req, err := readRequest(filepath.Join(c.root, c.requests, c.example+"-"+name+".json"))
 		if err != nil {
@@ -171,23 +174,19 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 			return nil, err
 		}
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
 	cannedAddr, err := freeAddr(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cannedProc, err := start(ctx, crt, rep.states[0].req, self, "canned", "--address", cannedAddr, "--certs", tmp, "--responses", rspDir)
+	cannedProc, err := start(ctx, crt, rep.states[0].req, cannedBin, "--address", cannedAddr, "--certs", tmp, "--responses", rspDir)
 	if err != nil {
 		return nil, fmt.Errorf("canned server: %w", err)
 	}
 	defer cannedProc.stop()
 	procs := map[string]*proc{function: fnProc, floor: cannedProc}
-	cannedArgs := []string{"canned", "--address", cannedAddr, "--certs", tmp, "--responses", rspDir}
+	cannedArgs := []string{"--address", cannedAddr, "--certs", tmp, "--responses", rspDir}
 
-	if err := measureStarts(ctx, c, crt, rep, map[string]command{function: {bin, fnArgs}, floor: {self, cannedArgs}}); err != nil {
+	if err := measureStarts(ctx, c, crt, rep, map[string]command{function: {bin, fnArgs}, floor: {cannedBin, cannedArgs}}); err != nil {
 		return nil, err
 	}
 
@@ -205,12 +204,27 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 		return nil, err
 	}
 	for name, p := range procs {
-		if rep.peakRSS[name], err = peakRSS(p.cmd.Process.Pid); err != nil {
+		m, err := readMemory(p.cmd.Process.Pid)
+		if err != nil {
 			return nil, err
 		}
+		rep.peakRSS[name], rep.memory[name] = m.peak, m
 	}
 	err = rep.print(c)
 	return rep, err
+}
+
+// build builds a server the way the Dockerfile builds the function's image:
+// static (no cgo), -trimpath, without symbol tables, so the binaries
+// measured here map the same pages the image's would.
+func build(ctx context.Context, root, out, pkg string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg) //nolint:gosec // G204: fixed arguments.
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%w\n%s", err, b)
+	}
+	return nil
 }
 
 // command is a server's binary and arguments.
@@ -445,21 +459,50 @@ func cpuTime(pid int) (time.Duration, error) {
 	return time.Duration(utime+stime) * clockTick, nil
 }
 
-// peakRSS is the process's peak resident set size (VmHWM).
-func peakRSS(pid int) (int64, error) {
+// memory is what /proc/PID/status says of a process's memory, in bytes:
+// the peak resident set (VmHWM), and of the resident set now, the anonymous
+// part (heap, stacks, written data) and the part mapped from files (the
+// binary's text and read-only data the process touched).
+type memory struct {
+	peak, anon, file int64
+}
+
+// readMemory reads a process's memory counters.
+func readMemory(pid int) (memory, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return memory{}, err
 	}
 	defer f.Close() //nolint:errcheck // read only.
+	var m memory
+	fields := map[string]*int64{"VmHWM:": &m.peak, "RssAnon:": &m.anon, "RssFile:": &m.file}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		for prefix, dst := range fields {
+			v, ok := strings.CutPrefix(sc.Text(), prefix)
+			if !ok {
+				continue
+			}
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10, err
+			if err != nil {
+				return memory{}, fmt.Errorf("%s %w", prefix, err)
+			}
+			*dst = kb << 10
 		}
 	}
-	return 0, errors.New("no VmHWM in /proc status")
+	if err := sc.Err(); err != nil {
+		return memory{}, err
+	}
+	if m.peak == 0 {
+		return memory{}, errors.New("no VmHWM in /proc status")
+	}
+	return m, nil
+}
+
+// peakRSS is the process's peak resident set size (VmHWM).
+func peakRSS(pid int) (int64, error) {
+	m, err := readMemory(pid)
+	return m.peak, err
 }
 
 func readRequest(path string) (*fnv1.RunFunctionRequest, error) {
@@ -513,19 +556,22 @@ func (r *loadReport) print(c loadConfig) error {
 		}
 	}
 	w.WriteString("\n")
-	w.WriteString("| server | first successful call after start (median, min of starts) | peak RSS (VmHWM) |" + "\n")
-	w.WriteString("|---|--:|--:|" + "\n")
+	w.WriteString("| server | first successful call after start (median, min of starts) | peak RSS (VmHWM) | RSS at the end: anonymous + file |" + "\n")
+	w.WriteString("|---|--:|--:|--:|" + "\n")
 	for _, srv := range []string{function, floor} {
 		st := slices.Sorted(slices.Values(r.startup[srv]))
 		med, least := time.Duration(0), time.Duration(0)
 		if len(st) > 0 {
 			med, least = st[len(st)/2], st[0]
 		}
-		fmt.Fprintf(&w, "| %s | %s (min %s, %d starts) | %.1f MiB |\n", srv, ms(med), ms(least), len(st), float64(r.peakRSS[srv])/(1<<20))
+		m := r.memory[srv]
+		fmt.Fprintf(&w, "| %s | %s (min %s, %d starts) | %s | %s + %s |\n", srv, ms(med), ms(least), len(st), mib(r.peakRSS[srv]), mib(m.anon), mib(m.file))
 	}
 	_, err := io.WriteString(c.out, w.String())
 	return err
 }
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 func kb(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1000) }
 

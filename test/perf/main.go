@@ -17,7 +17,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: perf capture|load|canned [flags]")
+		fmt.Fprintln(os.Stderr, "usage: perf capture|load [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -26,10 +26,8 @@ func main() {
 		err = capture(os.Args[2:])
 	case "load":
 		err = load(os.Args[2:])
-	case "canned":
-		err = canned(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: want capture, load or canned", os.Args[1])
+		err = fmt.Errorf("unknown command %q: want capture or load", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "perf:", err)

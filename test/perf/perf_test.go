@@ -10,19 +10,6 @@ import (
 	"time"
 )
 
-// TestMain lets the load smoke test start this test binary as the canned
-// server, as the perf command starts itself.
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "canned" {
-		if err := canned(os.Args[2:]); err != nil {
-			_, _ = os.Stderr.WriteString(err.Error() + "\n")
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
 // TestLoadSmoke runs a tiny load: both servers start over mTLS, answer the
 // same requests with the same responses, and every number is measured. It
 // asserts no timing: the numbers are `make perf`'s business.

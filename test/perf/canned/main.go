@@ -1,3 +1,14 @@
+// Command canned is the floor the function is measured against: a gRPC
+// server with the function's mTLS that answers every RunFunctionRequest with
+// a response recorded from the function for a request of the same shape.
+// It links only gRPC and the function's protobuf types, so its CPU, memory
+// and start-up are what any function pays before doing any work.
+//
+//	canned --address A --certs DIR --responses DIR
+//
+// DIR holds <observed count>.binpb responses; the load tool (go run
+// ./test/perf load) writes them and builds this binary with the image's
+// build flags.
 package main
 
 import (
@@ -39,9 +50,15 @@ func (s *cannedServer) RunFunction(_ context.Context, req *fnv1.RunFunctionReque
 	return nil, errors.New("no canned response for this request")
 }
 
-// canned serves the canned server until SIGTERM: perf canned --address A
-// --certs DIR --responses DIR, where DIR holds <observed count>.binpb files.
-func canned(args []string) error {
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		_, _ = os.Stderr.WriteString("canned: " + err.Error() + "\n")
+		os.Exit(1)
+	}
+}
+
+// run serves the canned server until SIGTERM.
+func run(args []string) error {
 	fs := flag.NewFlagSet("canned", flag.ContinueOnError)
 	address := fs.String("address", "127.0.0.1:9443", "where to listen")
 	certsDir := fs.String("certs", "", "ca.crt, tls.crt and tls.key")
