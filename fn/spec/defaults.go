@@ -159,6 +159,17 @@ const maxTypeErrors = 32
 // that is not an XSpaceScaling of the served group and version, and reports
 // every value of the wrong type, each with its field path.
 func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
+	// The common case, a valid XR, in one pass; anything else is decoded
+	// again below, the slow way that names every problem.
+	if xr := decodeValid(xrJSON); xr != nil {
+		return xr, nil
+	}
+	return decodeNamingErrors(xrJSON)
+}
+
+// decodeNamingErrors is Decode of any document: it returns the XR only when
+// it is valid, and otherwise every problem it finds, each with its path.
+func decodeNamingErrors(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 	var doc map[string]any
 	d := json.NewDecoder(bytes.NewReader(xrJSON))
 	d.UseNumber()
@@ -182,15 +193,7 @@ func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case err == nil && len(errs) == 0:
-			// Defaults inside optional objects, which the decode over
-			// Defaults() cannot fill.
-			if r := xr.Spec.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
-				r.Namespace = DefaultChartPullSecretNS
-			}
-			// AWS defaults that depend only on the AWS block itself.
-			if xr.Spec.AWS != nil && xr.Spec.AWS.AMIAlias == "" {
-				xr.Spec.AWS.AMIAlias = DefaultAMIAlias
-			}
+			defaultOptional(&xr.Spec)
 			return xr, nil
 		case err == nil:
 			return nil, errs
@@ -208,6 +211,42 @@ func Decode(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 		}
 	}
 	return nil, errs
+}
+
+// decodeValid decodes an XR of the served kind whose every value has the
+// right type, in one pass over the defaults; nil for anything else.
+func decodeValid(xrJSON []byte) *XSpaceScaling {
+	// The kind is checked on the exact keys, as the API server spells
+	// them: encoding/json would also fill TypeMeta from "Kind" or "KIND".
+	var top struct {
+		APIVersion, Kind json.RawMessage
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(xrJSON, &raw); err != nil {
+		return nil
+	}
+	top.APIVersion, top.Kind = raw["apiVersion"], raw["kind"]
+	if string(top.APIVersion) != `"`+Group+"/"+Version+`"` || string(top.Kind) != `"`+Kind+`"` {
+		return nil
+	}
+	xr := &XSpaceScaling{Spec: Defaults()}
+	if err := json.Unmarshal(xrJSON, xr); err != nil || xr.APIVersion != Group+"/"+Version || xr.Kind != Kind {
+		return nil
+	}
+	defaultOptional(&xr.Spec)
+	return xr
+}
+
+// defaultOptional fills the defaults inside optional objects, which a
+// decode over Defaults() cannot fill.
+func defaultOptional(s *Spec) {
+	if r := s.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
+		r.Namespace = DefaultChartPullSecretNS
+	}
+	// AWS defaults that depend only on the AWS block itself.
+	if s.AWS != nil && s.AWS.AMIAlias == "" {
+		s.AWS.AMIAlias = DefaultAMIAlias
+	}
 }
 
 // checkKind refuses an XR of a kind, group or version the function does not
