@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -99,6 +100,25 @@ func TestGCPTagsThatCollideAreRefused(t *testing.T) {
 				if !strings.Contains(msg, p) {
 					t.Errorf("the Fatal result does not name %s\n%s", p, msg)
 				}
+			}
+		})
+	}
+}
+
+// TestRunFunctionLeavesTheRequestAlone: RunFunction does not change its
+// request, so the same request run twice gives the same response. (It once
+// wrote its resources into the request's desired state, which made the
+// second call of a benchmark a Fatal "name taken" and its numbers wrong.)
+func TestRunFunctionLeavesTheRequestAlone(t *testing.T) {
+	for _, c := range capturedRequests(t) {
+		t.Run(c.name, func(t *testing.T) {
+			before := proto.Clone(c.req)
+			first := run(t, c.req)
+			if diff := cmp.Diff(before, c.req, protocmp.Transform()); diff != "" {
+				t.Fatalf("RunFunction changed its request: -before +after:\n%s", diff)
+			}
+			if diff := cmp.Diff(first, run(t, c.req), protocmp.Transform()); diff != "" {
+				t.Errorf("the second call answered differently: -first +second:\n%s", diff)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"maps"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -27,11 +28,18 @@ import (
 const DefaultTTL = time.Minute
 
 // newResponse is the response to req, as the SDK's response.To: its tag, a
-// TTL, and the desired state and context of earlier steps to add to.
+// TTL, and the desired state and context of earlier steps to add to. Unlike
+// response.To it does not share the request's map of desired resources, so
+// RunFunction never changes its request: the same request run twice gives
+// the same response (a benchmark or a retry calls it so).
 func newResponse(req *fnv1.RunFunctionRequest, ttl time.Duration) *fnv1.RunFunctionResponse {
+	var desired *fnv1.State
+	if d := req.GetDesired(); d != nil {
+		desired = &fnv1.State{Composite: d.GetComposite(), Resources: maps.Clone(d.GetResources())}
+	}
 	return &fnv1.RunFunctionResponse{
 		Meta:    &fnv1.ResponseMeta{Tag: req.GetMeta().GetTag(), Ttl: durationpb.New(ttl)},
-		Desired: req.GetDesired(),
+		Desired: desired,
 		Context: req.GetContext(),
 	}
 }
