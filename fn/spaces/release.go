@@ -100,11 +100,13 @@ type ReleaseParameters struct {
 	Namespace string `json:"namespace"`
 	// SkipCreateNamespace is written as false: provider-helm creates the
 	// namespace if it is missing.
-	SkipCreateNamespace bool           `json:"skipCreateNamespace"`
-	Wait                bool           `json:"wait"`
-	WaitTimeout         string         `json:"waitTimeout,omitempty"`
-	Set                 []SetVal       `json:"set,omitempty"`
-	Values              map[string]any `json:"values,omitempty"`
+	SkipCreateNamespace bool     `json:"skipCreateNamespace"`
+	Wait                bool     `json:"wait"`
+	WaitTimeout         string   `json:"waitTimeout,omitempty"`
+	Set                 []SetVal `json:"set,omitempty"`
+	// Values are the chart's values: the computed Values, or a JSON tree
+	// when merged with the user's.
+	Values any `json:"values,omitempty"`
 }
 
 // ChartSpec is the chart to install.
@@ -138,14 +140,19 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 	if err != nil {
 		return compose.Resource{}, err
 	}
-	tree, err := toTree(vals)
-	if err != nil {
-		return compose.Resource{}, errors.Wrap(err, "cannot convert the computed Helm values")
-	}
+	// Without user values (none, or {}) the typed values are the
+	// release's as they are; only a merge needs them as a tree.
+	var values any = vals
 	var user map[string]any
 	if len(p.Spaces.Values) > 0 {
 		if user, err = decodeObject(p.Spaces.Values); err != nil {
 			return compose.Resource{}, errors.Wrap(err, "spec.spaces.values")
+		}
+	}
+	if len(user) > 0 {
+		tree, err := toTree(vals)
+		if err != nil {
+			return compose.Resource{}, errors.Wrap(err, "cannot convert the computed Helm values")
 		}
 		var errs field.ErrorList
 		if tree, errs = merge(tree, user, valuesPath); len(errs) > 0 {
@@ -158,6 +165,7 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 				delete(pdb, "minAvailable")
 			}
 		}
+		values = tree
 	}
 
 	r := &HelmRelease{
@@ -178,7 +186,7 @@ func Release(p *plan.Plan, db *cloud.Database, env cloud.Env) (compose.Resource,
 				SkipCreateNamespace: false,
 				Wait:                true,
 				WaitTimeout:         WaitTimeout,
-				Values:              tree,
+				Values:              values,
 			},
 			RollbackLimit: new(RollbackLimit),
 		},
