@@ -41,7 +41,7 @@ type pki struct {
 	caPool *x509.CertPool
 }
 
-func newPKI(t *testing.T) *pki {
+func newPKI(t testing.TB) *pki {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -71,7 +71,7 @@ func newPKI(t *testing.T) *pki {
 }
 
 // issue signs a certificate for usage (server or client).
-func (p *pki) issue(t *testing.T, serial int64, usage x509.ExtKeyUsage) tls.Certificate {
+func (p *pki) issue(t testing.TB, serial int64, usage x509.ExtKeyUsage) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -102,7 +102,7 @@ func (p *pki) issue(t *testing.T, serial int64, usage x509.ExtKeyUsage) tls.Cert
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
-func writePEM(t *testing.T, path, typ string, der []byte) {
+func writePEM(t testing.TB, path, typ string, der []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func writePEM(t *testing.T, path, typ string, der []byte) {
 }
 
 // start serves f on a free loopback port until the test ends.
-func start(t *testing.T, c *ServeCmd, f fnv1.FunctionRunnerServiceServer) (*server, context.CancelFunc, <-chan error) {
+func start(t testing.TB, c *ServeCmd, f fnv1.FunctionRunnerServiceServer) (*server, context.CancelFunc, <-chan error) {
 	t.Helper()
 	c.Network, c.Address = "tcp", "127.0.0.1:0"
 	if c.MaxRecvMessageSize == 0 {
@@ -140,7 +140,7 @@ func start(t *testing.T, c *ServeCmd, f fnv1.FunctionRunnerServiceServer) (*serv
 	return s, cancel, done
 }
 
-func dial(t *testing.T, addr string, creds credentials.TransportCredentials) fnv1.FunctionRunnerServiceClient {
+func dial(t testing.TB, addr string, creds credentials.TransportCredentials) fnv1.FunctionRunnerServiceClient {
 	t.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds), grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(64<<20)))
 	if err != nil {
