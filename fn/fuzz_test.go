@@ -6,10 +6,15 @@ import (
 	"os"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/structpb"
 	"sigs.k8s.io/yaml"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
 
 // seedXRs are the example XRs as JSON, the fuzzers' starting points.
@@ -55,8 +60,22 @@ func FuzzCompose(f *testing.F) {
 			return
 		}
 		for _, r := range res.Resources {
-			if _, err := json.Marshal(r.Object); err != nil {
+			b, err := json.Marshal(r.Object)
+			if err != nil {
 				t.Fatalf("%s does not marshal: %v", r.Key, err)
+			}
+			// The response is encoded straight into structpb: it must be
+			// what encoding/json writes, read back.
+			want, err := pbjson.Struct(b)
+			if err != nil {
+				t.Fatalf("%s: %v", r.Key, err)
+			}
+			got, err := toStruct(r.Object)
+			if err != nil {
+				t.Fatalf("%s does not encode: %v", r.Key, err)
+			}
+			if !proto.Equal(want, got) {
+				t.Fatalf("%s encodes differently from encoding/json:\n%s", r.Key, cmp.Diff(want, got, protocmp.Transform()))
 			}
 		}
 	})

@@ -1,7 +1,6 @@
 package fn
 
 import (
-	"encoding/json"
 	"maps"
 
 	"google.golang.org/protobuf/types/known/structpb"
@@ -39,10 +38,11 @@ var observedRead = fieldTree{
 	"status":     {"conditions": nil, "atProvider": nil},
 }
 
-// xrRead is every part of the observed XR the function reads: its kind and
-// name and its spec (spec.Decode), and of its status only what earlier
-// calls recorded and later ones compare with (observedXR). Its
-// managedFields and the rest of its status are never decoded.
+// xrRead is every part of the observed XR the function reads, all through
+// spec.Decode: its kind, name and spec, and of its status only what
+// earlier calls recorded and later ones compare with (the cloud and the
+// warnings already reported). Its managedFields and the rest of its status
+// are never decoded.
 var xrRead = fieldTree{
 	"apiVersion": nil,
 	"kind":       nil,
@@ -96,14 +96,11 @@ func pick(s *structpb.Struct, t fieldTree) map[string]any {
 	return out
 }
 
-// toStruct is a typed object as a protobuf Struct: encoding/json's output,
-// parsed straight into structpb.
+// toStruct is a typed object as a protobuf Struct: what encoding/json
+// would write, encoded straight into structpb (FuzzCompose compares the two
+// on every composed resource).
 func toStruct(o any) (*structpb.Struct, error) {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return nil, err
-	}
-	return pbjson.Struct(b)
+	return pbjson.EncodeStruct(o)
 }
 
 // writeDesired adds the composed resources to the desired state and the
