@@ -1,7 +1,6 @@
 package fn
 
 import (
-	"encoding/json"
 	"net"
 	"slices"
 	"strconv"
@@ -14,31 +13,15 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
 )
 
-// The reads of observed state, through apimachinery's Unstructured (the
-// type the SDK's composed.Unstructured wraps) and its converter into typed
-// structs:
-// what the function recorded on the XR on earlier calls, the database's
-// endpoint and the installed release's. Readiness is fn/status's.
+// The reads of observed composed resources, through apimachinery's
+// Unstructured (the type the SDK's composed.Unstructured wraps) and its
+// converter into typed structs: the database's endpoint and the installed
+// release's. Readiness is fn/status's; what earlier calls recorded on the
+// XR comes with the spec (spec.Decode).
 
-// observedXR is the observed XR, for what the function recorded in its
-// status on earlier calls: only its status is decoded, not the metadata
-// (with its managedFields) and spec that spec.Decode reads.
-func observedXR(raw []byte) *unstructured.Unstructured {
-	var o struct {
-		Status map[string]any `json:"status"`
-	}
-	_ = json.Unmarshal(raw, &o) // Decode reported any error already.
-	xr := &unstructured.Unstructured{Object: map[string]any{}}
-	if o.Status != nil {
-		xr.Object["status"] = o.Status
-	}
-	return xr
-}
-
-// newWarnings are the warnings the XR's observed status does not carry yet:
-// each degraded choice is reported once, not on every reconcile.
-func newWarnings(xr *unstructured.Unstructured, all []string) []string {
-	seen, _, _ := unstructured.NestedStringSlice(xr.Object, "status", "warnings") // None recorded, or not a list of strings.
+// newWarnings are the warnings the XR's observed status does not carry yet
+// (seen): each degraded choice is reported once, not on every reconcile.
+func newWarnings(seen, all []string) []string {
 	var out []string
 	for _, w := range all {
 		if !slices.Contains(seen, w) {

@@ -38,8 +38,8 @@ type Prepared struct {
 	Plan *plan.Plan
 	// Env is what the renderers need beyond the plan.
 	Env cloud.Env
-	// ObservedXR is the observed XR's status: what earlier calls recorded.
-	ObservedXR *unstructured.Unstructured
+	// Recorded is the observed XR's status: what earlier calls recorded.
+	Recorded spec.Status
 }
 
 // Prepare is the function's pure pipeline up to rendering: the XR and the
@@ -74,8 +74,7 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	observed := observedXR(req.XR)
-	if err := checkCloudUnchanged(observed, s); err != nil {
+	if err := checkCloudUnchanged(xr.Status.Cloud, s); err != nil {
 		return nil, field.ErrorList{err}
 	}
 	if req.Namespace != "" && s.Delivery == spec.DeliveryDirect {
@@ -91,7 +90,7 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 			return nil, errs
 		}
 	}
-	return &Prepared{XRName: xr.Name, Spec: s, Cloud: c, Plan: p, Env: env(req, s), ObservedXR: observed}, nil
+	return &Prepared{XRName: xr.Name, Spec: s, Cloud: c, Plan: p, Env: env(req, s), Recorded: xr.Status}, nil
 }
 
 // env is the environment of the renderers: scope, delivery, provider

@@ -93,6 +93,6 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		all = append(all, pr.Cloud.Warnings(cloud.In{Plan: p, Spec: s, Env: env})...)
 	}
 	res.Status.Warnings = all
-	res.Warnings = newWarnings(pr.ObservedXR, all)
+	res.Warnings = newWarnings(pr.Recorded.Warnings, all)
 	return res, nil
 }

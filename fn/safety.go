@@ -17,9 +17,8 @@ import (
 // checkCloudUnchanged refuses a change of spec.cloud: the cloud the XR
 // composed for is recorded in status.cloud, and the XRD makes the field
 // immutable too (render and old XRDs do not enforce that).
-func checkCloudUnchanged(observedXR *unstructured.Unstructured, s *spec.Spec) *field.Error {
-	was, _, _ := unstructured.NestedString(observedXR.Object, "status", "cloud") // Empty when not recorded yet.
-	if was == "" || spec.Cloud(was) == s.Cloud {
+func checkCloudUnchanged(was spec.Cloud, s *spec.Spec) *field.Error {
+	if was == "" || was == s.Cloud { // Empty when not recorded yet.
 		return nil
 	}
 	return field.Forbidden(field.NewPath("spec", "cloud"), fmt.Sprintf(
