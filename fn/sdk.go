@@ -5,13 +5,13 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
+	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
 
 // The few request and response helpers the function needs, written the way
@@ -73,13 +73,11 @@ func setCondition(rsp *fnv1.RunFunctionResponse, typ string, ok bool, reason, ms
 }
 
 // getInput decodes the function's input as the SDK's request.GetInput does
-// (resource.AsObject): protojson, then a JSON decode that rejects unknown
-// members, so a misspelt field is an error, with the SDK's messages.
+// (resource.AsObject): a JSON decode that rejects unknown members, so a
+// misspelt field is an error, with the SDK's messages. The JSON is written
+// by pbjson rather than protojson: the same members and values.
 func getInput(req *fnv1.RunFunctionRequest, in *v1beta1.Input) error {
-	b, err := protojson.Marshal(req.GetInput())
-	if err != nil {
-		return errors.Wrapf(err, "cannot get function input %T from %T: cannot marshal %T to JSON", in, req, req.GetInput())
-	}
+	b := pbjson.AppendStruct(nil, req.GetInput())
 	return errors.Wrapf(json.Unmarshal(b, in, json.RejectUnknownMembers(true)),
 		"cannot get function input %T from %T: cannot unmarshal JSON from %T into %T", in, req, req.GetInput(), in)
 }

@@ -216,25 +216,62 @@ func decodeNamingErrors(xrJSON []byte) (*XSpaceScaling, field.ErrorList) {
 // decodeValid decodes an XR of the served kind whose every value has the
 // right type, in one pass over the defaults; nil for anything else.
 func decodeValid(xrJSON []byte) *XSpaceScaling {
-	// The kind is checked on the exact keys, as the API server spells
-	// them: encoding/json would also fill TypeMeta from "Kind" or "KIND".
-	var top struct {
-		APIVersion, Kind json.RawMessage
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(xrJSON, &raw); err != nil {
-		return nil
-	}
-	top.APIVersion, top.Kind = raw["apiVersion"], raw["kind"]
-	if string(top.APIVersion) != `"`+Group+"/"+Version+`"` || string(top.Kind) != `"`+Kind+`"` {
-		return nil
-	}
 	xr := &XSpaceScaling{Spec: Defaults()}
 	if err := json.Unmarshal(xrJSON, xr); err != nil || xr.APIVersion != Group+"/"+Version || xr.Kind != Kind {
 		return nil
 	}
+	// The kind is checked on the exact keys, as the API server spells
+	// them: encoding/json also fills TypeMeta from "Kind" or "KIND".
+	if !exactTypeKeys(xrJSON) {
+		return nil
+	}
 	defaultOptional(&xr.Spec)
 	return xr
+}
+
+// exactTypeKeys reports whether the top-level keys of a valid JSON object
+// that encoding/json matches to apiVersion and kind are exactly those, once
+// each. It only scans: no value is decoded.
+func exactTypeKeys(b []byte) bool {
+	var apiVersion, kind int
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case '"':
+			end := i + 1
+			for end < len(b) && b[end] != '"' {
+				if b[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if depth == 1 {
+				// A top-level string is a key when a colon follows it.
+				j := end + 1
+				for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
+					j++
+				}
+				if j < len(b) && b[j] == ':' {
+					k := b[i+1 : end]
+					switch {
+					case string(k) == "apiVersion":
+						apiVersion++
+					case string(k) == "kind":
+						kind++
+					case bytes.EqualFold(k, []byte("apiVersion")), bytes.EqualFold(k, []byte("kind")),
+						bytes.IndexByte(k, '\\') >= 0: // an escaped key could spell either
+						return false
+					}
+				}
+			}
+			i = end
+		}
+	}
+	return apiVersion == 1 && kind == 1
 }
 
 // defaultOptional fills the defaults inside optional objects, which a
