@@ -111,14 +111,14 @@ func newEncoder(t reflect.Type, allowAddr bool) encoderFunc {
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		return func(v reflect.Value) (*structpb.Value, error) { return structpb.NewBoolValue(v.Bool()), nil }
+		return func(v reflect.Value) (*structpb.Value, error) { return boolValue(v.Bool()), nil }
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return func(v reflect.Value) (*structpb.Value, error) {
-			return structpb.NewNumberValue(float64(v.Int())), nil
+			return numberValue(float64(v.Int())), nil
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return func(v reflect.Value) (*structpb.Value, error) {
-			return structpb.NewNumberValue(float64(v.Uint())), nil
+			return numberValue(float64(v.Uint())), nil
 		}
 	case reflect.Float32, reflect.Float64:
 		bits := t.Bits()
@@ -178,7 +178,7 @@ func encodeNumber(v reflect.Value) (*structpb.Value, error) {
 	if err != nil || !isJSONNumber(s) {
 		return viaJSON(v)
 	}
-	return structpb.NewNumberValue(f), nil
+	return numberValue(f), nil
 }
 
 // isJSONNumber reports whether s is a number as JSON spells it.
@@ -198,7 +198,7 @@ func encodeFloat(v reflect.Value, bits int) (*structpb.Value, error) {
 		// same float32; that text read as a float64 is the value.
 		f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', -1, 32), 64)
 	}
-	return structpb.NewNumberValue(f), nil
+	return numberValue(f), nil
 }
 
 const maxFloat = 1.7976931348623157e308
@@ -258,15 +258,15 @@ func newListEncoder(t reflect.Type, nilIsNull bool) encoderFunc {
 		if nilIsNull && v.IsNil() {
 			return structpb.NewNullValue(), nil
 		}
-		l := &structpb.ListValue{Values: make([]*structpb.Value, v.Len())}
+		out, l := listValue(v.Len())
 		for i := range v.Len() {
 			e, err := enc(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
-			l.Values[i] = e
+			l.Values = append(l.Values, e)
 		}
-		return structpb.NewListValue(l), nil
+		return out, nil
 	}
 }
 

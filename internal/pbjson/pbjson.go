@@ -70,7 +70,43 @@ type (
 		k structpb.Value_StructValue
 		s structpb.Struct
 	}
+	numberNode struct {
+		v structpb.Value
+		k structpb.Value_NumberValue
+	}
+	boolNode struct {
+		v structpb.Value
+		k structpb.Value_BoolValue
+	}
+	listNode struct {
+		v structpb.Value
+		k structpb.Value_ListValue
+		l structpb.ListValue
+	}
 )
+
+// numberValue, boolValue and listValue are structpb.NewNumberValue,
+// NewBoolValue and NewListValue in one allocation each.
+func numberValue(f float64) *structpb.Value {
+	n := &numberNode{k: structpb.Value_NumberValue{NumberValue: f}}
+	n.v.Kind = &n.k
+	return &n.v
+}
+
+func boolValue(b bool) *structpb.Value {
+	n := &boolNode{k: structpb.Value_BoolValue{BoolValue: b}}
+	n.v.Kind = &n.k
+	return &n.v
+}
+
+// listValue is an empty list Value of capacity size, with its ListValue.
+func listValue(size int) (*structpb.Value, *structpb.ListValue) {
+	n := &listNode{}
+	n.l.Values = make([]*structpb.Value, 0, size)
+	n.k.ListValue = &n.l
+	n.v.Kind = &n.k
+	return &n.v, &n.l
+}
 
 type parser struct {
 	b []byte
@@ -243,7 +279,7 @@ func (p *parser) number() (*structpb.Value, error) {
 	if err != nil {
 		return nil, errSyntax // out of range, as encoding/json refuses it
 	}
-	return structpb.NewNumberValue(f), nil
+	return numberValue(f), nil
 }
 
 func (p *parser) digits() bool {
