@@ -2,6 +2,8 @@ package fn
 
 import (
 	"maps"
+	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -26,16 +28,52 @@ type fieldTree map[string]fieldTree
 
 // observedRead is every part of an observed composed resource the function
 // reads: its kind, name and labels (safety.go), its conditions (fn/status),
-// the database's endpoint under status.atProvider (cloud.Database's
-// EndpointFieldPath) and the values an installed Release was given
-// (releasedEndpoint). Reading a new field of an observed resource means
-// adding it here; TestGoldenCaptured fails otherwise.
-var observedRead = fieldTree{
+// the values an installed Release was given (releasedEndpoint), and of
+// status.atProvider only the fields the clouds list (cloud.Cloud's
+// ObservedFields: the database's endpoint and size). Reading a new field
+// of an observed resource means adding it here or to the cloud's list;
+// TestGoldenCaptured and TestStorageNeverShrinks fail otherwise.
+var observedRead = withPaths(fieldTree{
 	"apiVersion": nil,
 	"kind":       nil,
 	"metadata":   {"name": nil, "namespace": nil, "labels": nil},
 	"spec":       {"forProvider": {"set": nil}},
-	"status":     {"conditions": nil, "atProvider": nil},
+	"status":     {"conditions": nil},
+}, cloudObservedFields())
+
+// cloudObservedFields are the observed fields every registered cloud reads,
+// sorted.
+func cloudObservedFields() []string {
+	var out []string
+	for _, c := range registry {
+		out = append(out, c.ObservedFields...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// withPaths adds dotted paths to a tree.
+func withPaths(t fieldTree, paths []string) fieldTree {
+	for _, p := range paths {
+		node := t
+		parts := strings.Split(p, ".")
+		for i, k := range parts {
+			sub, ok := node[k]
+			if ok && sub == nil {
+				break // the whole value is read already
+			}
+			if i == len(parts)-1 {
+				node[k] = nil
+				break
+			}
+			if !ok {
+				sub = fieldTree{}
+				node[k] = sub
+			}
+			node = sub
+		}
+	}
+	return t
 }
 
 // xrRead is every part of the observed XR the function reads, all through

@@ -15,5 +15,6 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, Default: Default,
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
 	NodePool: nodePools, StorageClass: storageClass, Database: database,
-	DatabaseKeys: []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
+	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
+	ObservedFields: []string{endpointFieldPath, observedStorageField},
 }

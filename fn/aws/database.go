@@ -22,6 +22,8 @@ const (
 	caCertificate = "rds-ca-rsa2048-g1"
 	// observedStorageField is where the RDS instance reports its storage, in GiB.
 	observedStorageField = "status.atProvider.allocatedStorage"
+	// endpointFieldPath is where the RDS instance reports its host name.
+	endpointFieldPath = "status.atProvider.address"
 	// Keys of the RDS connection secret the function reads.
 	connectionEndpointKey = "endpoint"
 )
@@ -144,7 +146,7 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		Status: statusOf(db.Version, st),
 		Key:    KeyDatabaseInstance,
 		// The observed instance's host name.
-		EndpointFieldPath: "status.atProvider.address",
+		EndpointFieldPath: endpointFieldPath,
 		Port:              cloud.PostgresPort,
 		Username:          db.AdminUser,
 		ConnectionSecret:  *ms.WriteConnectionSecretToRef,

@@ -16,7 +16,8 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
 	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
-	DatabaseKeys: []string{KeyServer, KeyDatabase, KeyTLS},
+	DatabaseKeys:   []string{KeyServer, KeyDatabase, KeyTLS},
+	ObservedFields: []string{EndpointFieldPath, observedStorageField},
 }
 
 // Management policies. The Azure managed resources leave out

@@ -57,6 +57,12 @@ type Cloud struct {
 	// resources the cloud composes. The data-loss guard reads them for
 	// observed resources composed before they carried LabelComponent.
 	DatabaseKeys []string
+	// ObservedFields are the fields of observed composed resources the
+	// cloud reads under status.atProvider (dotted paths, such as its
+	// database's endpoint and size). Of status.atProvider the function
+	// decodes only the fields every cloud lists here: an Object's reads
+	// back its whole manifest there, most of a steady-state request.
+	ObservedFields []string
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)

@@ -15,5 +15,6 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
 	ValidateInput: ValidateInput, ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
-	DatabaseKeys: []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
+	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
+	ObservedFields: []string{EndpointFieldPath},
 }
