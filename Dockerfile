@@ -19,7 +19,7 @@ COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH:-amd64} \
-    go build -trimpath -ldflags="-s -w" -o /out/function .
+    go build -trimpath -tags grpcnotrace -ldflags="-s -w" -o /out/function .
 
 FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=v0.0.0-dev

@@ -200,8 +200,11 @@ func goBuild(o options, p v1.Platform, ldflags, out string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 
+	// grpcnotrace leaves out gRPC's golang.org/x/net/trace (and with it
+	// html/template), which the function never uses: a smaller binary and
+	// fewer pages resident (README, "Performance").
 	//nolint:gosec // G204: the arguments are this program's flags, run by the developer.
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", ldflags, "-o", out, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "grpcnotrace", "-ldflags", ldflags, "-o", out, ".")
 	cmd.Dir = o.pkg
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr

@@ -214,11 +214,12 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 	return rep, err
 }
 
-// build builds a server the way the Dockerfile builds the function's image:
-// static (no cgo), -trimpath, without symbol tables, so the binaries
-// measured here map the same pages the image's would.
+// build builds a server the way the Dockerfile and hack/image build the
+// function's image: static (no cgo), -trimpath, without gRPC's tracing
+// package, without symbol tables, so the binaries measured here map the
+// same pages the image's would.
 func build(ctx context.Context, root, out, pkg string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg) //nolint:gosec // G204: fixed arguments.
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags=grpcnotrace", "-ldflags=-s -w", "-o", out, pkg) //nolint:gosec // G204: fixed arguments.
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
