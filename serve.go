@@ -59,7 +59,7 @@ func (c *ServeCmd) Run(cli *CLI) error {
 	if c.TTL <= 0 || c.ReadyTTL <= 0 {
 		return errors.Errorf("--ttl and --ready-ttl must be positive, got %s and %s", c.TTL, c.ReadyTTL)
 	}
-	srv, err := newServer(c, fn.New(fn.WithLogger(log), fn.WithTTL(c.TTL), fn.WithReadyTTL(c.ReadyTTL)), log, prometheus.NewRegistry())
+	srv, err := newServer(c, fn.New(fnOptions(cli.Debug, log, c)...), log, prometheus.NewRegistry())
 	if err != nil {
 		return err
 	}
@@ -67,6 +67,15 @@ func (c *ServeCmd) Run(cli *CLI) error {
 	defer stop()
 	log.Info("serving", "address", srv.Addr().String(), "insecure", c.Insecure)
 	return srv.Serve(ctx)
+}
+
+// fnOptions configures the function from the flags.
+func fnOptions(debug bool, log logging.Logger, c *ServeCmd) []fn.Option {
+	o := []fn.Option{fn.WithLogger(log), fn.WithTTL(c.TTL), fn.WithReadyTTL(c.ReadyTTL)}
+	if debug {
+		o = append(o, fn.WithVerdictTrace())
+	}
+	return o
 }
 
 // signalContext is done on SIGTERM (how Kubernetes stops a pod) or an

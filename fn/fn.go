@@ -26,6 +26,7 @@ type Function struct {
 	log      logging.Logger
 	ttl      time.Duration
 	readyTTL time.Duration
+	trace    *verdictTrace
 }
 
 // Option configures a Function.
@@ -43,6 +44,11 @@ func WithTTL(d time.Duration) Option { return func(f *Function) { f.ttl = d } }
 // ready: longer, as little changes then without an event that triggers a
 // reconcile anyway.
 func WithReadyTTL(d time.Duration) Option { return func(f *Function) { f.readyTTL = d } }
+
+// WithVerdictTrace logs at debug level every readiness verdict that differs
+// from the previous call's for the same XR, with what the request's
+// observed state held for that resource (see verdicts.go).
+func WithVerdictTrace() Option { return func(f *Function) { f.trace = newVerdictTrace() } }
 
 // New returns a Function.
 func New(o ...Option) *Function {
@@ -88,11 +94,12 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	md := xr.GetFields()["metadata"].GetStructValue()
 	log := f.log.WithValues("xr", md.GetFields()["name"].GetStringValue(), "xr-kind", xr.GetFields()["kind"].GetStringValue())
 
+	observed := observedComposed(req)
 	res, errs := Compose(Request{
 		XR:        pbjson.AppendStruct(nil, pickStruct(xr, xrRead)),
 		Namespace: md.GetFields()["namespace"].GetStringValue(),
 		Input:     in,
-		Observed:  observedComposed(req),
+		Observed:  observed,
 	})
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
@@ -113,6 +120,11 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	for _, w := range res.Warnings {
 		addWarning(rsp, w)
+	}
+	if f.trace != nil {
+		f.trace.record(log.WithValues("xr-resourceVersion", md.GetFields()["resourceVersion"].GetStringValue()),
+			xr.GetFields()["kind"].GetStringValue()+"/"+md.GetFields()["namespace"].GetStringValue()+"/"+md.GetFields()["name"].GetStringValue(),
+			res.Ready, observed, res.Held)
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil

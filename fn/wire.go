@@ -36,7 +36,7 @@ type fieldTree map[string]fieldTree
 var observedRead = withPaths(fieldTree{
 	"apiVersion": nil,
 	"kind":       nil,
-	"metadata":   {"name": nil, "namespace": nil, "labels": nil},
+	"metadata":   {"name": nil, "namespace": nil, "labels": nil, "resourceVersion": nil, "generation": nil},
 	"spec":       {"forProvider": {"set": nil}},
 	"status":     {"conditions": nil},
 }, cloudObservedFields())

@@ -45,6 +45,16 @@ func Ready(o *unstructured.Unstructured) (bool, string) {
 	return true, ""
 }
 
+// ReadyCondition is the resource's Ready condition; the zero condition when
+// it has none.
+func ReadyCondition(o *unstructured.Unstructured) xpv2.Condition {
+	if o == nil || o.Object == nil {
+		return xpv2.Condition{}
+	}
+	c, _ := readyCondition(o)
+	return c
+}
+
 // readyCondition is the resource's Ready condition, if it has one. (The
 // SDK's GetCondition cannot tell a missing condition from an Unknown one.)
 func readyCondition(o *unstructured.Unstructured) (xpv2.Condition, bool) {
