@@ -91,6 +91,14 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			return rsp, nil
 		}
 	}
+	// The step's own TTLs, where its input sets them, override the flags.
+	readyTTL := f.readyTTL
+	if d := in.TTL; d != nil && d.Duration > 0 {
+		rsp.Meta.Ttl = durationpb.New(d.Duration)
+	}
+	if d := in.ReadyTTL; d != nil && d.Duration > 0 {
+		readyTTL = d.Duration
+	}
 	md := xr.GetFields()["metadata"].GetStructValue()
 	log := f.log.WithValues("xr", md.GetFields()["name"].GetStringValue(), "xr-kind", xr.GetFields()["kind"].GetStringValue())
 
@@ -116,7 +124,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
 	} else {
 		setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
-		rsp.Meta.Ttl = durationpb.New(f.readyTTL)
+		rsp.Meta.Ttl = durationpb.New(readyTTL)
 	}
 	for _, w := range res.Warnings {
 		addWarning(rsp, w)

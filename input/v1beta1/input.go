@@ -48,6 +48,22 @@ type Input struct {
 	// +kubebuilder:default=crossplane-system
 	// +optional
 	ConnectionSecretNamespace string `json:"connectionSecretNamespace,omitempty"`
+
+	// TTL is how long Crossplane may wait before calling this step again
+	// while composed resources converge (the response's meta.ttl), for this
+	// Composition only; it overrides the function's --ttl flag. A Go
+	// duration, positive: Crossplane reads a zero TTL as no expiry.
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	TTL *metav1.Duration `json:"ttl,omitempty"`
+
+	// ReadyTTL is the TTL once every composed resource is ready; it
+	// overrides the function's --ready-ttl flag. A positive Go duration.
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	ReadyTTL *metav1.Duration `json:"readyTTL,omitempty"`
 }
 
 // CloudDefaults are a cloud's defaults for XRs that leave them out.

@@ -3,7 +3,9 @@ package v1beta1
 import (
 	"maps"
 	"slices"
+	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -26,7 +28,26 @@ func (in *Input) Validate() field.ErrorList {
 			errs = append(errs, field.Invalid(p.Child("connectionSecretNamespace"), ns, e))
 		}
 	}
+	errs = append(errs, ttl(p.Child("ttl"), in.TTL)...)
+	errs = append(errs, ttl(p.Child("readyTTL"), in.ReadyTTL)...)
 	return errs
+}
+
+// maxTTL bounds a TTL: a day is already far past any useful resync.
+const maxTTL = 24 * time.Hour
+
+// ttl checks a TTL: positive (Crossplane takes zero as never expiring) and
+// at most maxTTL.
+func ttl(p *field.Path, d *metav1.Duration) field.ErrorList {
+	switch {
+	case d == nil:
+		return nil
+	case d.Duration <= 0:
+		return field.ErrorList{field.Invalid(p, d.Duration.String(), "must be positive: Crossplane reads a zero TTL as no expiry")}
+	case d.Duration > maxTTL:
+		return field.ErrorList{field.Invalid(p, d.Duration.String(), "must be at most "+maxTTL.String())}
+	}
+	return nil
 }
 
 // labelMap checks that every key is a label key (an optional DNS subdomain

@@ -5,6 +5,7 @@
 package v1beta1
 
 import (
+	"k8s.io/apimachinery/pkg/apis/meta/v1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 )
 
@@ -71,6 +72,16 @@ func (in *Input) DeepCopyInto(out *Input) {
 		for key, val := range *in {
 			(*out)[key] = val
 		}
+	}
+	if in.TTL != nil {
+		in, out := &in.TTL, &out.TTL
+		*out = new(v1.Duration)
+		**out = **in
+	}
+	if in.ReadyTTL != nil {
+		in, out := &in.ReadyTTL, &out.ReadyTTL
+		*out = new(v1.Duration)
+		**out = **in
 	}
 }
 
