@@ -189,6 +189,12 @@ func TestValuesQuantities(t *testing.T) {
 		"OverflowNumber": {`{"controlPlanes":{"vcluster":{"resources":{"requests":{"memory":1e40}}}}}`, "spec.spaces.values.controlPlanes.vcluster.resources.requests.memory"},
 		// 64Gi cannot fit a 32GiB m7i.2xlarge node (29,491Mi allocatable).
 		"DoesNotFit": {`{"controlPlanes":{"etcd":{"resources":{"requests":{"memory":"64Gi"}}}}}`, "spec.spaces.values.controlPlanes.etcd.resources.requests.memory"},
+		// The chart pods of the general pool: requests, replicas, switches.
+		"ChartPodReplicas":    {`{"controlPlanes":{"vector":{"replicas":"two"}}}`, "spec.spaces.values.controlPlanes.vector.replicas"},
+		"ChartPodFraction":    {`{"controlPlanes":{"uxp":{"xgql":{"replicas":1.5}}}}`, "spec.spaces.values.controlPlanes.uxp.xgql.replicas"},
+		"ChartPodEnabled":     {`{"controlPlanes":{"vector":{"enabled":"no"}}}`, "spec.spaces.values.controlPlanes.vector.enabled"},
+		"ChartPodRequests":    {`{"controlPlanes":{"coredns":{"resources":{"requests":{"cpu":"lots"}}}}}`, "spec.spaces.values.controlPlanes.coredns.resources.requests.cpu"},
+		"ChartPodNotAnObject": {`{"controlPlanes":{"uxp":{"resourcesRBACManager":{"requests":5}}}}`, "spec.spaces.values.controlPlanes.uxp.resourcesRBACManager.requests"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -364,26 +370,6 @@ func TestControlPlanePoolByRequests(t *testing.T) {
 			}
 			if p.Pool(RoleControlPlanes).Demand != pc.Demand {
 				t.Errorf("pool demand %+v, want the capacity's %+v", p.Pool(RoleControlPlanes).Demand, pc.Demand)
-			}
-		})
-	}
-}
-
-func TestChartPodValuesRefused(t *testing.T) {
-	cases := map[string]struct{ values, field string }{
-		"Replicas":    {`{"controlPlanes":{"vector":{"replicas":"two"}}}`, "spec.spaces.values.controlPlanes.vector.replicas"},
-		"Fraction":    {`{"controlPlanes":{"uxp":{"xgql":{"replicas":1.5}}}}`, "spec.spaces.values.controlPlanes.uxp.xgql.replicas"},
-		"Enabled":     {`{"controlPlanes":{"vector":{"enabled":"no"}}}`, "spec.spaces.values.controlPlanes.vector.enabled"},
-		"Requests":    {`{"controlPlanes":{"coredns":{"resources":{"requests":{"cpu":"lots"}}}}}`, "spec.spaces.values.controlPlanes.coredns.resources.requests.cpu"},
-		"NotAnObject": {`{"controlPlanes":{"uxp":{"resourcesRBACManager":{"requests":5}}}}`, "spec.spaces.values.controlPlanes.uxp.resourcesRBACManager.requests"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			s := testSpec(10, true)
-			s.Spaces.Values = &apiextensionsv1.JSON{Raw: []byte(tc.values)}
-			_, errs := Build("x", s, catalog)
-			if len(errs) != 1 || errs[0].Field != tc.field {
-				t.Errorf("errs = %v, want one on %s", errs, tc.field)
 			}
 		})
 	}
