@@ -202,6 +202,14 @@ func capacityInputs(s *spec.Spec) (Capacity, field.ErrorList) {
 		c.ControlPlanePodRequests.MilliCPU += r.MilliCPU * n
 		c.ControlPlanePodRequests.MemoryBytes += r.MemoryBytes * n
 	}
+	// Each term is bounded (MaxPod*, maxChartReplicas), so the sum cannot
+	// overflow; bounding the sum keeps control planes x sum x the buffer
+	// from overflowing too.
+	if r := c.ControlPlanePodRequests; r.MilliCPU > MaxPodMilliCPU || r.MemoryBytes > MaxPodMemoryBytes {
+		errs = append(errs, field.Invalid(valuesPath([]string{"controlPlanes"}), fmt.Sprintf("%s CPU, %s", milli(r.MilliCPU), MiQuantity(r.MemoryBytes)), fmt.Sprintf(
+			"the chart's pods of one control plane would request more than %s CPU or %s: lower their requests or replicas", milli(MaxPodMilliCPU), MiQuantity(MaxPodMemoryBytes))))
+		c.ControlPlanePodRequests = Resources{}
+	}
 	return c, errs
 }
 

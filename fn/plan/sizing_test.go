@@ -190,10 +190,12 @@ func TestValuesQuantities(t *testing.T) {
 		// 64Gi cannot fit a 32GiB m7i.2xlarge node (29,491Mi allocatable).
 		"DoesNotFit": {`{"controlPlanes":{"etcd":{"resources":{"requests":{"memory":"64Gi"}}}}}`, "spec.spaces.values.controlPlanes.etcd.resources.requests.memory"},
 		// The chart pods of the general pool: requests, replicas, switches.
-		"ChartPodReplicas":    {`{"controlPlanes":{"vector":{"replicas":"two"}}}`, "spec.spaces.values.controlPlanes.vector.replicas"},
-		"ChartPodFraction":    {`{"controlPlanes":{"uxp":{"xgql":{"replicas":1.5}}}}`, "spec.spaces.values.controlPlanes.uxp.xgql.replicas"},
-		"ChartPodEnabled":     {`{"controlPlanes":{"vector":{"enabled":"no"}}}`, "spec.spaces.values.controlPlanes.vector.enabled"},
-		"ChartPodRequests":    {`{"controlPlanes":{"coredns":{"resources":{"requests":{"cpu":"lots"}}}}}`, "spec.spaces.values.controlPlanes.coredns.resources.requests.cpu"},
+		"ChartPodReplicas": {`{"controlPlanes":{"vector":{"replicas":"two"}}}`, "spec.spaces.values.controlPlanes.vector.replicas"},
+		"ChartPodFraction": {`{"controlPlanes":{"uxp":{"xgql":{"replicas":1.5}}}}`, "spec.spaces.values.controlPlanes.uxp.xgql.replicas"},
+		"ChartPodEnabled":  {`{"controlPlanes":{"vector":{"enabled":"no"}}}`, "spec.spaces.values.controlPlanes.vector.enabled"},
+		"ChartPodRequests": {`{"controlPlanes":{"coredns":{"resources":{"requests":{"cpu":"lots"}}}}}`, "spec.spaces.values.controlPlanes.coredns.resources.requests.cpu"},
+		// 100 Vector pods of 20 cores each: 2,000 cores a control plane.
+		"ChartPodsTooLarge":   {`{"controlPlanes":{"vector":{"replicas":100,"resources":{"requests":{"cpu":"20"}}}}}`, "spec.spaces.values.controlPlanes"},
 		"ChartPodNotAnObject": {`{"controlPlanes":{"uxp":{"resourcesRBACManager":{"requests":5}}}}`, "spec.spaces.values.controlPlanes.uxp.resourcesRBACManager.requests"},
 	}
 	for name, tc := range cases {
