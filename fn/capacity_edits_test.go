@@ -80,7 +80,9 @@ func TestCappedPoolWarns(t *testing.T) {
 	testutil.Set(xr, "spec.capacity.controlPlanes", 120)
 	testutil.Set(xr, "spec.nodePools.etcd.maxNodes", 5)
 	rsp := run(t, newRequest(t, xr, nil))
-	const want = "spec.nodePools.etcd.maxNodes is 5, below the 12 nodes the capacity plan needs (volumes bind: 360 volumes, 31 per m7i.2xlarge node): 7 nodes short; pods beyond 5 nodes stay Pending"
+	// 360 etcd volumes, 120 a zone; an m7i.2xlarge serves 24 (12,000
+	// baseline EBS IOPS / 500): 5 a zone, 15 nodes.
+	const want = "spec.nodePools.etcd.maxNodes is 5, below the 15 nodes the capacity plan needs (volumes bind: 360 volumes, 120 per zone, 24 per m7i.2xlarge node by EBS baseline IOPS: 12000 per node / 500 per etcd member: 3 zones x 5): 10 nodes short; pods beyond 5 nodes stay Pending"
 	var sent bool
 	for _, r := range rsp.GetResults() {
 		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
@@ -105,7 +107,7 @@ func TestCappedPoolWarns(t *testing.T) {
 	}
 	for _, p := range testutil.Get(st, "capacityPlan", "pools").([]any) {
 		m := p.(map[string]any)
-		if m["name"] == "etcd" && (m["binding"] != "volumes" || m["neededNodes"] != float64(12) || m["shortfall"] != float64(7) || m["maxNodesSource"] != "user") {
+		if m["name"] == "etcd" && (m["binding"] != "volumes" || m["neededNodes"] != float64(15) || m["shortfall"] != float64(10) || m["maxNodesSource"] != "user") {
 			t.Errorf("status.capacityPlan etcd = %v", m)
 		}
 	}

@@ -66,6 +66,7 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 	if c.ValidateInput != nil {
 		errs = append(errs, c.ValidateInput(req.Input)...)
 	}
+	errs = append(errs, c.ValidateMachineTypes(s)...)
 	if c.Configured(s) {
 		errs = append(errs, c.ValidateSpec(s)...)
 	} else {

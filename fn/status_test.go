@@ -30,10 +30,16 @@ func TestCapacityPlan120(t *testing.T) {
 		got[m["name"].(string)] = pool{m["cpu"].(string), m["memory"].(string), m["minNodes"].(float64), m["maxNodes"].(float64), m["binding"].(string)}
 	}
 	want := map[string]pool{
-		// CPU needs 11 m7i.2xlarge nodes, but 360 etcd volumes at 31 per
-		// node (32 dedicated EBS attachments - root) need 12: volumes bind.
-		"etcd":          {"73440m", "151200Mi", 3, 12, "volumes"},
-		"apiServer":     {"48960m", "380160Mi", 2, 13, "memory"},
+		// 360 etcd members, 120 a zone. CPU: 120 x 170m x 1.2 = 24,480m,
+		// 4 m7i.2xlarge a zone; volumes: an m7i.2xlarge attaches 31 (32
+		// dedicated EBS attachments - root) but its 12,000 baseline EBS
+		// IOPS serve 24 members at 500 each: 5 a zone, 15. Volumes bind.
+		"etcd": {"73440m", "151200Mi", 3, 15, "volumes"},
+		// 240 API servers, 80 a zone: 80 x 1320Mi x 1.2 = 126,720Mi over
+		// 29,491.2Mi = 4.3 -> 5 a zone, 15 (the total alone gave 13).
+		"apiServer": {"48960m", "380160Mi", 2, 15, "memory"},
+		// Usage (576 cores) is above the chart pods' requests (120 x 875m
+		// x 1.2 = 126 cores): cpu binds.
 		"controlPlanes": {"576", "170289Mi", 3, 40, "cpu"},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(pool{})); diff != "" {
@@ -42,8 +48,8 @@ func TestCapacityPlan120(t *testing.T) {
 
 	// Karpenter limits: maxNodes nodes of the first machine type.
 	wantLimits := map[string]map[string]any{
-		"etcd-nodepool":          {"nodes": "12", "cpu": "96", "memory": "384Gi"},
-		"apiserver-nodepool":     {"nodes": "13", "cpu": "104", "memory": "416Gi"},
+		"etcd-nodepool":          {"nodes": "15", "cpu": "120", "memory": "480Gi"},
+		"apiserver-nodepool":     {"nodes": "15", "cpu": "120", "memory": "480Gi"},
 		"controlplanes-nodepool": {"nodes": "40", "cpu": "640", "memory": "2560Gi"},
 	}
 	for key, want := range wantLimits {
@@ -105,12 +111,13 @@ func TestReadiness(t *testing.T) {
 }
 
 // TestAzureEtcdPoolByDisks: the Azure example (50 HA control planes, 150
-// etcd volumes) through RunFunction. The VM's uncached disk budget is
-// divided by one etcd member's sustained need (500 IOPS, 10 MBps), so on
-// Standard_D8s_v5 (12,800 / 290) its 16 data disks bind: 10 nodes, 4 in
-// each zone's pool, not the 150 that dividing by each volume's provisioned
-// 6,000 / 250 would give. Standard_D2s_v5 (3,750 / 85: 7 by IOPS, 8 by
-// MBps) is still held to its 4 data disks: 38 nodes.
+// etcd volumes, 50 in each of 3 zones) through RunFunction. The VM's
+// uncached disk budget is divided by one etcd member's sustained need (500
+// IOPS, 10 MBps), so on Standard_D8s_v5 (12,800 / 290) its 16 data disks
+// bind: 4 a zone, 12 nodes, each zone's pool 4, not the 150 that dividing
+// by each volume's provisioned 6,000 / 250 would give. Standard_D2s_v5
+// (3,750 / 85: 7 by IOPS, 8 by MBps) is still held to its 4 data disks:
+// 13 a zone, 39 nodes. The plan's total is the zone pools' sum.
 func TestAzureEtcdPoolByDisks(t *testing.T) {
 	cases := []struct {
 		machineType  string
@@ -118,8 +125,8 @@ func TestAzureEtcdPoolByDisks(t *testing.T) {
 		nodes        float64
 		maxCountZone float64
 	}{
-		{"Standard_D8s_v5", "16", 10, 4},
-		{"Standard_D2s_v5", "4", 38, 13},
+		{"Standard_D8s_v5", "16", 12, 4},
+		{"Standard_D2s_v5", "4", 39, 13},
 	}
 	for _, tc := range cases {
 		t.Run(tc.machineType, func(t *testing.T) {
@@ -148,6 +155,7 @@ func TestAzureEtcdPoolByDisks(t *testing.T) {
 			want := map[string]any{
 				"dimension": "volumes", "demand": "150", "perNode": tc.perNode, "nodes": tc.nodes,
 				"machineType": tc.machineType, "limit": "max data disks",
+				"demandPerZone": "50", "nodesPerZone": tc.maxCountZone,
 			}
 			if diff := cmp.Diff(want, volumes); diff != "" {
 				t.Errorf("volumes need: -want +got:\n%s", diff)
@@ -164,6 +172,75 @@ func TestAzureEtcdPoolByDisks(t *testing.T) {
 			}
 			if pools != 3 {
 				t.Errorf("%d etcd pools, want one per zone (3)", pools)
+			}
+		})
+	}
+}
+
+// TestExamplesSizedPerZone: each example's 50 HA control planes put 50
+// etcd members in each of 3 zones, so each zone needs its own nodes; the
+// total alone (ceil(150 / per node)) leaves a zone short. Each cloud
+// renders the plan's count coherently: Karpenter limits.nodes, GKE's
+// totalMaxNodeCount (a total over the zones, not per zone) and the AKS
+// zone pools' maxCount (each zone's share).
+func TestExamplesSizedPerZone(t *testing.T) {
+	cases := []struct {
+		xr string
+		// etcd: nodes, nodes per zone, binding.
+		nodes, perZone float64
+		binding        string
+		// key and path of the rendered maximum, and what it must be.
+		key   string
+		path  []string
+		limit any
+	}{
+		// m7i.2xlarge: 24 members a node by 12,000 baseline EBS IOPS: 3 a
+		// zone, 9 (5 before: 150 / 31 attachments).
+		{"../example/xr-aws.yaml", 9, 3, "volumes", "etcd-nodepool", []string{"spec", "forProvider", "manifest", "spec", "limits", "nodes"}, "9"},
+		// n2-standard-8: CPU, 50 x 170m x 1.2 = 10,200m over 7,200m: 2 a
+		// zone, 6 (5 before: 30,600m over 7,200m).
+		{"../example/xr-gcp.yaml", 6, 2, "cpu", "etcd-nodepool", []string{"spec", "forProvider", "autoscaling", "totalMaxNodeCount"}, float64(6)},
+		// Standard_D8s_v5: 16 data disks: 4 a zone, 12, each zone's pool 4.
+		{"../example/xr-azure.yaml", 12, 4, "volumes", "", nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.xr, func(t *testing.T) {
+			rsp := run(t, newRequest(t, readXR(t, tc.xr), nil))
+			plan := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)["capacityPlan"].(map[string]any)
+			var etcd map[string]any
+			for _, p := range plan["pools"].([]any) {
+				if m := p.(map[string]any); m["name"] == "etcd" {
+					etcd = m
+				}
+			}
+			if etcd["maxNodes"] != tc.nodes || etcd["binding"] != tc.binding || etcd["zones"] != float64(3) {
+				t.Errorf("etcd maxNodes %v binding %v zones %v; want %v, %s, 3", etcd["maxNodes"], etcd["binding"], etcd["zones"], tc.nodes, tc.binding)
+			}
+			for _, n := range etcd["needs"].([]any) {
+				m := n.(map[string]any)
+				if m["dimension"] == tc.binding && (m["nodesPerZone"] != tc.perZone || m["nodes"] != tc.nodes) {
+					t.Errorf("binding need %v; want %v a zone, %v", m, tc.perZone, tc.nodes)
+				}
+			}
+			if tc.key != "" {
+				got := testutil.Get(rsp.GetDesired().GetResources()[tc.key].GetResource().AsMap(), tc.path...)
+				if got != tc.limit {
+					t.Errorf("%s %v = %v, want %v", tc.key, tc.path, got, tc.limit)
+				}
+				return
+			}
+			var sum float64
+			for key, r := range rsp.GetDesired().GetResources() {
+				if strings.HasPrefix(key, "etcd-nodepool") {
+					mc := testutil.Get(r.GetResource().AsMap(), "spec", "forProvider", "maxCount").(float64)
+					if mc != tc.perZone {
+						t.Errorf("%s maxCount %v, want %v", key, mc, tc.perZone)
+					}
+					sum += mc
+				}
+			}
+			if sum != tc.nodes {
+				t.Errorf("zone pools' maxCount sum to %v, want the plan's %v", sum, tc.nodes)
 			}
 		})
 	}

@@ -33,6 +33,7 @@ func capacityStatus(p *plan.Plan) *spec.CapacityPlanStatus {
 			MinNodes:       pc.MinNodes,
 			MaxNodes:       pc.MaxNodes,
 			MaxNodesSource: src,
+			Zones:          pc.Zones,
 			NeededNodes:    pc.Needed,
 			Binding:        string(pc.Binding),
 			Shortfall:      pc.Shortfall(),
@@ -46,15 +47,17 @@ func capacityStatus(p *plan.Plan) *spec.CapacityPlanStatus {
 func needsStatus(needs []plan.Need) []spec.PoolNeedStatus {
 	out := make([]spec.PoolNeedStatus, 0, len(needs))
 	for _, n := range needs {
-		ns := spec.PoolNeedStatus{Dimension: string(n.Dimension), MachineType: n.MachineType, Nodes: n.Nodes, Limit: n.Limit}
+		ns := spec.PoolNeedStatus{Dimension: string(n.Dimension), MachineType: n.MachineType, Nodes: n.Nodes, Limit: n.Limit, NodesPerZone: n.NodesPerZone}
+		format := func(v int64) string { return strconv.FormatInt(v, 10) }
 		switch n.Dimension {
-		case plan.DimensionCPU:
-			ns.Demand = resource.NewMilliQuantity(n.Demand, resource.DecimalSI).String()
-			ns.PerNode = resource.NewMilliQuantity(n.PerNode, resource.DecimalSI).String()
-		case plan.DimensionMemory:
-			ns.Demand, ns.PerNode = plan.MiQuantity(n.Demand), plan.MiQuantity(n.PerNode)
-		default:
-			ns.Demand, ns.PerNode = strconv.FormatInt(n.Demand, 10), strconv.FormatInt(n.PerNode, 10)
+		case plan.DimensionCPU, plan.DimensionCPURequests:
+			format = func(v int64) string { return resource.NewMilliQuantity(v, resource.DecimalSI).String() }
+		case plan.DimensionMemory, plan.DimensionMemoryRequests:
+			format = plan.MiQuantity
+		}
+		ns.Demand, ns.PerNode = format(n.Demand), format(n.PerNode)
+		if n.Zones > 1 {
+			ns.DemandPerZone = format(n.ZoneDemand)
 		}
 		out = append(out, ns)
 	}

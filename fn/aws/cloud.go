@@ -12,7 +12,7 @@ import (
 // Cloud is AWS, for the function's registry.
 var Cloud = cloud.Cloud{
 	Name: spec.CloudAWS, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultInstanceClass),
-	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, Default: Default,
+	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType, Default: Default,
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
 	NodePool: nodePools, StorageClass: storageClass, Database: database,
 	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},

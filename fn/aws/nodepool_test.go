@@ -20,16 +20,21 @@ func TestNodePools(t *testing.T) {
 		"etcd": {
 			taints:     []any{map[string]any{"key": "target", "value": "etcd", "effect": "NoSchedule"}},
 			disruption: map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30m", "budgets": []any{map[string]any{"nodes": "1"}}},
-			limits:     map[string]any{"nodes": "5", "cpu": "40", "memory": "160Gi"},
-			instance:   []any{"m7i.2xlarge"},
-			expire:     "Never",
+			// 150 etcd members, 50 a zone; an m7i.2xlarge serves 24 at
+			// etcd's sustained 500 IOPS (12,000 baseline EBS IOPS): 3 a
+			// zone, 9 nodes.
+			limits:   map[string]any{"nodes": "9", "cpu": "72", "memory": "288Gi"},
+			instance: []any{"m7i.2xlarge"},
+			expire:   "Never",
 		},
 		"apiserver": {
 			taints:     []any{map[string]any{"key": "target", "value": "apiserver", "effect": "NoSchedule"}},
 			disruption: map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30m", "budgets": []any{map[string]any{"nodes": "1"}}},
-			limits:     map[string]any{"nodes": "11", "cpu": "88", "memory": "176Gi"},
-			instance:   []any{"c7i.2xlarge"},
-			expire:     "Never",
+			// 100 API servers, 34 a zone: 34 x 1320Mi x 1.2 = 53,856Mi
+			// over c7i.2xlarge's 14,746Mi: 4 a zone, 12 nodes.
+			limits:   map[string]any{"nodes": "12", "cpu": "96", "memory": "192Gi"},
+			instance: []any{"c7i.2xlarge"},
+			expire:   "Never",
 		},
 		"controlplanes": {
 			disruption: map[string]any{"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "5m", "budgets": []any{map[string]any{"nodes": "10%"}}},

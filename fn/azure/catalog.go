@@ -1,10 +1,12 @@
 package azure
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
@@ -73,6 +75,37 @@ var families = map[string]family{
 // reVMSize splits a VM size into family letter, vCPUs, features and
 // generation.
 var reVMSize = regexp.MustCompile(`^Standard_([A-Z])([0-9]+)([a-z]*)_(v[0-9]+)$`)
+
+// reAnyVMSize is the shape of every Azure VM size name: Standard_, the
+// family letters, the vCPU count (with a constrained count after a dash),
+// the feature letters, then underscore-separated parts such as the
+// accelerator and the version (Standard_D8s_v5, Standard_E64-32s_v5,
+// Standard_M128ms, Standard_NC24ads_A100_v4). Azure matches VM sizes
+// without regard to case, and so does this pattern.
+var reAnyVMSize = regexp.MustCompile(`(?i)^standard_[a-z]+[0-9]+(-[0-9]+)?[a-z]*(_[a-z0-9]+)*$`)
+
+// CheckMachineType says why a VM size cannot exist ("" when it can): a
+// name not of Azure's pattern, or, for a series the catalog holds, a vCPU
+// count the series is not sold in (Standard_D7s_v5). Other series may
+// exist: the plan warns that it cannot size them.
+func CheckMachineType(vmSize string) string {
+	if !reAnyVMSize.MatchString(vmSize) {
+		return "not an Azure VM size: want Standard_<family><vCPUs><features>_<version>, such as Standard_D8s_v5"
+	}
+	m := reVMSize.FindStringSubmatch(vmSize)
+	if m == nil {
+		return ""
+	}
+	f, ok := families[m[1]+m[3]+"_"+m[4]]
+	if !ok {
+		return ""
+	}
+	vcpu, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil || slices.Contains(f.vcpus, vcpu) {
+		return ""
+	}
+	return fmt.Sprintf("the %s%s_%s series comes in %s vCPUs, not %s", m[1], m[3], m[4], cloud.JoinCounts(f.vcpus), m[2])
+}
 
 // Machine sizes an Azure VM size such as Standard_D8s_v5.
 func Machine(vmSize string) (plan.Machine, bool) {

@@ -40,3 +40,19 @@ func TestMachineCatalog(t *testing.T) {
 	cloudtest.Catalog(t, &azure.Cloud, known,
 		[]string{"", "D8s_v5", "Standard_D7s_v5", "Standard_E96s_v5", "Standard_X8s_v5", "standard_d8s_v5", "m7i.2xlarge", "Standard_D8s_v9"})
 }
+
+func TestCheckMachineType(t *testing.T) {
+	cases := map[string]bool{
+		"Standard_D8s_v5": true, "Standard_E64-32s_v5": true, "Standard_M128ms": true, "Standard_NC24ads_A100_v4": true,
+		"Standard_B2ms": true, "standard_d8s_v5": true, "Standard_DC4as_cc_v5": true, "Standard_HX176-24rs": true,
+		// vCPU counts a catalog series is not sold in.
+		"Standard_D7s_v5": false, "Standard_D128s_v5": false, "Standard_F96s_v2": false,
+		// Not a VM size.
+		"D8s_v5": false, "Standard_": false, "Standard_D8s v5": false, "m7i.2xlarge": false, "": false, "Standard_8s_v5": false,
+	}
+	for mt, ok := range cases {
+		if why := azure.CheckMachineType(mt); (why == "") != ok {
+			t.Errorf("CheckMachineType(%q) = %q; want possible=%v", mt, why, ok)
+		}
+	}
+}

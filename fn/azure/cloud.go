@@ -13,7 +13,7 @@ import (
 // Cloud is Azure, for the function's registry.
 var Cloud = cloud.Cloud{
 	Name: spec.CloudAzure, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultSKU),
-	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
+	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType,
 	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
 	DatabaseKeys:   []string{KeyServer, KeyDatabase, KeyTLS},

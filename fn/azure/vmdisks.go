@@ -1,9 +1,10 @@
 package azure
 
 import (
-	"fmt"
 	"math"
 	"slices"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 )
 
 // An Azure VM size caps the total uncached IOPS and throughput of all its
@@ -11,7 +12,7 @@ import (
 // every etcd volume is uncached). The etcd pool's volumes per node is the
 // smallest of: the size's max data disks, its uncached IOPS over one etcd
 // member's sustained IOPS need, and its uncached MBps over that member's
-// sustained MBps need (etcdMemberDiskNeed). Burst limits (credit-based,
+// sustained MBps need (plan.EtcdMemberDiskNeed). Burst limits (credit-based,
 // 30 minutes at a time) are not counted: etcd's load is sustained.
 
 // vmDiskLimit is one VM size's max uncached disk IOPS and MBps.
@@ -92,19 +93,6 @@ func unconfirmedDiskLimit(vcpu int64) vmDiskLimit {
 	return out
 }
 
-// etcdMemberDiskNeed is what one etcd member needs from its disk,
-// sustained: etcd's hardware guide (etcd.io/docs/v3.6/op-guide/hardware,
-// "Disks") recommends 500 sequential IOPS for a heavily loaded cluster,
-// and 10 MB/s of bandwidth to recover 100 MB of data within 15 seconds.
-// The VM's budget is divided by this need, not by what each volume is
-// provisioned with (6,000 IOPS / 250 MBps, the StorageClass's per-disk
-// ceiling for bursts and catch-up): the members on one node are separate
-// control planes and do not peak together, and dividing by the ceiling
-// would serve one volume per Standard_D8s_v5 and multiply the etcd nodes
-// fifteenfold (the Azure example: 150 instead of 10) for a rate no node's
-// members reach at once.
-var etcdMemberDiskNeed = DiskPerformance{IOPS: 500, MBps: 10}
-
 // The limits that can bound a node's etcd volumes, as the capacity plan
 // reports them.
 const (
@@ -113,34 +101,29 @@ const (
 	LimitDiskMBps  = "uncached disk MBps"
 )
 
+// unconfirmedNote says a budget is the lowest confirmed one, not the
+// series' own.
+const unconfirmedNote = ", the most restrictive known value for this series"
+
 // etcdVolumesPerNode is how many etcd volumes one VM of family and vcpu
-// vCPUs attaches and serves at etcd's sustained need, and the limit that
-// binds, in words for status.capacityPlan.
+// vCPUs attaches and serves at etcd's sustained need (plan.NodeDiskBudget:
+// the rule is the plan's, the numbers Azure's), and the limit that binds.
+// Dividing by each volume's provisioned 6,000 IOPS / 250 MBps instead
+// would serve one volume per Standard_D8s_v5 and multiply the etcd nodes
+// fifteenfold for a rate no node's members reach at once.
 func etcdVolumesPerNode(family string, vcpu int64) (int64, string) {
-	l, confirmed := uncachedDiskLimit(family, vcpu)
-	return volumesPerNode(maxDataDisks(vcpu), l, confirmed, etcdMemberDiskNeed)
+	return diskBudget(family, vcpu).EtcdVolumesPerNode()
 }
 
-// volumesPerNode is min(data disks, VM IOPS / member IOPS, VM MBps /
-// member MBps), at least 1 (one volume always attaches, if slower), and
-// the limit that binds; ties go to data disks, then throughput.
-func volumesPerNode(disks int64, l vmDiskLimit, confirmed bool, need DiskPerformance) (int64, string) {
-	byIOPS := l.iops / int64(max(need.IOPS, 1))
-	byMBps := l.mbps / int64(max(need.MBps, 1))
-	n := max(min(disks, byIOPS, byMBps), 1)
-	note := ""
+// diskBudget is a VM size's data disks and uncached disk budget.
+func diskBudget(family string, vcpu int64) plan.NodeDiskBudget {
+	l, confirmed := uncachedDiskLimit(family, vcpu)
+	b := plan.NodeDiskBudget{
+		Attachments: maxDataDisks(vcpu), IOPS: l.iops, MBps: l.mbps,
+		AttachmentsLimit: LimitDataDisks, IOPSLimit: LimitDiskIOPS, MBpsLimit: LimitDiskMBps,
+	}
 	if !confirmed {
-		note = ", the most restrictive known value for this series"
+		b.Note = unconfirmedNote
 	}
-	if byIOPS == 0 || byMBps == 0 {
-		note += "; below one etcd member's sustained need, so even one volume gets less"
-	}
-	switch {
-	case disks <= byIOPS && disks <= byMBps:
-		return n, LimitDataDisks
-	case byMBps <= byIOPS:
-		return n, fmt.Sprintf("%s: %d per VM / %d per etcd member%s", LimitDiskMBps, l.mbps, need.MBps, note)
-	default:
-		return n, fmt.Sprintf("%s: %d per VM / %d per etcd member%s", LimitDiskIOPS, l.iops, need.IOPS, note)
-	}
+	return b
 }

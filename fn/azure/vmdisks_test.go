@@ -1,47 +1,16 @@
 package azure
 
-import "testing"
+import (
+	"testing"
 
-func TestVolumesPerNode(t *testing.T) {
-	need := DiskPerformance{IOPS: 500, MBps: 10}
-	cases := []struct {
-		name      string
-		disks     int64
-		l         vmDiskLimit
-		confirmed bool
-		need      DiskPerformance
-		want      int64
-		limit     string
-	}{
-		// Standard_D8s_v5: 16 data disks, 12,800 IOPS (25 members), 290 MBps (29).
-		{"D8s_v5", 16, vmDiskLimit{12800, 290}, true, need, 16, LimitDataDisks},
-		// Standard_D2s_v5: 4 data disks, 3,750 IOPS (7), 85 MBps (8).
-		{"D2s_v5", 4, vmDiskLimit{3750, 85}, true, need, 4, LimitDataDisks},
-		// MBps binds when the budget is below the disks' share: 32 disks, 51 by IOPS, 19 by MBps.
-		{"mbps", 32, vmDiskLimit{25600, 190}, true, need, 19, "uncached disk MBps: 190 per VM / 10 per etcd member"},
-		// IOPS binds: 32 disks, 6 by IOPS, 60 by MBps.
-		{"iops", 32, vmDiskLimit{3200, 600}, true, need, 6, "uncached disk IOPS: 3200 per VM / 500 per etcd member"},
-		// Ties go to data disks: Standard_F2s_v2, 4 disks, 6 by IOPS, 4 by MBps.
-		{"tie", 4, vmDiskLimit{3200, 47}, true, need, 4, LimitDataDisks},
-		// A budget below one member's need still attaches one volume, and says so.
-		{"below", 4, vmDiskLimit{400, 85}, false, need, 1,
-			"uncached disk IOPS: 400 per VM / 500 per etcd member, the most restrictive known value for this series; below one etcd member's sustained need, so even one volume gets less"},
-	}
-	for _, tc := range cases {
-		n, limit := volumesPerNode(tc.disks, tc.l, tc.confirmed, tc.need)
-		if n != tc.want || limit != tc.limit {
-			t.Errorf("%s: volumesPerNode = %d, %q; want %d, %q", tc.name, n, limit, tc.want, tc.limit)
-		}
-	}
-}
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+)
 
 // TestEtcdVolumesPerNode runs the rule on the real budgets: every node
 // serves its members' sustained need (etcd's hardware guide: 500 IOPS,
 // 10 MB/s), and with that need max data disks bind on the catalog sizes.
 func TestEtcdVolumesPerNode(t *testing.T) {
-	if etcdMemberDiskNeed != (DiskPerformance{IOPS: 500, MBps: 10}) {
-		t.Errorf("etcdMemberDiskNeed = %+v, want etcd's 500 IOPS / 10 MBps", etcdMemberDiskNeed)
-	}
+	need := plan.EtcdMemberDiskNeed
 	cases := []struct {
 		family string
 		vcpu   int64
@@ -60,7 +29,7 @@ func TestEtcdVolumesPerNode(t *testing.T) {
 		for _, vcpu := range f.vcpus {
 			n, _ := etcdVolumesPerNode(name, vcpu)
 			l, _ := uncachedDiskLimit(name, vcpu)
-			if n > maxDataDisks(vcpu) || n*int64(etcdMemberDiskNeed.IOPS) > l.iops || n*int64(etcdMemberDiskNeed.MBps) > l.mbps {
+			if n > maxDataDisks(vcpu) || n*need.IOPS > l.iops || n*need.MBps > l.mbps {
 				t.Errorf("Standard_%s at %d vCPU: %d etcd volumes exceed its %d data disks or %+v budget", name, vcpu, n, maxDataDisks(vcpu), l)
 			}
 		}
@@ -93,5 +62,15 @@ func TestUncachedDiskLimit(t *testing.T) {
 		if got != tc.want || confirmed != tc.confirmed {
 			t.Errorf("uncachedDiskLimit(%s, %d) = %+v, %v; want %+v, %v", tc.family, tc.vcpu, got, confirmed, tc.want, tc.confirmed)
 		}
+	}
+}
+
+// An unconfirmed series' budget says so when it binds.
+func TestUnconfirmedBudgetSaysSo(t *testing.T) {
+	b := diskBudget("Ds_v6", 2)
+	b.Attachments = 32
+	_, limit := b.EtcdVolumesPerNode()
+	if want := "uncached disk MBps: 47 per node / 10 per etcd member, the most restrictive known value for this series"; limit != want {
+		t.Errorf("limit %q, want %q", limit, want)
 	}
 }

@@ -8,6 +8,9 @@
 package cloud
 
 import (
+	"strconv"
+	"strings"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
@@ -35,6 +38,12 @@ type Cloud struct {
 	Configured func(s *spec.Spec) bool
 	// Catalog sizes the cloud's machine types.
 	Catalog func(machineType string) (plan.Machine, bool)
+	// CheckMachineType says why a machine type cannot exist in the cloud
+	// (a name not of the cloud's pattern, or a size its family is not
+	// published in), "" when it may: the cloud's pattern and size lists
+	// are data in its package. A type that may exist but is not in the
+	// catalog is only warned about (the plan cannot size it).
+	CheckMachineType func(machineType string) string
 	// ValidateSpec checks the cloud's rules on the defaulted spec (its own
 	// block, and what it allows of the cloud-neutral fields), each error
 	// with its field path. It runs only when Configured.
@@ -66,6 +75,36 @@ type Cloud struct {
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)
+}
+
+// ValidateMachineTypes refuses every listed machine type of the spec's
+// pools that cannot exist in the cloud, each with its path
+// (spec.nodePools.etcd.machineTypes[0]).
+func (c *Cloud) ValidateMachineTypes(s *spec.Spec) field.ErrorList {
+	if c.CheckMachineType == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	for _, p := range []struct {
+		name string
+		np   spec.NodePool
+	}{{"etcd", s.NodePools.Etcd}, {"apiServer", s.NodePools.APIServer}, {"controlPlanes", s.NodePools.ControlPlanes}} {
+		for i, t := range p.np.MachineTypes {
+			if why := c.CheckMachineType(t); why != "" {
+				errs = append(errs, field.Invalid(field.NewPath("spec", "nodePools", p.name, "machineTypes").Index(i), t, why))
+			}
+		}
+	}
+	return errs
+}
+
+// JoinCounts lists counts for a message: "2, 4, 8".
+func JoinCounts(counts []int64) string {
+	s := make([]string, len(counts))
+	for i, n := range counts {
+		s[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 // Machine sizes a machine type, so that a Cloud is a plan.Catalog.

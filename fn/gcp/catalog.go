@@ -1,9 +1,13 @@
 package gcp
 
 import (
+	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 )
@@ -150,6 +154,42 @@ func parseMachineType(machineType string) (string, string, int64, bool) {
 	}
 	return "", "", 0, false
 }
+
+// reMachineType is the shape of every Compute Engine machine type name:
+// lowercase series, then dash-separated parts (n2-standard-8,
+// e2-medium, n2-custom-8-16384, c3-standard-4-lssd, a2-highgpu-1g).
+var reMachineType = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)+$`)
+
+// CheckMachineType says why a machine type cannot exist ("" when it can):
+// a name not of the pattern series-shape-..., or, for a family and shape
+// the catalog holds (standard, highmem, highcpu), a vCPU count that shape
+// is not sold in (n2-standard-7, c2-highmem-8). Other shapes of a catalog
+// family (e2-medium, n2-custom-8-16384, c3-standard-4-lssd) and other
+// families may exist: the plan warns that it cannot size them.
+func CheckMachineType(machineType string) string {
+	if !reMachineType.MatchString(machineType) {
+		return "not a Compute Engine machine type: want <series>-<shape>-<vCPUs>, such as n2-standard-8"
+	}
+	parts := strings.Split(machineType, "-")
+	f, ok := families[parts[0]]
+	if !ok || len(parts) != 3 || !slices.Contains(shapes, parts[1]) {
+		return ""
+	}
+	if _, err := strconv.ParseInt(parts[2], 10, 64); err != nil {
+		return ""
+	}
+	if _, _, _, ok := parseMachineType(machineType); ok {
+		return ""
+	}
+	sizes := f.sizes[parts[1]]
+	if len(sizes) == 0 {
+		return fmt.Sprintf("Compute Engine has no %s-%s machine types", parts[0], parts[1])
+	}
+	return fmt.Sprintf("%s-%s comes in %s vCPUs, not %s", parts[0], parts[1], cloud.JoinCounts(sizes), parts[2])
+}
+
+// shapes are the predefined shapes the catalog sizes.
+var shapes = []string{"standard", "highmem", "highcpu"}
 
 // machineFamily is the family prefix of a machine type ("n2" of
 // "n2-standard-8"), known or not.

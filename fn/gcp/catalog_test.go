@@ -56,3 +56,22 @@ func TestMachine(t *testing.T) {
 	known["n4-standard-16"] = plan.Machine{VCPU: 16, MemoryMiB: 64 * 1024, MaxVolumes: 31, MaxPods: 110}
 	cloudtest.Catalog(t, &gcp.Cloud, known, unknown)
 }
+
+func TestCheckMachineType(t *testing.T) {
+	cases := map[string]bool{
+		"n2-standard-8": true, "n2d-highcpu-224": true, "e2-medium": true, "n2-custom-8-16384": true,
+		"c3-standard-4-lssd": true, "a2-highgpu-1g": true, "n1-standard-4": true, "c4-standard-8": true,
+		// Sizes or shapes a catalog family is not sold in.
+		"n2-standard-7": false, "e2-standard-64": false, "c2-highmem-8": false, "n2-highcpu-128": false,
+		// Not a machine type.
+		"n2_standard_8": false, "N2-standard-8": false, "n2": false, "m7i.2xlarge": false, "": false, "n2--8": false,
+	}
+	for mt, ok := range cases {
+		if why := gcp.CheckMachineType(mt); (why == "") != ok {
+			t.Errorf("CheckMachineType(%q) = %q; want possible=%v", mt, why, ok)
+		}
+	}
+	if got, want := gcp.CheckMachineType("c2-highmem-8"), "Compute Engine has no c2-highmem machine types"; got != want {
+		t.Errorf("c2-highmem-8: %q, want %q", got, want)
+	}
+}

@@ -12,7 +12,7 @@ import (
 // Cloud is GCP, for the function's registry.
 var Cloud = cloud.Cloud{
 	Name: spec.CloudGCP, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultTier),
-	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine,
+	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType,
 	ValidateInput: ValidateInput, ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
 	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},

@@ -155,8 +155,9 @@ func basis(r Role, c Capacity) string {
 		return fmt.Sprintf("%d control planes x %d API servers x (%dm CPU, %s) + %d%%",
 			c.ControlPlanes, c.APIServersPerControlPlane, c.APIServerPodRequests.MilliCPU, mi(c.APIServerPodRequests.MemoryBytes), BufferPercent)
 	default:
-		return fmt.Sprintf("%d control planes x (640MB + %d CRDs x 3MB memory, %d MRs x 5m CPU) + %d%%",
-			c.ControlPlanes, c.ProviderCRDsPerControlPlane, c.ManagedResourcesPerControlPlane, BufferPercent)
+		return fmt.Sprintf("%d control planes x (640MB + %d CRDs x 3MB memory, %d MRs x 5m CPU) + %d%%; requests: %d control planes x the chart's pods (%dm CPU, %s) + %d%%",
+			c.ControlPlanes, c.ProviderCRDsPerControlPlane, c.ManagedResourcesPerControlPlane, BufferPercent,
+			c.ControlPlanes, c.ControlPlanePodRequests.MilliCPU, mi(c.ControlPlanePodRequests.MemoryBytes), BufferPercent)
 	}
 }
 
@@ -171,6 +172,7 @@ func MiQuantity(b int64) string {
 // overrode under spec.spaces.values.
 func capacityInputs(s *spec.Spec) (Capacity, field.ErrorList) {
 	c := Capacity{
+		Zones:                           int32(len(s.Zones)), //nolint:gosec // at most 5 zones (XRD).
 		ControlPlanes:                   s.Capacity.ControlPlanes,
 		ManagedResourcesPerControlPlane: s.Capacity.ManagedResourcesPerControlPlane,
 		ProviderCRDsPerControlPlane:     s.Capacity.ProviderCRDsPerControlPlane,
@@ -192,14 +194,66 @@ func capacityInputs(s *spec.Spec) (Capacity, field.ErrorList) {
 	var errs field.ErrorList
 	c.EtcdPodRequests, errs = overrideRequests(values, c.EtcdPodRequests, errs, "controlPlanes", "etcd", "resources", "requests")
 	c.APIServerPodRequests, errs = overrideRequests(values, c.APIServerPodRequests, errs, "controlPlanes", "vcluster", "resources", "requests")
+	for _, pod := range ControlPlaneChartPods {
+		var r Resources
+		r, errs = overrideRequests(values, pod.Requests, errs, pod.RequestsPath...)
+		var n int64
+		n, errs = chartReplicas(values, pod, errs)
+		c.ControlPlanePodRequests.MilliCPU += r.MilliCPU * n
+		c.ControlPlanePodRequests.MemoryBytes += r.MemoryBytes * n
+	}
+	// Each term is bounded (MaxPod*, maxChartReplicas), so the sum cannot
+	// overflow; bounding the sum keeps control planes x sum x the buffer
+	// from overflowing too.
+	if r := c.ControlPlanePodRequests; r.MilliCPU > MaxPodMilliCPU || r.MemoryBytes > MaxPodMemoryBytes {
+		errs = append(errs, field.Invalid(valuesPath([]string{"controlPlanes"}), fmt.Sprintf("%s CPU, %s", milli(r.MilliCPU), MiQuantity(r.MemoryBytes)), fmt.Sprintf(
+			"the chart's pods of one control plane would request more than %s CPU or %s: lower their requests or replicas", milli(MaxPodMilliCPU), MiQuantity(MaxPodMemoryBytes))))
+		c.ControlPlanePodRequests = Resources{}
+	}
 	return c, errs
 }
 
-func overrideRequests(values map[string]any, def Resources, errs field.ErrorList, path ...string) (Resources, field.ErrorList) {
+// maxChartReplicas bounds a per-control-plane pod's replicas under
+// spec.spaces.values, so that the plan's arithmetic cannot overflow.
+const maxChartReplicas = 100
+
+// chartReplicas is how many of a chart pod run per control plane: 0 when
+// the values switch it off, the values' replica count when they set one,
+// else 1.
+func chartReplicas(values map[string]any, pod ChartPod, errs field.ErrorList) (int64, field.ErrorList) {
+	if pod.EnabledPath != nil {
+		if v, ok := lookup(values, pod.EnabledPath...); ok {
+			b, isBool := v.(bool)
+			if !isBool {
+				return 0, append(errs, field.TypeInvalid(valuesPath(pod.EnabledPath), v, "must be a boolean"))
+			}
+			if !b {
+				return 0, errs
+			}
+		}
+	}
+	if pod.ReplicasPath != nil {
+		if v, ok := lookup(values, pod.ReplicasPath...); ok {
+			f, isNum := v.(float64)
+			if !isNum || f != float64(int64(f)) || f < 0 || f > maxChartReplicas {
+				return 1, append(errs, field.Invalid(valuesPath(pod.ReplicasPath), v, fmt.Sprintf("must be a whole number from 0 to %d", maxChartReplicas)))
+			}
+			return int64(f), errs
+		}
+	}
+	return 1, errs
+}
+
+func valuesPath(path []string) *field.Path {
 	fp := field.NewPath("spec", "spaces", "values")
 	for _, p := range path {
 		fp = fp.Child(p)
 	}
+	return fp
+}
+
+func overrideRequests(values map[string]any, def Resources, errs field.ErrorList, path ...string) (Resources, field.ErrorList) {
+	fp := valuesPath(path)
 	node, ok := lookup(values, path...)
 	if !ok {
 		return def, errs

@@ -63,6 +63,42 @@ var (
 	APIServerPodRequests = Resources{MilliCPU: 170, MemoryBytes: 1320 << 20}
 )
 
+// A ChartPod is one of the pods the Spaces chart runs for every control
+// plane in the general pool, besides etcd and the API server (vcluster),
+// with the chart's default requests and the values keys that change them.
+type ChartPod struct {
+	// Name of the pod, for the plan's basis.
+	Name string
+	// RequestsPath is where the chart reads the pod's requests (cpu,
+	// memory) under its values.
+	RequestsPath []string
+	// Requests are the chart's defaults.
+	Requests Resources
+	// ReplicasPath and EnabledPath are the values keys that set how many
+	// of the pod run (default 1) and switch it off; nil when the chart has
+	// none.
+	ReplicasPath, EnabledPath []string
+}
+
+// ControlPlaneChartPods are the chart's per-control-plane pods outside
+// etcd and vcluster, with their default requests, from the Spaces Helm
+// chart reference (upbound/docs, docs/reference/spaces-helm-reference.md,
+// the controlPlanes.* resources rows): 875m CPU and 1162Mi in all, before
+// any provider or function pod, which the usage estimate covers.
+var ControlPlaneChartPods = []ChartPod{
+	{Name: "coredns", RequestsPath: []string{"controlPlanes", "coredns", "resources", "requests"}, Requests: Resources{MilliCPU: 10, MemoryBytes: 25 << 20}},
+	{Name: "gateway", RequestsPath: []string{"controlPlanes", "gateway", "resources", "requests"}, Requests: Resources{MilliCPU: 10, MemoryBytes: 25 << 20}},
+	{Name: "kube-state-metrics", RequestsPath: []string{"controlPlanes", "kubeStateMetrics", "resources", "requests"}, Requests: Resources{MilliCPU: 100, MemoryBytes: 50 << 20}},
+	{Name: "mxp-ksm-config", RequestsPath: []string{"controlPlanes", "mxpKSMConfig", "resources", "requests"}, Requests: Resources{MilliCPU: 100, MemoryBytes: 50 << 20}},
+	{Name: "shared-secrets", RequestsPath: []string{"controlPlanes", "sharedSecrets", "resources", "requests"}, Requests: Resources{MilliCPU: 10, MemoryBytes: 50 << 20}},
+	{Name: "crossplane", RequestsPath: []string{"controlPlanes", "uxp", "resourcesCrossplane", "requests"}, Requests: Resources{MilliCPU: 370, MemoryBytes: 400 << 20}},
+	{Name: "rbac-manager", RequestsPath: []string{"controlPlanes", "uxp", "resourcesRBACManager", "requests"}, Requests: Resources{MilliCPU: 25, MemoryBytes: 256 << 20}},
+	{Name: "vector", RequestsPath: []string{"controlPlanes", "vector", "resources", "requests"}, Requests: Resources{MilliCPU: 200, MemoryBytes: 256 << 20},
+		ReplicasPath: []string{"controlPlanes", "vector", "replicas"}, EnabledPath: []string{"controlPlanes", "vector", "enabled"}},
+	{Name: "xgql", RequestsPath: []string{"controlPlanes", "uxp", "xgql", "resources", "requests"}, Requests: Resources{MilliCPU: 50, MemoryBytes: 50 << 20},
+		ReplicasPath: []string{"controlPlanes", "uxp", "xgql", "replicas"}, EnabledPath: []string{"controlPlanes", "uxp", "xgql", "enabled"}},
+}
+
 // Machine is what one node of a machine type can hold. The cloud that
 // owns the machine type supplies every number, with its source.
 type Machine struct {
@@ -106,6 +142,8 @@ type Catalog interface {
 
 // Capacity is the arithmetic behind the pool sizes.
 type Capacity struct {
+	// Zones the Space spreads over (len(spec.zones)).
+	Zones                           int32
 	ControlPlanes                   int32
 	ManagedResourcesPerControlPlane int32
 	ProviderCRDsPerControlPlane     int32
@@ -113,7 +151,11 @@ type Capacity struct {
 	APIServersPerControlPlane       int32
 	EtcdPodRequests                 Resources
 	APIServerPodRequests            Resources
-	Pools                           []PoolCapacity
+	// ControlPlanePodRequests is the sum of the requests of one control
+	// plane's pods in the general pool (ControlPlaneChartPods, with the
+	// user's overrides and replica counts).
+	ControlPlanePodRequests Resources
+	Pools                   []PoolCapacity
 }
 
 // A Dimension is one per-node limit a pool is sized against.
@@ -121,11 +163,16 @@ type Dimension string
 
 // The dimensions, in the order the plan reports them.
 const (
-	DimensionCPU      Dimension = "cpu"
-	DimensionMemory   Dimension = "memory"
-	DimensionVolumes  Dimension = "volumes"
-	DimensionPods     Dimension = "pods"
-	DimensionMinNodes Dimension = "minNodes"
+	DimensionCPU    Dimension = "cpu"
+	DimensionMemory Dimension = "memory"
+	// DimensionCPURequests and DimensionMemoryRequests size the general
+	// pool for what the scheduler packs by: the pods' requests, beside the
+	// usage estimate of cpu and memory.
+	DimensionCPURequests    Dimension = "cpuRequests"
+	DimensionMemoryRequests Dimension = "memoryRequests"
+	DimensionVolumes        Dimension = "volumes"
+	DimensionPods           Dimension = "pods"
+	DimensionMinNodes       Dimension = "minNodes"
 )
 
 // Need is how many nodes one dimension asks for.
@@ -139,8 +186,15 @@ type Need struct {
 	// MachineType is the listed type that needs the most nodes for this
 	// dimension (the most restrictive one).
 	MachineType string
-	// Nodes = ceil(Demand / PerNode).
+	// Nodes = ceil(Demand / PerNode), or, for a pool whose pods spread
+	// over zones, Zones x NodesPerZone.
 	Nodes int64
+	// Zones the dimension is sized over (0 when sized by the total),
+	// ZoneDemand what the fullest zone must hold and NodesPerZone =
+	// ceil(ZoneDemand / PerNode).
+	Zones        int64
+	ZoneDemand   int64
+	NodesPerZone int64
 	// Limit says what bounds PerNode when the machine has several limits
 	// in the dimension (Machine.VolumeLimit); empty otherwise.
 	Limit string
@@ -148,12 +202,34 @@ type Need struct {
 
 // PoolDemand is what a pool must hold.
 type PoolDemand struct {
-	// Resources with the buffer.
+	// Resources with the buffer (the usage estimate for the general pool).
 	Resources Resources
+	// Requests are the buffered sum of the pods' requests where they are
+	// not what Resources already counts (the general pool: the chart's
+	// per-control-plane pods); zero otherwise.
+	Requests Resources
 	// Volumes are the persistent volumes its pods attach.
 	Volumes int64
 	// Pods it runs.
 	Pods int64
+	// PerZone is what one zone must hold when the pool's pods spread over
+	// zones (the etcd members and API servers of each control plane); nil
+	// when the pool is sized by its total.
+	PerZone *ZoneDemand
+}
+
+// ZoneDemand is the share of a pool's demand one zone must hold. A zonal
+// autoscaler adds a node in the zone whose pod is pending, and an etcd
+// member stays in its volume's zone, so every zone needs nodes for its own
+// share: the pool needs Zones x ceil(share / per node) nodes, not
+// ceil(total / per node).
+type ZoneDemand struct {
+	// Zones the pods spread over.
+	Zones int64
+	// Resources, Volumes and Pods of the fullest zone.
+	Resources Resources
+	Volumes   int64
+	Pods      int64
 }
 
 // PoolCapacity is the demand and size of one pool.
@@ -166,6 +242,9 @@ type PoolCapacity struct {
 	// Volumes and Pods the pool must hold.
 	Volumes int64
 	Pods    int64
+	// Zones the pool is sized over (each zone for its share); 0 when it
+	// is sized by its total.
+	Zones int64
 	// MachineType that binds the pool (the most restrictive of the listed
 	// types in the binding dimension) and its size; Known is false when no
 	// listed machine type is in the catalog.
@@ -226,26 +305,40 @@ type TypedMachine struct {
 // Size computes each dimension's need of a pool over its known machine
 // types (sizing for the most restrictive type in every dimension, since
 // an autoscaler may pick any listed type), and which dimension binds. A
-// dimension a machine has no limit for (0) asks for no nodes.
+// dimension a machine has no limit for (0) asks for no nodes. A pool
+// whose pods spread over zones is sized per zone in every dimension but
+// minNodes: Zones x ceil(the zone's share / per node).
 func Size(d PoolDemand, minNodes int32, machines []TypedMachine) (needs []Need, binding Dimension, needed int64) {
 	if len(machines) == 0 {
 		return nil, "", 0
 	}
-	type dim struct {
-		d       Dimension
-		demand  int64
-		perNode func(Machine) int64
-		limit   func(Machine) string
+	z := d.PerZone
+	if z == nil {
+		z = &ZoneDemand{}
 	}
+	type dim struct {
+		d          Dimension
+		demand     int64
+		zoneDemand int64
+		perNode    func(Machine) int64
+		limit      func(Machine) string
+	}
+	cpu := func(m Machine) int64 { return m.Allocatable().MilliCPU }
+	mem := func(m Machine) int64 { return m.Allocatable().MemoryBytes }
 	dims := []dim{
-		{DimensionCPU, d.Resources.MilliCPU, func(m Machine) int64 { return m.Allocatable().MilliCPU }, nil},
-		{DimensionMemory, d.Resources.MemoryBytes, func(m Machine) int64 { return m.Allocatable().MemoryBytes }, nil},
+		{DimensionCPU, d.Resources.MilliCPU, z.Resources.MilliCPU, cpu, nil},
+		{DimensionMemory, d.Resources.MemoryBytes, z.Resources.MemoryBytes, mem, nil},
+	}
+	if d.Requests != (Resources{}) {
+		dims = append(dims,
+			dim{DimensionCPURequests, d.Requests.MilliCPU, 0, cpu, nil},
+			dim{DimensionMemoryRequests, d.Requests.MemoryBytes, 0, mem, nil})
 	}
 	if d.Volumes > 0 {
-		dims = append(dims, dim{DimensionVolumes, d.Volumes, func(m Machine) int64 { return m.MaxVolumes }, func(m Machine) string { return m.VolumeLimit }})
+		dims = append(dims, dim{DimensionVolumes, d.Volumes, z.Volumes, func(m Machine) int64 { return m.MaxVolumes }, func(m Machine) string { return m.VolumeLimit }})
 	}
 	if d.Pods > 0 {
-		dims = append(dims, dim{DimensionPods, d.Pods, func(m Machine) int64 {
+		dims = append(dims, dim{DimensionPods, d.Pods, z.Pods, func(m Machine) int64 {
 			if m.MaxPods == 0 {
 				return 0
 			}
@@ -260,6 +353,11 @@ func Size(d PoolDemand, minNodes int32, machines []TypedMachine) (needs []Need, 
 				continue
 			}
 			n := Need{Dimension: dm.d, Demand: dm.demand, PerNode: per, MachineType: m.Type, Nodes: max(ceilDiv(dm.demand, per), 1)}
+			if d.PerZone != nil && z.Zones > 1 {
+				n.Zones, n.ZoneDemand = z.Zones, dm.zoneDemand
+				n.NodesPerZone = max(ceilDiv(dm.zoneDemand, per), 1)
+				n.Nodes = z.Zones * n.NodesPerZone
+			}
 			if dm.limit != nil {
 				n.Limit = dm.limit(m.Machine)
 			}
@@ -304,16 +402,44 @@ func Demands(c Capacity) map[Role]Resources {
 }
 
 // PoolDemands computes what each pool role must hold: the buffered CPU
-// and memory, the etcd volumes (one per etcd member) and the pods.
+// and memory, the etcd volumes (one per etcd member), the pods, the
+// general pool's pod requests and, for the pools whose pods spread over
+// zones, each zone's share.
 func PoolDemands(c Capacity) map[Role]PoolDemand {
 	cps := int64(c.ControlPlanes)
 	r := Demands(c)
 	etcdMembers := cps * int64(c.EtcdMembersPerControlPlane)
-	return map[Role]PoolDemand{
-		RoleEtcd:          {Resources: r[RoleEtcd], Volumes: etcdMembers, Pods: etcdMembers},
-		RoleAPIServer:     {Resources: r[RoleAPIServer], Pods: cps * int64(c.APIServersPerControlPlane)},
-		RoleControlPlanes: {Resources: r[RoleControlPlanes], Pods: cps * ControlPlanePods},
+	apiServers := cps * int64(c.APIServersPerControlPlane)
+	etcd := PoolDemand{Resources: r[RoleEtcd], Volumes: etcdMembers, Pods: etcdMembers}
+	if z := zoneShare(etcdMembers, c.Zones); z > 0 {
+		etcd.PerZone = &ZoneDemand{Zones: int64(c.Zones), Resources: WithBuffer(c.EtcdPodRequests.Times(z)), Volumes: z, Pods: z}
 	}
+	api := PoolDemand{Resources: r[RoleAPIServer], Pods: apiServers}
+	if z := zoneShare(apiServers, c.Zones); z > 0 {
+		api.PerZone = &ZoneDemand{Zones: int64(c.Zones), Resources: WithBuffer(c.APIServerPodRequests.Times(z)), Pods: z}
+	}
+	return map[Role]PoolDemand{
+		RoleEtcd:      etcd,
+		RoleAPIServer: api,
+		RoleControlPlanes: {
+			Resources: r[RoleControlPlanes],
+			Requests:  WithBuffer(c.ControlPlanePodRequests.Times(cps)),
+			Pods:      cps * ControlPlanePods,
+		},
+	}
+}
+
+// zoneShare is how many of a pool's pods the fullest zone holds when they
+// spread evenly over zones: ceil(pods / zones); 0 with fewer than two
+// zones (the pool is sized by its total). With HA, each control plane's 3
+// etcd members spread over 3 zones one per zone (the zone anti-affinity
+// the function sets), so a zone holds exactly one member per control
+// plane.
+func zoneShare(pods int64, zones int32) int64 {
+	if zones < 2 {
+		return 0
+	}
+	return ceilDiv(pods, int64(zones))
 }
 
 // Pool returns the capacity of a role's pool; nil when it has none.

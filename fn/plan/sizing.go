@@ -18,7 +18,13 @@ import (
 func sizePool(role Role, pool string, controlPlanes int32, np spec.NodePool, d PoolDemand, cat Catalog) (PoolCapacity, field.ErrorList, []string) {
 	fp := field.NewPath("spec", "nodePools", pool)
 	pc := PoolCapacity{
-		Role: role, Demand: d.Resources, Volumes: d.Volumes, Pods: d.Pods,
+		Role: role, Volumes: d.Volumes, Pods: d.Pods,
+		// What the pool must hold: the usage estimate or the pods'
+		// requests, whichever is larger.
+		Demand: Resources{
+			MilliCPU:    max(d.Resources.MilliCPU, d.Requests.MilliCPU),
+			MemoryBytes: max(d.Resources.MemoryBytes, d.Requests.MemoryBytes),
+		},
 		MinNodes: np.MinNodes, MaxNodes: np.MaxNodes,
 	}
 	var machines []TypedMachine
@@ -28,6 +34,9 @@ func sizePool(role Role, pool string, controlPlanes int32, np spec.NodePool, d P
 			continue
 		}
 		pc.Unknown = append(pc.Unknown, t)
+	}
+	if d.PerZone != nil {
+		pc.Zones = d.PerZone.Zones
 	}
 	pc.Known = len(machines) > 0
 	if !pc.Known {
@@ -94,24 +103,41 @@ func (pc PoolCapacity) need(d Dimension) Need {
 	return Need{}
 }
 
-// String says a need in words: "volumes bind: 360 volumes, 31 per m7i.2xlarge node".
+// String says a need in words: "volumes bind: 360 volumes, 31 per m7i.2xlarge node";
+// for a pool sized per zone "volumes bind: 150 volumes, 50 per zone, 24 per
+// m7i.2xlarge node: 3 zones x 3".
 func (n Need) String() string {
+	var s string
 	switch n.Dimension {
-	case DimensionCPU:
-		return fmt.Sprintf("cpu binds: %s CPU, %s per %s node", milli(n.Demand), milli(n.PerNode), n.MachineType)
-	case DimensionMemory:
-		return fmt.Sprintf("memory binds: %s, %s per %s node", MiQuantity(n.Demand), MiQuantity(n.PerNode), n.MachineType)
+	case DimensionCPU, DimensionCPURequests:
+		s = fmt.Sprintf("%s binds: %s CPU%s, %s per %s node", n.Dimension, milli(n.Demand), n.zone(milli), milli(n.PerNode), n.MachineType)
+	case DimensionMemory, DimensionMemoryRequests:
+		s = fmt.Sprintf("%s binds: %s%s, %s per %s node", n.Dimension, MiQuantity(n.Demand), n.zone(MiQuantity), MiQuantity(n.PerNode), n.MachineType)
 	case DimensionVolumes:
+		s = fmt.Sprintf("volumes bind: %d volumes%s, %d per %s node", n.Demand, n.zone(count), n.PerNode, n.MachineType)
 		if n.Limit != "" {
-			return fmt.Sprintf("volumes bind: %d volumes, %d per %s node by %s", n.Demand, n.PerNode, n.MachineType, n.Limit)
+			s += " by " + n.Limit
 		}
-		return fmt.Sprintf("volumes bind: %d volumes, %d per %s node", n.Demand, n.PerNode, n.MachineType)
 	case DimensionPods:
-		return fmt.Sprintf("pods bind: %d pods, %d per %s node", n.Demand, n.PerNode, n.MachineType)
+		s = fmt.Sprintf("pods bind: %d pods%s, %d per %s node", n.Demand, n.zone(count), n.PerNode, n.MachineType)
 	default:
 		return fmt.Sprintf("minNodes binds: %d", n.Demand)
 	}
+	if n.Zones > 1 {
+		s += fmt.Sprintf(": %d zones x %d", n.Zones, n.NodesPerZone)
+	}
+	return s
 }
+
+// zone is ", <share> per zone" for a need sized per zone, else empty.
+func (n Need) zone(format func(int64) string) string {
+	if n.Zones < 2 {
+		return ""
+	}
+	return fmt.Sprintf(", %s per zone", format(n.ZoneDemand))
+}
+
+func count(n int64) string { return fmt.Sprintf("%d", n) }
 
 func milli(m int64) string { return resource.NewMilliQuantity(m, resource.DecimalSI).String() }
 

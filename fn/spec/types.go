@@ -728,6 +728,11 @@ type PoolPlanStatus struct {
 	MaxNodes int32 `json:"maxNodes"`
 	// MaxNodesSource says whether maxNodes was computed or set by the user.
 	MaxNodesSource string `json:"maxNodesSource,omitempty"`
+	// Zones the pool is sized over: its pods spread over them (the etcd
+	// members and API servers of each control plane), so each zone gets
+	// nodes for its own share. Absent when the pool is sized by its total.
+	// +optional
+	Zones int64 `json:"zones,omitempty"`
 	// NeededNodes is the node count the plan needs: the largest need over
 	// all dimensions.
 	// +optional
@@ -747,7 +752,9 @@ type PoolPlanStatus struct {
 
 // PoolNeedStatus is how many nodes one per-node limit asks for.
 type PoolNeedStatus struct {
-	// Dimension: cpu, memory, volumes, pods or minNodes.
+	// Dimension: cpu, memory (the usage estimate), cpuRequests,
+	// memoryRequests (the general pool's pod requests), volumes, pods or
+	// minNodes.
 	Dimension string `json:"dimension"`
 	// Demand of the pool in that dimension (a quantity or a count).
 	Demand string `json:"demand"`
@@ -756,8 +763,17 @@ type PoolNeedStatus struct {
 	// MachineType is the most restrictive listed type for the dimension.
 	// +optional
 	MachineType string `json:"machineType,omitempty"`
-	// Nodes the dimension needs: ceil(demand / perNode).
+	// Nodes the dimension needs: ceil(demand / perNode), or, for a pool
+	// sized per zone, zones x nodesPerZone.
 	Nodes int64 `json:"nodes"`
+	// DemandPerZone is the share of the demand the fullest zone holds, for
+	// a pool sized per zone (a quantity or a count).
+	// +optional
+	DemandPerZone string `json:"demandPerZone,omitempty"`
+	// NodesPerZone is ceil(demandPerZone / perNode): the nodes each zone
+	// needs for its share.
+	// +optional
+	NodesPerZone int64 `json:"nodesPerZone,omitempty"`
 	// Limit says which of the machine's limits sets perNode when it has
 	// several: on Azure a VM's max data disks, or its total uncached disk
 	// IOPS or MBps over one etcd member's sustained IOPS or MBps need.
