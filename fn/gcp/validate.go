@@ -41,8 +41,10 @@ func Warnings(in cloud.In) []string {
 	if in.Spec.GCP.NodeServiceAccount != "" {
 		return nil
 	}
-	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project; " +
-		"set a least-privilege service account (roles/container.defaultNodeServiceAccount)"}
+	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project, " +
+		"limited to GKE's default access scopes (image pulls, logs, metrics, traces) that any pod reaching the node's metadata server can use; " +
+		"set a least-privilege service account (roles/container.defaultNodeServiceAccount) and enable Workload Identity on the cluster, " +
+		"which nodeServiceAccount requires (its pools use GKE_METADATA)"}
 }
 
 // ValidatePassword requires spec.queryAPI.postgres.passwordSecretName on
