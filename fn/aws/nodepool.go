@@ -146,11 +146,17 @@ var (
 	generalDisruption      = Disruption{ConsolidationPolicy: "WhenEmptyOrUnderutilized", ConsolidateAfter: "5m", Budgets: []Budget{{Nodes: "10%"}}}
 )
 
+// KarpenterNodePoolName is the name of a role's Karpenter NodePool (and
+// EC2NodeClass) inside the Space cluster.
+func KarpenterNodePoolName(xrName string, r plan.Role) string {
+	return compose.Name(xrName, string(r))
+}
+
 // nodePools renders a pool as a Karpenter EC2NodeClass and the NodePool
 // that uses it, both delivered into the Space cluster.
 func nodePools(in cloud.In, pool *plan.Pool) []compose.Resource {
 	p, env := in.Plan, in.Env
-	name := compose.Name(p.XRName, string(pool.Role))
+	name := KarpenterNodePoolName(p.XRName, pool.Role)
 	component := cloud.ComponentOf(pool.Role)
 	return []compose.Resource{
 		env.Delivery.InCluster(string(pool.Role)+"-nodeclass", component, compose.Name(p.XRName, string(pool.Role), "nodeclass"),
