@@ -219,6 +219,12 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},
 			path:  "spec.queryAPI.postgres.passwordSecretName",
 		},
+		// Cloud SQL's private IP peers with a VPC network, not a subnetwork.
+		"GCPSubnetworkAsNetwork": {
+			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/regions/r/subnetworks/spaces"}},
+				{"spec.queryAPI.postgres.passwordSecretName", "pw"}},
+			path: "spec.gcp.privateNetwork",
+		},
 		"GCPQueryAPIWithEmptyPassword": {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}},
 				{"spec.queryAPI.postgres.passwordSecretName", ""}},

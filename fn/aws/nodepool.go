@@ -211,7 +211,9 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 	return np
 }
 
-// Warnings are AWS's degraded choices: a minNodes that Karpenter does not
+// Warnings are AWS's degraded choices: a router LoadBalancer Service
+// without the AWS Load Balancer Controller (routerExposureWarnings), and a
+// minNodes that Karpenter does not
 // keep. A dynamic NodePool has no minimum: it holds the nodes its pods
 // need, which is each control plane's etcd members (or API servers) on
 // distinct nodes, or one node for the general pool. A floor above that
@@ -222,7 +224,7 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 // the README says what they mean on Karpenter; a minNodes raised above its
 // default is an explicit ask the pool cannot keep.
 func Warnings(in cloud.In) []string {
-	var out []string
+	out := routerExposureWarnings(in.Plan)
 	for _, pool := range in.Plan.Pools {
 		floor := in.Plan.PodFloor(pool.Role)
 		if pool.MinNodes > floor && pool.MinNodes > defaultMinNodes(pool.Role) {

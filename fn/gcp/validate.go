@@ -14,6 +14,11 @@ import (
 // reServiceAccount is the XRD's pattern of spec.gcp.nodeServiceAccount.
 var reServiceAccount = regexp.MustCompile(`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`)
 
+// reNetwork is the XRD's pattern of spec.gcp.privateNetwork: the VPC
+// network's path, or its full compute URL, as Cloud SQL's
+// ipConfiguration.privateNetwork takes it.
+var reNetwork = regexp.MustCompile(`^((https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/global/networks/[^/]+)?$`)
+
 // configured says whether the spec carries spec.gcp.
 func configured(s *spec.Spec) bool { return s.GCP != nil }
 
@@ -28,6 +33,10 @@ func ValidateSpec(s *spec.Spec) field.ErrorList {
 	if g.NodeServiceAccount != "" && !reServiceAccount.MatchString(g.NodeServiceAccount) {
 		errs = append(errs, field.Invalid(gp.Child("nodeServiceAccount"), g.NodeServiceAccount,
 			"must be an IAM service account email, <name>@<project>.iam.gserviceaccount.com"))
+	}
+	if !reNetwork.MatchString(g.PrivateNetwork) {
+		errs = append(errs, field.Invalid(gp.Child("privateNetwork"), g.PrivateNetwork,
+			"must be a VPC network, projects/<project>/global/networks/<network>, with Private Service Access for Cloud SQL's private IP"))
 	}
 	if s.QueryAPI.Enabled && g.PrivateNetwork == "" {
 		errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))

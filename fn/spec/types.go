@@ -656,9 +656,12 @@ type GCP struct {
 	// +optional
 	Project string `json:"project,omitempty"`
 
-	// PrivateNetwork is the VPC of the Cloud SQL instance's private IP.
-	// Required when queryAPI is enabled.
+	// PrivateNetwork is the VPC of the Cloud SQL instance's private IP, as
+	// projects/<project>/global/networks/<network> (or that path's full
+	// compute URL). Required when queryAPI is enabled. The network needs
+	// Private Service Access (a servicenetworking peering).
 	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:Pattern=`^((https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/global/networks/[^/]+)?$`
 	// +optional
 	PrivateNetwork string `json:"privateNetwork,omitempty"`
 
