@@ -527,6 +527,14 @@ func TestAlertsFire(t *testing.T) {
 				karpenter_nodepools_limit{nodepool="default",resource_type="cpu"} 10x10`,
 			want: []string{`{nodepool="prod-use1-etcd",resource_type="cpu"} 95`},
 		},
+		"KarpenterNodesAtMaxNodesFires": {
+			// limits.nodes is the pool's maxNodes.
+			alert: AlertNodePoolNearLimit + "/karpenter",
+			load: `
+				karpenter_nodepools_usage{nodepool="prod-use1-controlplanes",resource_type="nodes"} 20x10
+				karpenter_nodepools_limit{nodepool="prod-use1-controlplanes",resource_type="nodes"} 20x10`,
+			want: []string{`{nodepool="prod-use1-controlplanes",resource_type="nodes"} 100`},
+		},
 		"KarpenterRoomQuiet": {
 			// No limit set for a resource: no series, no alert.
 			alert: AlertNodePoolNearLimit + "/karpenter",

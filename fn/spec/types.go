@@ -559,8 +559,8 @@ type Monitoring struct {
 	ControllerMemoryPercent int32 `json:"controllerMemoryPercent"`
 
 	// NodePoolUsagePercent is the share of a node pool's maximum (GKE and
-	// AKS: nodes of maxNodes; Karpenter: CPU or memory of its limits) above
-	// which an alert fires.
+	// AKS: nodes of maxNodes; Karpenter: any of its limits, nodes, CPU and
+	// memory) above which an alert fires.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
 	// +kubebuilder:default=90
