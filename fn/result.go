@@ -63,7 +63,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		out.Resources = append(out.Resources, rel)
 	}
 	if p.Monitoring != nil {
-		out.Resources = append(out.Resources, alerts.Rule(p, env))
+		out.Resources = append(out.Resources, alerts.Rule(p, env, pr.Cloud.KarpenterNodePool))
 	}
 
 	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {

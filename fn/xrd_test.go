@@ -175,6 +175,9 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"BadAMIAlias":                {edits: []edit{{"spec.aws.amiAlias", "al2023"}}, path: "spec.aws.amiAlias"},
 		"BadProviderConfigKind":      {edits: []edit{{"spec.providerConfigs.kind", "Secret"}}, path: "spec.providerConfigs.kind"},
 		"ErrorRatePercent0":          {edits: []edit{{"spec.monitoring.errorRatePercent", 0}}, path: "spec.monitoring.errorRatePercent"},
+		"RouterLatencySeconds0":      {edits: []edit{{"spec.monitoring.routerLatencySeconds", 0}}, path: "spec.monitoring.routerLatencySeconds"},
+		"ControllerMemoryPercent101": {edits: []edit{{"spec.monitoring.controllerMemoryPercent", 101}}, path: "spec.monitoring.controllerMemoryPercent"},
+		"NodePoolUsagePercent0":      {edits: []edit{{"spec.monitoring.nodePoolUsagePercent", 0}}, path: "spec.monitoring.nodePoolUsagePercent"},
 		"BadControllerCPU":           {edits: []edit{{"spec.spaces.controllerResources.requests.cpu", "lots"}}, path: "spec.spaces.controllerResources.requests.cpu"},
 		"BadNamespace":               {edits: []edit{{"spec.spaces.namespace", "Upbound"}}, path: "spec.spaces.namespace"},
 		"HAEtcdMinNodes2NoQueryAPI":  {edits: []edit{{"spec.nodePools.etcd.minNodes", 2}, {"spec.queryAPI.enabled", false}}, path: "spec.nodePools.etcd.minNodes"},
@@ -215,6 +218,12 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"GCPQueryAPIWithoutPassword": {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},
 			path:  "spec.queryAPI.postgres.passwordSecretName",
+		},
+		// Cloud SQL's private IP peers with a VPC network, not a subnetwork.
+		"GCPSubnetworkAsNetwork": {
+			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/regions/r/subnetworks/spaces"}},
+				{"spec.queryAPI.postgres.passwordSecretName", "pw"}},
+			path: "spec.gcp.privateNetwork",
 		},
 		"GCPQueryAPIWithEmptyPassword": {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}},

@@ -17,7 +17,7 @@ func TestRuleMatchesCRD(t *testing.T) {
 		"Object": {}, "ObjectNamespaced": {namespaced: true}, "Direct": {direct: true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := Rule(testPlan(), env(e.direct, e.namespaced))
+			r := Rule(testPlan(), env(e.direct, e.namespaced), nil)
 			for _, err := range v.Validate(testutil.JSON(t, r.Object)) {
 				t.Errorf("%s: %v", r.Key, err)
 			}

@@ -14,7 +14,7 @@ var Cloud = cloud.Cloud{
 	Name: spec.CloudAWS, Defaults: spec.NewCloudDefaults(DefaultEtcdMachineType, DefaultAPIServerMachineType, DefaultControlPlanesMachineType, DefaultInstanceClass),
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType, Default: Default,
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
-	NodePool: nodePools, StorageClass: storageClass, Database: database,
+	NodePool: nodePools, StorageClass: storageClass, Database: database, KarpenterNodePool: KarpenterNodePoolName,
 	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
 	ObservedFields: []string{endpointFieldPath, observedStorageField},
 }

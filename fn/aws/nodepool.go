@@ -146,11 +146,17 @@ var (
 	generalDisruption      = Disruption{ConsolidationPolicy: "WhenEmptyOrUnderutilized", ConsolidateAfter: "5m", Budgets: []Budget{{Nodes: "10%"}}}
 )
 
+// KarpenterNodePoolName is the name of a role's Karpenter NodePool (and
+// EC2NodeClass) inside the Space cluster.
+func KarpenterNodePoolName(xrName string, r plan.Role) string {
+	return compose.Name(xrName, string(r))
+}
+
 // nodePools renders a pool as a Karpenter EC2NodeClass and the NodePool
 // that uses it, both delivered into the Space cluster.
 func nodePools(in cloud.In, pool *plan.Pool) []compose.Resource {
 	p, env := in.Plan, in.Env
-	name := compose.Name(p.XRName, string(pool.Role))
+	name := KarpenterNodePoolName(p.XRName, pool.Role)
 	component := cloud.ComponentOf(pool.Role)
 	return []compose.Resource{
 		env.Delivery.InCluster(string(pool.Role)+"-nodeclass", component, compose.Name(p.XRName, string(pool.Role), "nodeclass"),
@@ -205,7 +211,9 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 	return np
 }
 
-// Warnings are AWS's degraded choices: a minNodes that Karpenter does not
+// Warnings are AWS's degraded choices: a router LoadBalancer Service
+// without the AWS Load Balancer Controller (routerExposureWarnings), and a
+// minNodes that Karpenter does not
 // keep. A dynamic NodePool has no minimum: it holds the nodes its pods
 // need, which is each control plane's etcd members (or API servers) on
 // distinct nodes, or one node for the general pool. A floor above that
@@ -216,7 +224,7 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 // the README says what they mean on Karpenter; a minNodes raised above its
 // default is an explicit ask the pool cannot keep.
 func Warnings(in cloud.In) []string {
-	var out []string
+	out := routerExposureWarnings(in.Plan)
 	for _, pool := range in.Plan.Pools {
 		floor := in.Plan.PodFloor(pool.Role)
 		if pool.MinNodes > floor && pool.MinNodes > defaultMinNodes(pool.Role) {

@@ -22,6 +22,12 @@ var (
 	// Zones are Azure's availability zone names.
 	Zones   = []string{"1", "2", "3"}
 	reAKSID = regexp.MustCompile(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ContainerService/managedClusters/[^/]+$`)
+	// Azure resource IDs are case-insensitive: the portal and the CLI
+	// spell resourceGroups and the providers differently.
+	reSubnetID = regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$`)
+	// reDNSZoneID: a Flexible Server with VNet integration takes a private
+	// DNS zone whose name ends in .postgres.database.azure.com.
+	reDNSZoneID = regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/privateDnsZones/[^/]+\.postgres\.database\.azure\.com$`)
 )
 
 // configured says whether the spec carries spec.azure.
@@ -50,13 +56,22 @@ func ValidateSpec(s *spec.Spec) field.ErrorList {
 	case len(z.ClusterID) > 1024 || !reAKSID.MatchString(z.ClusterID):
 		errs = append(errs, field.Invalid(zp.Child("clusterId"), z.ClusterID, "must be an AKS cluster resource ID"))
 	}
-	for _, b := range []spec.Bound{
-		{Field: "delegatedSubnetId", Value: z.DelegatedSubnetID, MaxLen: 1024},
-		{Field: "privateDnsZoneId", Value: z.PrivateDNSZoneID, MaxLen: 1024},
+	for _, b := range []struct {
+		spec.Bound
+		re   *regexp.Regexp
+		what string
+	}{
+		{spec.Bound{Field: "delegatedSubnetId", Value: z.DelegatedSubnetID, MaxLen: 1024}, reSubnetID,
+			"must be a subnet's resource ID, .../providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>, delegated to Microsoft.DBforPostgreSQL/flexibleServers"},
+		{spec.Bound{Field: "privateDnsZoneId", Value: z.PrivateDNSZoneID, MaxLen: 1024}, reDNSZoneID,
+			"must be a private DNS zone's resource ID, .../providers/Microsoft.Network/privateDnsZones/<name>.postgres.database.azure.com, linked to the subnet's virtual network"},
 	} {
-		errs = append(errs, spec.MaxLens(zp, b)...)
-		if s.QueryAPI.Enabled && b.Value == "" {
+		errs = append(errs, spec.MaxLens(zp, b.Bound)...)
+		switch {
+		case s.QueryAPI.Enabled && b.Value == "":
 			errs = append(errs, field.Required(zp.Child(b.Field), "required when queryAPI.enabled is true"))
+		case b.Value != "" && len(b.Value) <= b.MaxLen && !b.re.MatchString(b.Value):
+			errs = append(errs, field.Invalid(zp.Child(b.Field), b.Value, b.what))
 		}
 	}
 	return errs

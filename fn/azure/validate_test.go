@@ -28,6 +28,22 @@ func TestValidateAndWarnings(t *testing.T) {
 		"SmallOSDisk":    {edit: func(s *spec.Spec) { s.NodePools.Etcd.DiskSizeGiB = 20 }, errs: []string{"spec.nodePools.etcd.diskSizeGiB"}},
 		"ShortRetention": {edit: func(s *spec.Spec) { s.QueryAPI.Postgres.BackupRetentionDays = 1 }, warnings: 1},
 		"IOPSNeedsSize":  {edit: func(s *spec.Spec) { s.QueryAPI.Postgres.MinIOPS = 20000 }, warnings: 1},
+		// The Query API database's network prerequisites the function can
+		// see: a delegated subnet and a private DNS zone whose name Flexible
+		// Server accepts. IDs are case-insensitive.
+		"VNetID": {edit: func(s *spec.Spec) {
+			s.Azure.DelegatedSubnetID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"
+		}, errs: []string{"spec.azure.delegatedSubnetId"}},
+		"PublicDNSZone": {edit: func(s *spec.Spec) {
+			s.Azure.PrivateDNSZoneID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/dnsZones/spaces.postgres.database.azure.com"
+		}, errs: []string{"spec.azure.privateDnsZoneId"}},
+		"DNSZoneOtherSuffix": {edit: func(s *spec.Spec) {
+			s.Azure.PrivateDNSZoneID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/spaces.internal"
+		}, errs: []string{"spec.azure.privateDnsZoneId"}},
+		"IDsInLowerCase": {edit: func(s *spec.Spec) {
+			s.Azure.DelegatedSubnetID = "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/vnet/subnets/pg"
+			s.Azure.PrivateDNSZoneID = "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/privatednszones/spaces.postgres.database.azure.com"
+		}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

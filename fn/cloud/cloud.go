@@ -75,6 +75,10 @@ type Cloud struct {
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)
+	// KarpenterNodePool names a role's Karpenter NodePool, for the alerts,
+	// which read Karpenter's metrics for it. Nil for a cloud whose pools
+	// are its own (the alerts count their nodes).
+	KarpenterNodePool func(xrName string, r plan.Role) string
 }
 
 // ValidateMachineTypes refuses every listed machine type of the spec's

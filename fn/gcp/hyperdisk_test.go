@@ -2,6 +2,7 @@ package gcp_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,37 +83,78 @@ func TestHyperdiskMixedFamiliesRefused(t *testing.T) {
 }
 
 // TestNodeServiceAccount: with spec.gcp.nodeServiceAccount every pool's
-// nodes run as it, with GKE's metadata server; without it, a Warning.
+// nodes run as it with the cloud-platform scope and GKE's metadata server
+// (which needs Workload Identity on the cluster); without it they run as
+// the Compute Engine default service account with GKE's own narrow default
+// scopes, never cloud-platform (an Editor token for any pod), no metadata
+// mode (the cluster's default, so the pool is created with or without
+// Workload Identity), and a Warning.
 func TestNodeServiceAccount(t *testing.T) {
 	const sa = "spaces-nodes@my-project.iam.gserviceaccount.com"
+	narrow := []any{
+		"https://www.googleapis.com/auth/devstorage.read_only",
+		"https://www.googleapis.com/auth/logging.write",
+		"https://www.googleapis.com/auth/monitoring",
+		"https://www.googleapis.com/auth/service.management.readonly",
+		"https://www.googleapis.com/auth/servicecontrol",
+		"https://www.googleapis.com/auth/trace.append",
+	}
+	cases := map[string]struct {
+		sa       string
+		scopes   []any
+		wmc      any
+		warnings int
+	}{
+		"ServiceAccount": {sa: sa, scopes: []any{"https://www.googleapis.com/auth/cloud-platform"},
+			wmc: map[string]any{"mode": "GKE_METADATA"}},
+		"DefaultServiceAccount": {scopes: narrow, warnings: 1},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			xr := exampleXR(t)
+			testutil.Set(xr, "spec.gcp.nodeServiceAccount", tc.sa)
+			p, r, s := build(t, xr)
+			out, err := r.Render(p, env("", false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, key := range []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool"} {
+				nc := get(testutil.JSON(t, byKey(t, out, key).Object), "spec.forProvider.nodeConfig").(map[string]any)
+				var wantSA any
+				if tc.sa != "" {
+					wantSA = tc.sa
+				}
+				if nc["serviceAccount"] != wantSA {
+					t.Errorf("%s: serviceAccount = %v, want %v", key, nc["serviceAccount"], wantSA)
+				}
+				if diff := cmp.Diff(tc.scopes, nc["oauthScopes"]); diff != "" {
+					t.Errorf("%s: oauthScopes -want +got:\n%s", key, diff)
+				}
+				if diff := cmp.Diff(tc.wmc, nc["workloadMetadataConfig"]); diff != "" {
+					t.Errorf("%s: workloadMetadataConfig -want +got:\n%s", key, diff)
+				}
+			}
+			w := gcp.Warnings(cloud.In{Plan: p, Spec: s})
+			if len(w) != tc.warnings {
+				t.Fatalf("warnings = %v, want %d", w, tc.warnings)
+			}
+			if tc.warnings > 0 && (!strings.HasPrefix(w[0], "spec.gcp.nodeServiceAccount is not set") || !strings.Contains(w[0], "Workload Identity")) {
+				t.Errorf("warning %q: want one naming spec.gcp.nodeServiceAccount and Workload Identity", w[0])
+			}
+		})
+	}
+	// The default scopes are GKE's, sorted, and the callers cannot change
+	// the package's copy.
+	got, _ := gcp.NodeIdentity("")
+	if !slices.IsSorted(got) || len(got) != len(narrow) {
+		t.Errorf("NodeIdentity(\"\") scopes = %v, want %d sorted", got, len(narrow))
+	}
+	got[0] = "changed"
+	if again, _ := gcp.NodeIdentity(""); again[0] == "changed" {
+		t.Error("NodeIdentity returns the package's slice")
+	}
+
 	xr := exampleXR(t)
-	testutil.Set(xr, "spec.gcp.nodeServiceAccount", sa)
-	p, r, s := build(t, xr)
-	out, err := r.Render(p, env("", false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, key := range []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool"} {
-		nc := get(testutil.JSON(t, byKey(t, out, key).Object), "spec.forProvider.nodeConfig").(map[string]any)
-		if nc["serviceAccount"] != sa || !cmp.Equal(nc["workloadMetadataConfig"], map[string]any{"mode": "GKE_METADATA"}) {
-			t.Errorf("%s: serviceAccount %v, workloadMetadataConfig %v", key, nc["serviceAccount"], nc["workloadMetadataConfig"])
-		}
-	}
-	if w := gcp.Warnings(cloud.In{Plan: p, Spec: s}); len(w) != 0 {
-		t.Errorf("warnings with a service account: %v", w)
-	}
-
-	testutil.Set(xr, "spec.gcp.nodeServiceAccount", "")
-	p, r, s = build(t, xr)
-	out, _ = r.Render(p, env("", false))
-	nc := get(testutil.JSON(t, byKey(t, out, "etcd-nodepool").Object), "spec.forProvider.nodeConfig").(map[string]any)
-	if _, ok := nc["serviceAccount"]; ok {
-		t.Errorf("serviceAccount set without spec.gcp.nodeServiceAccount: %v", nc["serviceAccount"])
-	}
-	if w := gcp.Warnings(cloud.In{Plan: p, Spec: s}); len(w) != 1 || !strings.HasPrefix(w[0], "spec.gcp.nodeServiceAccount is not set") {
-		t.Errorf("warnings = %v, want one naming spec.gcp.nodeServiceAccount", w)
-	}
-
 	testutil.Set(xr, "spec.gcp.nodeServiceAccount", "not-an-email")
 	raw, _ := json.Marshal(xr)
 	if _, errs := fn.Prepare(fn.Request{XR: raw, Input: &v1beta1.Input{}}); len(errs) != 1 || errs[0].Field != "spec.gcp.nodeServiceAccount" {

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
@@ -20,10 +21,46 @@ const (
 	// managed resource's name is the node pool's name.
 	MaxNodePoolNameLength = 40
 
-	// cloudPlatformScope lets the node's service account's IAM roles, not
-	// the access scopes, decide what the nodes may do (GKE's recommendation).
-	cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
+	// CloudPlatformScope lets the node's service account's IAM roles, not
+	// the access scopes, decide what the nodes may do (GKE's recommendation
+	// for a node pool with its own service account).
+	CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
 )
+
+// DefaultServiceAccountScopes are the access scopes GKE itself gives the
+// nodes of a Standard cluster that run as the Compute Engine default
+// service account ("Access scopes in GKE", GKE documentation; logging.write
+// and monitoring while Cloud Logging and Monitoring are on, as they are by
+// default). That account has the Editor role on the project, so with the
+// cloud-platform scope any pod that reaches the node's metadata server gets
+// an Editor token; these scopes cap what such a token can do at pulling
+// images, writing logs, metrics and traces. Sorted, so the output never
+// changes order.
+var DefaultServiceAccountScopes = []string{
+	"https://www.googleapis.com/auth/devstorage.read_only",
+	"https://www.googleapis.com/auth/logging.write",
+	"https://www.googleapis.com/auth/monitoring",
+	"https://www.googleapis.com/auth/service.management.readonly",
+	"https://www.googleapis.com/auth/servicecontrol",
+	"https://www.googleapis.com/auth/trace.append",
+}
+
+// NodeIdentity is the service account, access scopes and metadata server
+// mode of the nodes. With serviceAccount (spec.gcp.nodeServiceAccount):
+// that account with the cloud-platform scope, so its IAM roles decide, and
+// GKE's metadata server (GKE_METADATA), which serves pods their workload
+// identity instead of the node's token; the cluster must have Workload
+// Identity, or GKE refuses to create the pool. Without it: the Compute
+// Engine default service account with GKE's narrow default scopes, and no
+// metadata mode, so the pool takes the cluster's default (GKE_METADATA on a
+// cluster with Workload Identity, the node's metadata otherwise) and is
+// created on a cluster with or without Workload Identity.
+func NodeIdentity(serviceAccount string) (scopes []string, wmc *WorkloadMetadataConfig) {
+	if serviceAccount == "" {
+		return slices.Clone(DefaultServiceAccountScopes), nil
+	}
+	return []string{CloudPlatformScope}, &WorkloadMetadataConfig{Mode: WorkloadMetadataGKE}
+}
 
 // Boot disk types of the nodes.
 const (
@@ -180,7 +217,6 @@ func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
 					ImageType:      "COS_CONTAINERD",
 					Labels:         cloud.NodeLabels(pool, env.Labels),
 					ResourceLabels: cloudLabels(env.Tags),
-					OAuthScopes:    []string{cloudPlatformScope},
 					// GKE sets this on every node pool; writing it avoids a
 					// perpetual diff.
 					Metadata:               map[string]string{"disable-legacy-endpoints": "true"},
@@ -197,10 +233,9 @@ func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
 			InitProvider: &NodePoolInitParameters{InitialNodeCount: InitialNodeCount(pool.MinNodes, len(pool.Zones))},
 		},
 	}
-	if sa := in.Spec.GCP.NodeServiceAccount; sa != "" {
-		np.Spec.ForProvider.NodeConfig.ServiceAccount = sa
-		np.Spec.ForProvider.NodeConfig.WorkloadMetadataConfig = &WorkloadMetadataConfig{Mode: WorkloadMetadataGKE}
-	}
+	nc := &np.Spec.ForProvider.NodeConfig
+	nc.ServiceAccount = in.Spec.GCP.NodeServiceAccount
+	nc.OAuthScopes, nc.WorkloadMetadataConfig = NodeIdentity(nc.ServiceAccount)
 	for _, t := range pool.Taints {
 		np.Spec.ForProvider.NodeConfig.Taint = append(np.Spec.ForProvider.NodeConfig.Taint,
 			Taint{Key: t.Key, Value: t.Value, Effect: taintEffect(t.Effect)})

@@ -14,6 +14,11 @@ import (
 // reServiceAccount is the XRD's pattern of spec.gcp.nodeServiceAccount.
 var reServiceAccount = regexp.MustCompile(`^[a-z][-a-z0-9]{4,61}[a-z0-9]@[-a-z0-9.]+\.iam\.gserviceaccount\.com$`)
 
+// reNetwork is the XRD's pattern of spec.gcp.privateNetwork: the VPC
+// network's path, or its full compute URL, as Cloud SQL's
+// ipConfiguration.privateNetwork takes it.
+var reNetwork = regexp.MustCompile(`^((https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/global/networks/[^/]+)?$`)
+
 // configured says whether the spec carries spec.gcp.
 func configured(s *spec.Spec) bool { return s.GCP != nil }
 
@@ -29,6 +34,10 @@ func ValidateSpec(s *spec.Spec) field.ErrorList {
 		errs = append(errs, field.Invalid(gp.Child("nodeServiceAccount"), g.NodeServiceAccount,
 			"must be an IAM service account email, <name>@<project>.iam.gserviceaccount.com"))
 	}
+	if !reNetwork.MatchString(g.PrivateNetwork) {
+		errs = append(errs, field.Invalid(gp.Child("privateNetwork"), g.PrivateNetwork,
+			"must be a VPC network, projects/<project>/global/networks/<network>, with Private Service Access for Cloud SQL's private IP"))
+	}
 	if s.QueryAPI.Enabled && g.PrivateNetwork == "" {
 		errs = append(errs, field.Required(gp.Child("privateNetwork"), "required when queryAPI.enabled is true"))
 	}
@@ -41,8 +50,10 @@ func Warnings(in cloud.In) []string {
 	if in.Spec.GCP.NodeServiceAccount != "" {
 		return nil
 	}
-	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project; " +
-		"set a least-privilege service account (roles/container.defaultNodeServiceAccount)"}
+	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project, " +
+		"limited to GKE's default access scopes (image pulls, logs, metrics, traces) that any pod reaching the node's metadata server can use; " +
+		"set a least-privilege service account (roles/container.defaultNodeServiceAccount) and enable Workload Identity on the cluster, " +
+		"which nodeServiceAccount requires (its pools use GKE_METADATA)"}
 }
 
 // ValidatePassword requires spec.queryAPI.postgres.passwordSecretName on

@@ -93,3 +93,37 @@ func TestValidateInputTagCollisions(t *testing.T) {
 		})
 	}
 }
+
+// TestPrivateNetwork: spec.gcp.privateNetwork is a VPC network's path (or
+// its compute URL), which Cloud SQL's private IP peers with through
+// Private Service Access; anything else is refused on the field.
+func TestPrivateNetwork(t *testing.T) {
+	cases := map[string]struct {
+		network string
+		bad     bool
+	}{
+		"Path":        {network: "projects/my-project/global/networks/spaces"},
+		"URL":         {network: "https://www.googleapis.com/compute/v1/projects/my-project/global/networks/spaces"},
+		"NameOnly":    {network: "spaces", bad: true},
+		"Subnetwork":  {network: "projects/my-project/regions/us-central1/subnetworks/spaces", bad: true},
+		"ServiceName": {network: "projects/my-project/global/networks/spaces/peerings/servicenetworking", bad: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := spec.Defaults()
+			s.Cloud = spec.CloudGCP
+			s.QueryAPI.Postgres.PasswordSecretName = "pw"
+			s.GCP = &spec.GCP{PrivateNetwork: tc.network}
+			errs := gcp.ValidateSpec(&s)
+			if !tc.bad {
+				if len(errs) != 0 {
+					t.Errorf("errs = %v, want none", errs)
+				}
+				return
+			}
+			if len(errs) != 1 || errs[0].Field != "spec.gcp.privateNetwork" || !strings.Contains(errs[0].Detail, "Private Service Access") {
+				t.Errorf("errs = %v, want one on spec.gcp.privateNetwork naming Private Service Access", errs)
+			}
+		})
+	}
+}

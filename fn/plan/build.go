@@ -93,11 +93,14 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 	if s.Monitoring.Enabled {
 		m := s.Monitoring
 		p.Monitoring = &Monitoring{
-			RuleLabels:            ruleLabels(m.RuleLabels),
-			ErrorRatePercent:      m.ErrorRatePercent,
-			DegradedControlPlanes: m.DegradedControlPlanes,
-			StuckControlPlanes:    m.StuckControlPlanes,
-			For:                   m.For,
+			RuleLabels:              ruleLabels(m.RuleLabels),
+			ErrorRatePercent:        m.ErrorRatePercent,
+			RouterLatencySeconds:    m.RouterLatencySeconds,
+			ControllerMemoryPercent: m.ControllerMemoryPercent,
+			NodePoolUsagePercent:    m.NodePoolUsagePercent,
+			DegradedControlPlanes:   m.DegradedControlPlanes,
+			StuckControlPlanes:      m.StuckControlPlanes,
+			For:                     m.For,
 		}
 	}
 	if len(errs) > 0 {

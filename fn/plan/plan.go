@@ -202,6 +202,14 @@ type Monitoring struct {
 	RuleLabels map[string]string
 	// ErrorRatePercent above which the router error alerts fire.
 	ErrorRatePercent int32
+	// RouterLatencySeconds: the router's 90th percentile upstream request
+	// time above which its latency alert fires.
+	RouterLatencySeconds int32
+	// ControllerMemoryPercent of its memory limit above which the
+	// controller's memory alert fires.
+	ControllerMemoryPercent int32
+	// NodePoolUsagePercent of a pool's maximum above which its alert fires.
+	NodePoolUsagePercent int32
 	// DegradedControlPlanes and StuckControlPlanes tolerated.
 	DegradedControlPlanes int32
 	StuckControlPlanes    int32

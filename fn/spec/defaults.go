@@ -36,10 +36,15 @@ const (
 	DefaultMinIOPS               = 400
 	DefaultBackupRetentionDays   = 7
 	DefaultErrorRatePercent      = 5
-	DefaultFor                   = "10m"
-	DefaultProviderConfig        = "default"
-	DefaultProviderConfigKind    = "ClusterProviderConfig"
-	DefaultAMIAlias              = "al2023@latest"
+	// DefaultRouterLatencySeconds, DefaultControllerMemoryPercent and
+	// DefaultNodePoolUsagePercent are the alerts' thresholds.
+	DefaultRouterLatencySeconds    = 5
+	DefaultControllerMemoryPercent = 80
+	DefaultNodePoolUsagePercent    = 90
+	DefaultFor                     = "10m"
+	DefaultProviderConfig          = "default"
+	DefaultProviderConfigKind      = "ClusterProviderConfig"
+	DefaultAMIAlias                = "al2023@latest"
 	// NodeRolePrefix makes the default AWS node role KarpenterNodeRole-<clusterName>.
 	NodeRolePrefix = "KarpenterNodeRole-"
 )
@@ -94,9 +99,12 @@ func Defaults() Spec {
 			},
 		},
 		Monitoring: Monitoring{
-			Enabled:          true,
-			ErrorRatePercent: DefaultErrorRatePercent,
-			For:              DefaultFor,
+			Enabled:                 true,
+			ErrorRatePercent:        DefaultErrorRatePercent,
+			RouterLatencySeconds:    DefaultRouterLatencySeconds,
+			ControllerMemoryPercent: DefaultControllerMemoryPercent,
+			NodePoolUsagePercent:    DefaultNodePoolUsagePercent,
+			For:                     DefaultFor,
 		},
 		DeletionPolicy: DeletionOrphan,
 		Delivery:       DeliveryObject,

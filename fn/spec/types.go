@@ -541,6 +541,32 @@ type Monitoring struct {
 	// +optional
 	StuckControlPlanes int32 `json:"stuckControlPlanes"`
 
+	// RouterLatencySeconds is the 90th percentile of the router's upstream
+	// request time above which an alert fires. Envoy records a watch when
+	// it ends, so long watches weigh on the higher percentiles.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=3600
+	// +kubebuilder:default=5
+	// +optional
+	RouterLatencySeconds int32 `json:"routerLatencySeconds"`
+
+	// ControllerMemoryPercent is the share of its memory limit above which
+	// the spaces-controller's working set fires an alert.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=80
+	// +optional
+	ControllerMemoryPercent int32 `json:"controllerMemoryPercent"`
+
+	// NodePoolUsagePercent is the share of a node pool's maximum (GKE and
+	// AKS: nodes of maxNodes; Karpenter: any of its limits, nodes, CPU and
+	// memory) above which an alert fires.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=90
+	// +optional
+	NodePoolUsagePercent int32 `json:"nodePoolUsagePercent"`
+
 	// For is how long a condition holds before its alert fires: a Prometheus
 	// duration such as 10m or 1h30m.
 	// +kubebuilder:validation:Pattern=`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`
@@ -630,9 +656,12 @@ type GCP struct {
 	// +optional
 	Project string `json:"project,omitempty"`
 
-	// PrivateNetwork is the VPC of the Cloud SQL instance's private IP.
-	// Required when queryAPI is enabled.
+	// PrivateNetwork is the VPC of the Cloud SQL instance's private IP, as
+	// projects/<project>/global/networks/<network> (or that path's full
+	// compute URL). Required when queryAPI is enabled. The network needs
+	// Private Service Access (a servicenetworking peering).
 	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:Pattern=`^((https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/global/networks/[^/]+)?$`
 	// +optional
 	PrivateNetwork string `json:"privateNetwork,omitempty"`
 

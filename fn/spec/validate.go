@@ -341,6 +341,9 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 		}
 	}
 	errs = append(errs, inRange(p.Child("errorRatePercent"), int64(m.ErrorRatePercent), 1, 100)...)
+	errs = append(errs, inRange(p.Child("routerLatencySeconds"), int64(m.RouterLatencySeconds), 1, 3600)...)
+	errs = append(errs, inRange(p.Child("controllerMemoryPercent"), int64(m.ControllerMemoryPercent), 1, 100)...)
+	errs = append(errs, inRange(p.Child("nodePoolUsagePercent"), int64(m.NodePoolUsagePercent), 1, 100)...)
 	errs = append(errs, inRange(p.Child("degradedControlPlanes"), int64(m.DegradedControlPlanes), 0, 10000)...)
 	errs = append(errs, inRange(p.Child("stuckControlPlanes"), int64(m.StuckControlPlanes), 0, 10000)...)
 	// Prometheus' own parser (prometheus/common, model/time.go): units
