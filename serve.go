@@ -70,9 +70,9 @@ func (c *ServeCmd) Run(cli *CLI) error {
 }
 
 // fnOptions configures the function from the flags.
-func fnOptions(debug bool, log logging.Logger, c *ServeCmd) []fn.Option {
+func fnOptions(verbose bool, log logging.Logger, c *ServeCmd) []fn.Option {
 	o := []fn.Option{fn.WithLogger(log), fn.WithTTL(c.TTL), fn.WithReadyTTL(c.ReadyTTL)}
-	if debug {
+	if verbose {
 		o = append(o, fn.WithVerdictTrace())
 	}
 	return o

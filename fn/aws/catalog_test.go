@@ -74,7 +74,7 @@ func TestCheckMachineType(t *testing.T) {
 		// Sizes their catalog family is not published in.
 		"c5.8xlarge": false, "c5.16xlarge": false, "m6g.24xlarge": false, "m7g.24xlarge": false, "m5.9xlarge": false, "m7i.medium": false,
 		// Not an instance type at all.
-		"m7i..x": false, "m7i": false, "M7i.2xlarge": false, "m7i.2xlarge ": false, "n2-standard-8": false, "": false, ".large": false,
+		"m7i..x": false, "m7i": false, "M7i.2xlarge": false, "m7i.2xlarge\t": false, "n2-standard-8": false, "": false, ".large": false,
 	}
 	for mt, ok := range cases {
 		if why := aws.CheckMachineType(mt); (why == "") != ok {

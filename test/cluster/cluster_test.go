@@ -29,6 +29,9 @@ const (
 	stepTimeout = 3 * time.Minute
 
 	namespacedXRNamespace = "team-spaces"
+
+	// loadXRs is how many XRs the load test applies at once (issue 27).
+	loadXRs = 16
 )
 
 var (
@@ -86,7 +89,7 @@ func TestCluster(t *testing.T) {
 	// The user's part on GCP: a Cloud SQL user cannot generate its password.
 	mustApply(ctx, t, k, secretObject(crossplaneNS, "spaces-prod-postgres-password", map[string]string{"password": randomPassword()}))
 
-	s := &suite{t: t, k: k, fake: fake, report: report, root: e.root}
+	s := &suite{t: t, k: k, fake: fake, report: report, root: e.root, functionLog: filepath.Join(p.dir, "function.log")}
 
 	step("cluster-scoped XRD, Composition and the AWS, GCP and Azure XRs")
 	s.install(ctx, t, "example/xrd.yaml", "example/composition.yaml")
@@ -101,6 +104,12 @@ func TestCluster(t *testing.T) {
 			})
 		}
 	})
+	if t.Failed() {
+		return
+	}
+
+	step(fmt.Sprintf("%d AWS XRs applied at once: no Ready flaps", loadXRs))
+	t.Run("load", func(t *testing.T) { s.noReadyFlaps(ctx, t, "example/xr-aws.yaml", loadXRs) })
 	if t.Failed() {
 		return
 	}
@@ -128,6 +137,8 @@ type suite struct {
 	fake   *fakeCloud
 	report func() string
 	root   string
+	// functionLog is the function's log file (debug level).
+	functionLog string
 }
 
 // install applies an XRD and a Composition and waits until Crossplane serves

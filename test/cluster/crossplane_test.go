@@ -308,7 +308,10 @@ func installFunction(ctx context.Context, t *testing.T, k *kube, p *procs, xp *c
 		}
 		env = append(env, ev.Name+"="+val)
 	}
-	cmd := command(context.WithoutCancel(ctx), entrypoint, append(append([]string{}, c.Command...), c.Args...)...)
+	// --debug: the function's log then says why a readiness verdict changed
+	// between two calls for the same XR (the load test reads it).
+	args := append(append(append([]string{}, c.Command...), c.Args...), "--debug")
+	cmd := command(context.WithoutCancel(ctx), entrypoint, args...)
 	cmd.Env = env
 	p.start(t, "function", xp.ns, cmd)
 
