@@ -211,6 +211,14 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"ChartPullSecretBadNamespace": {
 			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"name": "pull", "namespace": "Crossplane"}}}, path: "spec.spaces.chartPullSecretRef.namespace",
 		},
+		// Upbound's chart repository refuses anonymous pulls.
+		"NoChartPullSecretForTheDefaultRepository": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", nil}}, path: "spec.spaces.chartPullSecretRef",
+		},
+		"NoChartPullSecretForTheDefaultRepositoryWritten": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", nil}, {"spec.spaces.chartRepository", "oci://xpkg.upbound.io/spaces-artifacts/"}},
+			path:  "spec.spaces.chartPullSecretRef",
+		},
 		// Cloud SQL users cannot generate a password: rejected at admission.
 		"GCPQueryAPIWithoutPassword": {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},
@@ -256,6 +264,21 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 				t.Errorf("fn.Compose accepts %s", name)
 			}
 		})
+	}
+}
+
+// TestXRDAcceptsAMirrorWithoutChartPullSecret: only Upbound's repository
+// needs the chart pull secret; a mirror may be public.
+func TestXRDAcceptsAMirrorWithoutChartPullSecret(t *testing.T) {
+	x := xrdLoad(t, "cluster")
+	m := crdReadYAML(t, filepath.Join("..", "example", xrdMinimalXR))
+	testutil.Set(m, "spec.spaces.chartPullSecretRef", nil)
+	testutil.Set(m, "spec.spaces.chartRepository", "oci://registry.example.com/spaces-artifacts")
+	if errs := x.Validate(m); len(errs) > 0 {
+		t.Errorf("the XRD rejects a mirror without chartPullSecretRef:%s", crdErrorList(errs))
+	}
+	if errs := goValidate(t, m); len(errs) > 0 {
+		t.Errorf("Go rejects a mirror without chartPullSecretRef:%s", crdErrorList(errs))
 	}
 }
 

@@ -248,6 +248,8 @@ type Capacity struct {
 }
 
 // Spaces configures the Spaces Helm release.
+//
+// +kubebuilder:validation:XValidation:rule="has(self.chartPullSecretRef) || (has(self.chartRepository) && !(self.chartRepository in ['oci://xpkg.upbound.io/spaces-artifacts', 'oci://xpkg.upbound.io/spaces-artifacts/']))",message="is required for the chart repository oci://xpkg.upbound.io/spaces-artifacts, which refuses anonymous pulls: name a Secret with the keys username and password where provider-helm runs",fieldPath=".chartPullSecretRef"
 type Spaces struct {
 	// Version of the Spaces Helm chart.
 	// +kubebuilder:validation:Pattern=`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`
@@ -299,8 +301,9 @@ type Spaces struct {
 
 	// ChartPullSecretRef names the Secret provider-helm pulls the chart with,
 	// in the cluster where provider-helm runs; it holds the keys username and
-	// password. Without it provider-helm uses its default credential chain.
-	// A namespaced XR's Release reads it from the XR's namespace, whatever
+	// password. Required for the default chartRepository, which refuses
+	// anonymous pulls; without it provider-helm pulls anonymously. A
+	// namespaced XR's Release reads it from the XR's namespace, whatever
 	// namespace says.
 	// +optional
 	ChartPullSecretRef *ChartPullSecretRef `json:"chartPullSecretRef,omitempty"`

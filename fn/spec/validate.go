@@ -236,6 +236,10 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 	for _, e := range validation.IsDNS1123Label(s.Namespace) {
 		errs = append(errs, field.Invalid(p.Child("namespace"), s.Namespace, e))
 	}
+	if s.ChartPullSecretRef == nil && NeedsChartPullSecret(s.ChartRepository) {
+		errs = append(errs, field.Required(p.Child("chartPullSecretRef"), "is required for the chart repository "+DefaultChartRepository+
+			", which refuses anonymous pulls: name a Secret with the keys username and password where provider-helm runs"))
+	}
 	if r := s.ChartPullSecretRef; r != nil {
 		rp := p.Child("chartPullSecretRef")
 		if r.Name == "" {
@@ -278,6 +282,16 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 		errs = append(errs, field.TypeInvalid(p.Child("values"), string(s.Values.Raw), "must be an object"))
 	}
 	return errs
+}
+
+// NeedsChartPullSecret is true for a chart repository provider-helm cannot
+// pull from anonymously: Upbound's own, the default
+// (oci://xpkg.upbound.io/spaces-artifacts needs a login with an Upbound
+// token). provider-helm pulls anonymously when a Release names no
+// chart.pullSecretRef. Other repositories (a mirror) may be public. The
+// XRD's CEL rule on spec.spaces compares the same two spellings.
+func NeedsChartPullSecret(repository string) bool {
+	return strings.TrimSuffix(repository, "/") == DefaultChartRepository
 }
 
 func validateResourceList(p *field.Path, r ResourceList) field.ErrorList {
