@@ -84,6 +84,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 			Name: cloud.ComponentSpaces, Ready: false, Reason: "waiting for the database's endpoint before installing Spaces",
 		})
 	}
+	res.Status.Router = routerStatus(s, "", false)
 	res.Status.CapacityPlan = capacityStatus(p)
 	all := append(warnings(s), p.Warnings...)
 	if out.Database != nil {

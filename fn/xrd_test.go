@@ -219,6 +219,16 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 			edits: []edit{{"spec.spaces.chartPullSecretRef", nil}, {"spec.spaces.chartRepository", "oci://xpkg.upbound.io/spaces-artifacts/"}},
 			path:  "spec.spaces.chartPullSecretRef",
 		},
+		"ExposureTypeNodePort":  {edits: []edit{{"spec.spaces.exposure", map[string]any{"type": "NodePort"}}}, path: "spec.spaces.exposure.type"},
+		"ExposureSchemePrivate": {edits: []edit{{"spec.spaces.exposure", map[string]any{"scheme": "private"}}}, path: "spec.spaces.exposure.scheme"},
+		"SourceRangeNotACIDR": {
+			edits: []edit{{"spec.spaces.exposure", map[string]any{"loadBalancerSourceRanges": []any{"not-a-cidr"}}}},
+			path:  "spec.spaces.exposure.loadBalancerSourceRanges[0]",
+		},
+		"SourceRangesOfAnIngress": {
+			edits: []edit{{"spec.spaces.exposure", map[string]any{"type": "Ingress", "loadBalancerSourceRanges": []any{"203.0.113.0/24"}}}},
+			path:  "spec.spaces.exposure.loadBalancerSourceRanges",
+		},
 		// Cloud SQL users cannot generate a password: rejected at admission.
 		"GCPQueryAPIWithoutPassword": {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},

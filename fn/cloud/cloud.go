@@ -66,6 +66,11 @@ type Cloud struct {
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)
+	// LoadBalancerAnnotations are the annotations the cloud's load balancer
+	// controller needs on a LoadBalancer Service to get a layer-4 (network)
+	// load balancer, internet-facing or internal. The router's watches are
+	// long-lived, which layer-7 load balancers time out.
+	LoadBalancerAnnotations func(internal bool) map[string]string
 }
 
 // Machine sizes a machine type, so that a Cloud is a plan.Catalog.
@@ -97,6 +102,10 @@ type Env struct {
 	// SecretNamespace is where cluster-scoped managed resources write their
 	// connection secrets in the management cluster.
 	SecretNamespace string
+	// LoadBalancerAnnotations are the cloud's annotations for the router's
+	// LoadBalancer Service (Cloud.LoadBalancerAnnotations of the plan's
+	// scheme); nil unless the router is exposed by a LoadBalancer.
+	LoadBalancerAnnotations map[string]string
 	// Observed composed resources by composition resource name, for what
 	// only the running resource knows (the storage a database has grown
 	// to). Read-only.

@@ -289,6 +289,7 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 		}}},
 	}
 	installValues(v, p.Spaces)
+	exposureValues(v, p.Spaces, env)
 	if p.HighAvailability {
 		controllerHA(&v.Controller)
 	}

@@ -159,6 +159,22 @@ func TestValidate(t *testing.T) {
 			s.Spaces.ChartPullSecretRef = nil
 			s.Spaces.ChartRepository = "oci://registry.example.com/spaces-artifacts"
 		}, nil},
+		"SourceRanges": {func(s *Spec) { s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.0/24", "2001:db8::/32"} }, nil},
+		"SourceRangeNotACIDR": {func(s *Spec) { s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.7"} },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "loadBalancerSourceRanges").Index(0), CIDR("203.0.113.7"), "must be a CIDR, e.g. 203.0.113.0/24")}},
+		"SourceRangeWithHostBits": {func(s *Spec) { s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.7/24"} },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "loadBalancerSourceRanges").Index(0), CIDR("203.0.113.7/24"), "must be a network address: 203.0.113.0/24")}},
+		"SourceRangesOfAnIngress": {func(s *Spec) {
+			s.Spaces.Exposure.Type = ExposureIngress
+			s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.0/24"}
+		}, field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "loadBalancerSourceRanges"), 1, "is read only when type is LoadBalancer")}},
+		"ExposureType": {func(s *Spec) { s.Spaces.Exposure.Type = "NodePort" },
+			field.ErrorList{field.NotSupported(field.NewPath("spec", "spaces", "exposure", "type"), ExposureType("NodePort"), []ExposureType{ExposureLoadBalancer, ExposureGatewayAPI, ExposureIngress, ExposureNone})}},
+		"IngressLabelValue": {func(s *Spec) {
+			s.Spaces.Exposure.Type = ExposureIngress
+			s.Spaces.Exposure.Ingress = &IngressExposure{PodLabels: map[string]string{"app": "not a label"}}
+		}, field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "ingress", "podLabels").Key("app"), "not a label",
+			"a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")}},
 		// The cloud's own rules are its package's: spec ignores the blocks.
 		"CloudBlocksAreTheClouds": {func(s *Spec) { s.Cloud = CloudGCP; s.AWS.DatabaseSubnetIDs = nil; s.Zones = []string{"1", "eastus-2"} }, nil},
 	}
