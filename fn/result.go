@@ -44,6 +44,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
 		}
 		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
+		out.Resources = append(out.Resources, spaces.CA(p, out.Database, env)...)
 	}
 	rel, err := spaces.Release(p, out.Database, env)
 	var badValues *spaces.ValuesError

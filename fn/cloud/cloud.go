@@ -149,6 +149,17 @@ type Database struct {
 	// Warnings are the degraded choices the database forced (storage kept
 	// at its observed size), each naming the field.
 	Warnings []string
+	// CA is the Secret (and key) that holds the PEM bundle of the CAs the
+	// server's certificate chains to, where the credentials' Secrets are
+	// (the management cluster; with Direct delivery the Spaces
+	// namespace): the user's caSecretName, or a key of the connection
+	// secret. nil when there is none: the Query API then encrypts without
+	// verifying the server (sslmode require), and the cloud warns.
+	CA *compose.SecretKeySelector
+	// CASSLMode is the sslmode the Query API verifies the server with when
+	// CA is set: verify-full where the server's certificate names the host
+	// the Query API dials, verify-ca where it does not.
+	CASSLMode string
 	// ConnectionSecretHasLogin is true when ConnectionSecret holds the keys
 	// username and password exactly as the Query API logs in with them, so
 	// that with Direct delivery (the connection secret lands in the Spaces

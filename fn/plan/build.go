@@ -86,6 +86,7 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 			DeletionProtection:  pg.DeletionProtection,
 			BackupRetentionDays: pg.BackupRetentionDays,
 			PasswordSecretName:  pg.PasswordSecretName,
+			CASecretName:        pg.CASecretName,
 			Name:                DatabaseName,
 			AdminUser:           DatabaseAdminUser,
 		}

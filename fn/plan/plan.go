@@ -114,6 +114,9 @@ type Database struct {
 	// PasswordSecretName is an existing Secret (key "password") to use; empty
 	// for a generated password.
 	PasswordSecretName string
+	// CASecretName is a Secret (key ca.crt) with the server's CA bundle;
+	// empty for none (the cloud may have one of its own).
+	CASecretName string
 	// Name of the database the Query API uses.
 	Name string
 	// AdminUser is the user the Query API server connects as.

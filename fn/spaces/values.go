@@ -120,8 +120,11 @@ type Postgres struct {
 // it reaches the chart through the Release's set[] from the connection
 // secret, so it is never in the desired state.
 type PostgresConnection struct {
-	Database    string              `json:"database"`
-	SSLMode     string              `json:"sslmode"`
+	Database string `json:"database"`
+	SSLMode  string `json:"sslmode"`
+	// CA names the Secret (key ca.crt) the server's certificate is
+	// verified with (connection.ca.name).
+	CA          *SecretByName       `json:"ca,omitempty"`
 	Credentials PostgresCredentials `json:"credentials"`
 }
 

@@ -639,6 +639,20 @@ type Postgres struct {
 	// +optional
 	PasswordSecretName string `json:"passwordSecretName,omitempty"`
 
+	// CASecretName names a Secret (key "ca.crt") in the management cluster,
+	// beside passwordSecretName's, with the PEM bundle of the CAs the
+	// database server's certificate chains to, so that the Query API
+	// verifies the server. AWS: the RDS bundle of the region
+	// (https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem);
+	// Azure: DigiCert Global Root G2 and Microsoft RSA Root Certificate
+	// Authority 2017. Without it on AWS and Azure the Query API encrypts
+	// but trusts any server (a Warning). GCP needs none: the instance's
+	// server CA comes from its connection secret.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`
+	// +optional
+	CASecretName string `json:"caSecretName,omitempty"`
+
 	// AllowReplacement lets the function drop or replace a database it
 	// observes (cloud change, queryAPI turned off, a change that replaces
 	// the instance). Without it, such a change is refused.

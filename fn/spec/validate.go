@@ -438,6 +438,11 @@ func validatePostgres(p *field.Path, pg *Postgres) field.ErrorList {
 		errs = append(errs, inRange(p.Child("minIOPS"), int64(pg.MinIOPS), MinIOPSFloor, MaxIOPS)...)
 	}
 	errs = append(errs, inRange(p.Child("backupRetentionDays"), int64(pg.BackupRetentionDays), 1, MaxBackupDays)...)
+	if pg.CASecretName != "" {
+		for _, e := range validation.IsDNS1123Subdomain(pg.CASecretName) {
+			errs = append(errs, field.Invalid(p.Child("caSecretName"), pg.CASecretName, e))
+		}
+	}
 	if pg.PasswordSecretName != "" {
 		for _, e := range validation.IsDNS1123Subdomain(pg.PasswordSecretName) {
 			errs = append(errs, field.Invalid(p.Child("passwordSecretName"), pg.PasswordSecretName, e))
