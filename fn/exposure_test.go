@@ -130,3 +130,104 @@ func TestExposureStatusAndWarning(t *testing.T) {
 
 // dig is the value at a dotted path of keys without dots.
 func dig(m map[string]any, path string) any { return testutil.Get(m, strings.Split(path, ".")...) }
+
+// observedRelease is the Spaces Release as provider-helm reports it.
+func observedRelease(ready bool) map[string]any {
+	st := "False"
+	if ready {
+		st = "True"
+	}
+	return map[string]any{"apiVersion": "helm.crossplane.io/v1beta1", "kind": "Release", "metadata": map[string]any{"name": "minimal-use1-spaces"},
+		"status": map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": st, "reason": "Available"}}}}
+}
+
+// observedRouterService is the observe-only Object as provider-kubernetes
+// reports it: the Service read back under status.atProvider.manifest.
+func observedRouterService(ingress ...map[string]any) map[string]any {
+	lb := map[string]any{}
+	if len(ingress) > 0 {
+		l := make([]any, 0, len(ingress))
+		for _, i := range ingress {
+			l = append(l, i)
+		}
+		lb["ingress"] = l
+	}
+	return map[string]any{"apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object", "metadata": map[string]any{"name": "minimal-use1-router-service"},
+		"status": map[string]any{
+			"atProvider": map[string]any{"manifest": map[string]any{"apiVersion": "v1", "kind": "Service",
+				"metadata": map[string]any{"name": "spaces-router", "namespace": "upbound-system"},
+				"status":   map[string]any{"loadBalancer": lb}}},
+			"conditions": []any{map[string]any{"type": "Ready", "status": "True", "reason": "Available"}},
+		}}
+}
+
+// TestRouterServiceObserved: the observe-only Object of the router's
+// Service is composed once the Release is ready (before, the Service cannot
+// exist and the Object would hold the XR's readiness back), kept while it
+// is observed, and never with Direct delivery or another way in; its
+// load balancer's address becomes status.router.address.
+func TestRouterServiceObserved(t *testing.T) {
+	cases := map[string]struct {
+		edit        func(xr map[string]any)
+		observed    map[string]map[string]any
+		wantObject  bool
+		wantAddress string
+	}{
+		"NothingObserved":  {},
+		"ReleaseNotReady":  {observed: map[string]map[string]any{spaces.ReleaseKey: observedRelease(false)}},
+		"ReleaseReady":     {observed: map[string]map[string]any{spaces.ReleaseKey: observedRelease(true)}, wantObject: true},
+		"KeptOnceObserved": {observed: map[string]map[string]any{spaces.ReleaseKey: observedRelease(false), spaces.RouterServiceKey: observedRouterService()}, wantObject: true},
+		"HostName": {
+			observed:   map[string]map[string]any{spaces.ReleaseKey: observedRelease(true), spaces.RouterServiceKey: observedRouterService(map[string]any{"hostname": "k8s-spaces.elb.us-east-1.amazonaws.com"})},
+			wantObject: true, wantAddress: "k8s-spaces.elb.us-east-1.amazonaws.com",
+		},
+		"IP": {
+			observed:   map[string]map[string]any{spaces.ReleaseKey: observedRelease(true), spaces.RouterServiceKey: observedRouterService(map[string]any{"ip": "203.0.113.10"})},
+			wantObject: true, wantAddress: "203.0.113.10",
+		},
+		"DirectDelivery": {
+			edit:     func(xr map[string]any) { testutil.Set(xr, "spec.delivery", "Direct") },
+			observed: map[string]map[string]any{spaces.ReleaseKey: observedRelease(true)},
+		},
+		"Ingress": {
+			edit:     func(xr map[string]any) { testutil.Set(xr, "spec.spaces.exposure", map[string]any{"type": "Ingress"}) },
+			observed: map[string]map[string]any{spaces.ReleaseKey: observedRelease(true)},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			xr := readXR(t, minimalXR)
+			if tc.edit != nil {
+				tc.edit(xr)
+			}
+			rsp := run(t, newRequest(t, xr, tc.observed))
+			for _, r := range rsp.GetResults() {
+				if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+					t.Fatal(r.GetMessage())
+				}
+			}
+			o, ok := rsp.GetDesired().GetResources()[spaces.RouterServiceKey]
+			if ok != tc.wantObject {
+				t.Fatalf("router-service composed: %v, want %v", ok, tc.wantObject)
+			}
+			if ok {
+				m := o.GetResource().AsMap()
+				want := map[string]any{
+					"managementPolicies": []any{"Observe"},
+					"providerConfigRef":  map[string]any{"name": "default"},
+					"readiness":          map[string]any{"policy": "SuccessfulCreate"},
+					"forProvider": map[string]any{"manifest": map[string]any{"apiVersion": "v1", "kind": "Service",
+						"metadata": map[string]any{"name": "spaces-router", "namespace": "upbound-system"}}},
+				}
+				if diff := cmp.Diff(want, m["spec"]); diff != "" {
+					t.Errorf("router-service spec: -want +got:\n%s", diff)
+				}
+			}
+			st := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+			got, _ := dig(st, "router.address").(string)
+			if got != tc.wantAddress {
+				t.Errorf("status.router.address = %q, want %q", got, tc.wantAddress)
+			}
+		})
+	}
+}

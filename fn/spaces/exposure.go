@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
+	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 )
 
@@ -101,4 +102,44 @@ func exposureValues(v *Values, s plan.Spaces, env cloud.Env) {
 			NamespaceLabels:   maps.Clone(g.NamespaceLabels),
 		}
 	}
+}
+
+// The observe-only Object that reads the router's Service back, for the
+// load balancer's address (status.router.address).
+const (
+	// RouterServiceKey is the composition resource name of the Object.
+	RouterServiceKey = "router-service"
+	// RouterAddressField is where the Object carries the Service's load
+	// balancer status (provider-kubernetes copies the observed object into
+	// status.atProvider.manifest); the function decodes only this of it.
+	RouterAddressField = "status.atProvider.manifest.status.loadBalancer"
+	// ComponentRouter is the status component of the Object.
+	ComponentRouter = "routerService"
+)
+
+// ObservePolicy is the management policy of an Object that only reads.
+const ObservePolicy = "Observe"
+
+// serviceRef is a Service by name, the manifest of an observe-only Object:
+// provider-kubernetes looks the object up by its kind, name and namespace.
+type serviceRef struct {
+	compose.TypeMeta `json:",inline"`
+	Metadata         compose.ObjectMeta `json:"metadata"`
+}
+
+// RouterServiceObserver returns a provider-kubernetes Object that observes
+// the chart's router Service (management policy Observe: it never creates,
+// changes or deletes it), so that its load balancer's address can be read
+// from the Object's status. The Service exists once the Release is
+// installed; the caller composes the Object only from then on.
+func RouterServiceObserver(p *plan.Plan, env cloud.Env) compose.Resource {
+	svc := &serviceRef{
+		TypeMeta: compose.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		Metadata: compose.ObjectMeta{Name: RouterServiceName, Namespace: p.Spaces.Namespace},
+	}
+	r := env.Delivery.Object(RouterServiceKey, ComponentRouter, compose.Name(p.XRName, "router-service"), svc)
+	o := r.Object.(*compose.Object)
+	o.Spec.DeletionPolicy = ""
+	o.Spec.ManagementPolicies = []string{ObservePolicy}
+	return r
 }
