@@ -214,6 +214,7 @@ func TestRouterServiceObserved(t *testing.T) {
 				m := o.GetResource().AsMap()
 				want := map[string]any{
 					"managementPolicies": []any{"Observe"},
+					"deletionPolicy":     "Orphan",
 					"providerConfigRef":  map[string]any{"name": "default"},
 					"readiness":          map[string]any{"policy": "SuccessfulCreate"},
 					"forProvider": map[string]any{"manifest": map[string]any{"apiVersion": "v1", "kind": "Service",

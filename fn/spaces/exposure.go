@@ -138,8 +138,12 @@ func RouterServiceObserver(p *plan.Plan, env cloud.Env) compose.Resource {
 		Metadata: compose.ObjectMeta{Name: RouterServiceName, Namespace: p.Spaces.Namespace},
 	}
 	r := env.Delivery.Object(RouterServiceKey, ComponentRouter, compose.Name(p.XRName, "router-service"), svc)
-	o := r.Object.(*compose.Object)
-	o.Spec.DeletionPolicy = ""
-	o.Spec.ManagementPolicies = []string{ObservePolicy}
+	// Observe only: provider-kubernetes treats such an Object as up to
+	// date and, with SuccessfulCreate, reports it Available once the
+	// Service exists (crossplane-contrib/provider-kubernetes,
+	// internal/controller/cluster/object/object.go, handleObservation).
+	// The deletionPolicy the scope gives stays; without Delete among the
+	// policies nothing deletes the Service either way.
+	r.Object.(*compose.Object).Spec.ManagementPolicies = []string{ObservePolicy}
 	return r
 }
