@@ -159,6 +159,8 @@ func TestRunFunctionWarnings(t *testing.T) {
 	for _, pool := range []string{"etcd", "apiServer", "controlPlanes"} {
 		testutil.Set(xr, "spec.nodePools."+pool+".minNodes", 1)
 	}
+	// With the RDS bundle: no warning about an unverified database.
+	testutil.Set(xr, "spec.queryAPI.postgres.caSecretName", "rds-ca")
 	rsp := run(t, newRequest(t, xr, nil))
 	var warnings []string
 	for _, r := range rsp.GetResults() {
@@ -194,6 +196,7 @@ func TestRunFunctionWarnings(t *testing.T) {
 func TestRunFunctionWarnsOfAnUnsupportedImagePullSecret(t *testing.T) {
 	xr := readXR(t, minimalXR)
 	testutil.Set(xr, "spec.spaces.pullSecretName", "my-registry")
+	testutil.Set(xr, "spec.queryAPI.postgres.caSecretName", "rds-ca")
 	// The general pool's floor Karpenter keeps: no minNodes warning.
 	testutil.Set(xr, "spec.nodePools.controlPlanes.minNodes", 1)
 	rsp := run(t, newRequest(t, xr, nil))

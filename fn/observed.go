@@ -71,6 +71,28 @@ func releasedEndpoint(o *unstructured.Unstructured) string {
 	return ""
 }
 
+// routerAddress is the first load balancer address (host name, else IP) of
+// the router's Service, as its observe-only Object reads it back.
+func routerAddress(o *unstructured.Unstructured) string {
+	if o == nil {
+		return ""
+	}
+	lb, ok := nestedObject(o.Object, strings.Split(spaces.RouterAddressField, ".")...)
+	if !ok {
+		return ""
+	}
+	ingress, _, _ := unstructured.NestedSlice(lb, "ingress")
+	if len(ingress) == 0 {
+		return ""
+	}
+	first, _ := ingress[0].(map[string]any)
+	if h, _ := first["hostname"].(string); h != "" {
+		return h
+	}
+	ip, _ := first["ip"].(string)
+	return ip
+}
+
 // nestedObject is the object at path in o, without copying it.
 func nestedObject(o map[string]any, path ...string) (map[string]any, bool) {
 	v, found, err := unstructured.NestedFieldNoCopy(o, path...)

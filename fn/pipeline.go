@@ -91,7 +91,11 @@ func Prepare(req Request) (*Prepared, field.ErrorList) {
 			return nil, errs
 		}
 	}
-	return &Prepared{XRName: xr.Name, Spec: s, Cloud: c, Plan: p, Env: env(req, s), Recorded: xr.Status}, nil
+	e := env(req, s)
+	if p.Spaces.Exposure.Type == plan.ExposeLoadBalancer && c.LoadBalancerAnnotations != nil {
+		e.LoadBalancerAnnotations = c.LoadBalancerAnnotations(p.Spaces.Exposure.Internal)
+	}
+	return &Prepared{XRName: xr.Name, Spec: s, Cloud: c, Plan: p, Env: e, Recorded: xr.Status}, nil
 }
 
 // env is the environment of the renderers: scope, delivery, provider

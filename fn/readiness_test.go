@@ -99,9 +99,10 @@ func TestXRBecomesReady(t *testing.T) {
 			xr := readXR(t, "../example/"+base+".yaml")
 			var obs map[string]map[string]any
 			var rsp *fnv1.RunFunctionResponse
-			// Two rounds: GCP and Azure compose the Release once the
-			// database reports its address.
-			for range 3 {
+			// More rounds: GCP and Azure compose the Release once the
+			// database reports its address, and every cloud observes the
+			// router's Service once the Release is ready.
+			for range 4 {
 				rsp = run(t, newRequest(t, xr, obs))
 				obs = map[string]map[string]any{}
 				for k, r := range rsp.GetDesired().GetResources() {

@@ -8,6 +8,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/alerts"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/fn/status"
@@ -47,6 +48,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
 		}
 		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
+		out.Resources = append(out.Resources, spaces.CA(p, out.Database, env)...)
 	}
 	rel, err := spaces.Release(p, out.Database, env)
 	var badValues *spaces.ValuesError
@@ -64,6 +66,10 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	}
 	if p.Monitoring != nil {
 		out.Resources = append(out.Resources, alerts.Rule(p, env, pr.Cloud.KarpenterNodePool))
+	}
+	observing := observesRouter(req, p.Spaces.Exposure.Type, env)
+	if observing {
+		out.Resources = append(out.Resources, spaces.RouterServiceObserver(p, env))
 	}
 
 	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
@@ -87,6 +93,7 @@ func Compose(req Request) (*Result, field.ErrorList) {
 			Name: cloud.ComponentSpaces, Ready: false, Reason: "waiting for the database's endpoint before installing Spaces",
 		})
 	}
+	res.Status.Router = routerStatus(s, routerAddress(req.Observed[spaces.RouterServiceKey]), observing)
 	res.Status.CapacityPlan = capacityStatus(p)
 	all := append(warnings(s), p.Warnings...)
 	if out.Database != nil {
@@ -98,4 +105,23 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	res.Status.Warnings = all
 	res.Warnings = newWarnings(pr.Recorded.Warnings, all)
 	return res, nil
+}
+
+// observesRouter says whether to compose the observe-only Object of the
+// router's Service: for a LoadBalancer, delivered through Objects (with
+// Direct delivery no provider-kubernetes need run), once the Service
+// exists, that is once the Release is observed ready (it waits for the
+// chart's workloads), and from then on as long as the Object is observed,
+// so that a Release upgrade does not drop it and compose it again. Before
+// that it would stay not ready and hold the XR's readiness back for a
+// Service that cannot exist yet.
+func observesRouter(req Request, exposure string, env cloud.Env) bool {
+	if exposure != plan.ExposeLoadBalancer || env.Delivery.Direct {
+		return false
+	}
+	if req.Observed[spaces.RouterServiceKey] != nil {
+		return true
+	}
+	ready, _ := status.Ready(req.Observed[spaces.ReleaseKey])
+	return ready
 }

@@ -214,6 +214,24 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"ChartPullSecretBadNamespace": {
 			edits: []edit{{"spec.spaces.chartPullSecretRef", map[string]any{"name": "pull", "namespace": "Crossplane"}}}, path: "spec.spaces.chartPullSecretRef.namespace",
 		},
+		// Upbound's chart repository refuses anonymous pulls.
+		"NoChartPullSecretForTheDefaultRepository": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", nil}}, path: "spec.spaces.chartPullSecretRef",
+		},
+		"NoChartPullSecretForTheDefaultRepositoryWritten": {
+			edits: []edit{{"spec.spaces.chartPullSecretRef", nil}, {"spec.spaces.chartRepository", "oci://xpkg.upbound.io/spaces-artifacts/"}},
+			path:  "spec.spaces.chartPullSecretRef",
+		},
+		"ExposureTypeNodePort":  {edits: []edit{{"spec.spaces.exposure", map[string]any{"type": "NodePort"}}}, path: "spec.spaces.exposure.type"},
+		"ExposureSchemePrivate": {edits: []edit{{"spec.spaces.exposure", map[string]any{"scheme": "private"}}}, path: "spec.spaces.exposure.scheme"},
+		"SourceRangeNotACIDR": {
+			edits: []edit{{"spec.spaces.exposure", map[string]any{"loadBalancerSourceRanges": []any{"not-a-cidr"}}}},
+			path:  "spec.spaces.exposure.loadBalancerSourceRanges[0]",
+		},
+		"SourceRangesOfAnIngress": {
+			edits: []edit{{"spec.spaces.exposure", map[string]any{"type": "Ingress", "loadBalancerSourceRanges": []any{"203.0.113.0/24"}}}},
+			path:  "spec.spaces.exposure.loadBalancerSourceRanges",
+		},
 		// Cloud SQL users cannot generate a password: rejected at admission.
 		"GCPQueryAPIWithoutPassword": {
 			edits: []edit{{"spec.cloud", "gcp"}, {"spec.aws", nil}, {"spec.gcp", map[string]any{"privateNetwork": "projects/p/global/networks/spaces"}}},
@@ -265,6 +283,21 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 				t.Errorf("fn.Compose accepts %s", name)
 			}
 		})
+	}
+}
+
+// TestXRDAcceptsAMirrorWithoutChartPullSecret: only Upbound's repository
+// needs the chart pull secret; a mirror may be public.
+func TestXRDAcceptsAMirrorWithoutChartPullSecret(t *testing.T) {
+	x := xrdLoad(t, "cluster")
+	m := crdReadYAML(t, filepath.Join("..", "example", xrdMinimalXR))
+	testutil.Set(m, "spec.spaces.chartPullSecretRef", nil)
+	testutil.Set(m, "spec.spaces.chartRepository", "oci://registry.example.com/spaces-artifacts")
+	if errs := x.Validate(m); len(errs) > 0 {
+		t.Errorf("the XRD rejects a mirror without chartPullSecretRef:%s", crdErrorList(errs))
+	}
+	if errs := goValidate(t, m); len(errs) > 0 {
+		t.Errorf("Go rejects a mirror without chartPullSecretRef:%s", crdErrorList(errs))
 	}
 }
 

@@ -102,8 +102,36 @@ func warnings(s *spec.Spec) []string {
 		// (crossplane/crossplane#6084, #7146).
 		w = append(w, "spec.delivery is Direct: the node pool objects, StorageClass, Secret and PrometheusRule are plain composed objects that Kubernetes deletes with the XR whatever spec.deletionPolicy says; delete the XR with kubectl delete --cascade=orphan to keep them")
 	}
+	if s.Spaces.Exposure.Type == spec.ExposureNone {
+		// Since Spaces 1.16 the chart exposes nothing by default.
+		w = append(w, "spec.spaces.exposure.type is None: nothing outside the Space cluster reaches the Spaces router at "+s.Spaces.RouterHost+
+			"; expose it yourself (a LoadBalancer Service, Gateway API or an Ingress), or pick one here")
+	}
 	if !s.QueryAPI.Enabled {
 		w = append(w, "spec.queryAPI.enabled is false: the Query API uses the chart's in-cluster PostgreSQL, which is not the production recommendation")
 	}
 	return w
+}
+
+// routerStatus says where clients reach the router: the host, the way in,
+// and, for a load balancer, its address once observed (address is empty
+// until then).
+func routerStatus(s *spec.Spec, address string, observed bool) *spec.RouterStatus {
+	e := s.Spaces.Exposure
+	out := &spec.RouterStatus{Host: s.Spaces.RouterHost, Exposure: string(e.Type), Address: address}
+	switch {
+	case address != "":
+		out.Message = "point the DNS record of " + s.Spaces.RouterHost + " at " + address
+	case e.Type == spec.ExposureLoadBalancer && observed:
+		out.Message = "waiting for the load balancer's address on Service " + s.Spaces.Namespace + "/spaces-router"
+	case e.Type == spec.ExposureLoadBalancer:
+		out.Message = "point the DNS record of " + s.Spaces.RouterHost + " at the address of Service " + s.Spaces.Namespace + "/spaces-router (status.loadBalancer.ingress[0]) once it has one"
+	case e.Type == spec.ExposureGatewayAPI:
+		out.Message = "point the DNS record of " + s.Spaces.RouterHost + " at the address of the Gateway (status.addresses[0])"
+	case e.Type == spec.ExposureIngress:
+		out.Message = "point the DNS record of " + s.Spaces.RouterHost + " at the address of the Ingress controller's load balancer"
+	default:
+		out.Message = "not exposed: spec.spaces.exposure.type is None"
+	}
+	return out
 }

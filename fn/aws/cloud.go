@@ -15,6 +15,25 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType, Default: Default,
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
 	NodePool: nodePools, StorageClass: storageClass, Database: database, KarpenterNodePool: KarpenterNodePoolName,
-	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
-	ObservedFields: []string{endpointFieldPath, observedStorageField},
+	DatabaseKeys:            []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
+	ObservedFields:          []string{endpointFieldPath, observedStorageField},
+	LoadBalancerAnnotations: loadBalancerAnnotations,
+}
+
+// loadBalancerAnnotations make the AWS Load Balancer Controller provision
+// a Network Load Balancer (type external) that targets the router's pods
+// directly (target type ip), internet-facing or internal: the annotations
+// of Upbound's "Exposing Spaces externally" (upbound/docs,
+// self-hosted-spaces-docs/howtos/ingress.md, "Cloud-specific
+// annotations"; the controller's own default scheme is internal).
+func loadBalancerAnnotations(internal bool) map[string]string {
+	scheme := "internet-facing"
+	if internal {
+		scheme = "internal"
+	}
+	return map[string]string{
+		"service.beta.kubernetes.io/aws-load-balancer-type":            "external",
+		"service.beta.kubernetes.io/aws-load-balancer-scheme":          scheme,
+		"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+	}
 }

@@ -142,9 +142,20 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		},
 	}
 
+	// RDS writes no CA to the connection secret: the CAs of the region's
+	// certificates are a public bundle the user puts in caSecretName.
+	ca := cloud.UserCA(in)
+	if ca == nil {
+		warns = append(warns, NoCAWarning(p.Region))
+	}
 	out := &cloud.Database{
 		Status: statusOf(db.Version, st),
-		Key:    KeyDatabaseInstance,
+		// An RDS server certificate names the instance's endpoint, the host
+		// the Query API dials (Amazon RDS User Guide, "Using SSL/TLS to
+		// encrypt a connection to a DB instance").
+		CA:        ca,
+		CASSLMode: cloud.SSLModeVerifyFull,
+		Key:       KeyDatabaseInstance,
 		// The observed instance's host name.
 		EndpointFieldPath: endpointFieldPath,
 		Port:              cloud.PostgresPort,
@@ -162,6 +173,19 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		{Key: KeyDatabaseSubnetGroup, Component: cloud.ComponentDatabase, Object: sg},
 		{Key: KeyDatabaseInstance, Component: cloud.ComponentDatabase, Object: inst},
 	}, out
+}
+
+// RDSBundleURL is where AWS publishes the CA bundle of a region's RDS
+// certificates (Amazon RDS User Guide, "Certificate bundles by AWS Region").
+func RDSBundleURL(region string) string {
+	return "https://truststore.pki.rds.amazonaws.com/" + region + "/" + region + "-bundle.pem"
+}
+
+// NoCAWarning says that without caSecretName the Query API trusts any
+// server, and how to fix it.
+func NoCAWarning(region string) string {
+	return "spec.queryAPI.postgres.caSecretName is empty: the Query API connects to RDS with sslmode require, encrypted but trusting any server; " +
+		"put the region's bundle (" + RDSBundleURL(region) + ") in a Secret under the key ca.crt and name it here for sslmode verify-full"
 }
 
 func statusOf(version string, st Storage) spec.DatabaseStatus {

@@ -16,8 +16,23 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType,
 	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
-	DatabaseKeys:   []string{KeyServer, KeyDatabase, KeyTLS},
-	ObservedFields: []string{EndpointFieldPath, observedStorageField},
+	DatabaseKeys:            []string{KeyServer, KeyDatabase, KeyTLS},
+	ObservedFields:          []string{EndpointFieldPath, observedStorageField},
+	LoadBalancerAnnotations: loadBalancerAnnotations,
+}
+
+// loadBalancerAnnotations: AKS's load balancer is layer 4 and public by
+// default, so an internet-facing one needs no annotation (Upbound's
+// "Exposing Spaces externally", upbound/docs,
+// self-hosted-spaces-docs/howtos/ingress.md: "None required"); an internal
+// one takes service.beta.kubernetes.io/azure-load-balancer-internal (the
+// Azure cloud provider's annotation). An empty map, not nil: the router
+// still becomes a LoadBalancer.
+func loadBalancerAnnotations(internal bool) map[string]string {
+	if internal {
+		return map[string]string{"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
+	}
+	return map[string]string{}
 }
 
 // Management policies. The Azure managed resources leave out

@@ -42,6 +42,7 @@ spec:
     version: 1.17.1
     account: acme
     routerHost: spaces.acme.example.com
+    chartPullSecretRef: {name: upbound-chart-pull}
   azure:
     resourceGroupName: spaces-rg
     clusterId: ` + testClusterID + `

@@ -342,7 +342,17 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		{Key: KeyDatabase, Component: cloud.ComponentDatabase, Object: database},
 		{Key: KeyTLS, Component: cloud.ComponentDatabase, Object: tls},
 	}
+	// Flexible Server's certificates chain to public roots; no connection
+	// secret carries them, so the user puts them in caSecretName.
+	ca := cloud.UserCA(in)
+	if ca == nil {
+		warns = append(warns, NoCAWarning)
+	}
 	out := &cloud.Database{
+		// The server's certificate names <server>.postgres.database.azure.com,
+		// the fqdn the Query API dials.
+		CA:        ca,
+		CASSLMode: cloud.SSLModeVerifyFull,
 		Status: spec.DatabaseStatus{
 			Engine:      cloud.Engine,
 			Version:     db.Version,
@@ -369,6 +379,14 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 	}
 	return res, out
 }
+
+// NoCAWarning says that without caSecretName the Query API trusts any
+// server, and how to fix it. Flexible Server's certificates chain to
+// DigiCert Global Root G2 and Microsoft RSA Root Certificate Authority 2017
+// (Microsoft Learn, "Transport Layer Security (TLS) in Azure Database for
+// PostgreSQL flexible server").
+const NoCAWarning = "spec.queryAPI.postgres.caSecretName is empty: the Query API connects to the flexible server with sslmode require, encrypted but trusting any server; " +
+	"put DigiCert Global Root G2 and Microsoft RSA Root Certificate Authority 2017 (PEM) in a Secret under the key ca.crt and name it here for sslmode verify-full"
 
 // FlexibleServerConfiguration is one server parameter.
 type FlexibleServerConfiguration = compose.Managed[ConfigurationParameters, compose.None]

@@ -102,6 +102,9 @@ func TestRenderDatabase(t *testing.T) {
 		Username:          "upbound",
 		ConnectionSecret:  compose.SecretReference{Name: "prod-eus-postgres", Namespace: "crossplane-system"},
 		PasswordSecret:    compose.SecretKeySelector{Name: "prod-eus-postgres-password", Namespace: "crossplane-system", Key: "password"},
+		// No caSecretName: no CA, and a warning that says how to get one.
+		CASSLMode: "verify-full",
+		Warnings:  []string{azure.NoCAWarning},
 	}
 	if diff := cmp.Diff(wantOut, out.Database); diff != "" {
 		t.Errorf("Output.Database: -want +got:\n%s", diff)

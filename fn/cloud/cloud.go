@@ -79,6 +79,11 @@ type Cloud struct {
 	// which read Karpenter's metrics for it. Nil for a cloud whose pools
 	// are its own (the alerts count their nodes).
 	KarpenterNodePool func(xrName string, r plan.Role) string
+	// LoadBalancerAnnotations are the annotations the cloud's load balancer
+	// controller needs on a LoadBalancer Service to get a layer-4 (network)
+	// load balancer, internet-facing or internal. The router's watches are
+	// long-lived, which layer-7 load balancers time out.
+	LoadBalancerAnnotations func(internal bool) map[string]string
 }
 
 // ValidateMachineTypes refuses every listed machine type of the spec's
@@ -140,6 +145,10 @@ type Env struct {
 	// SecretNamespace is where cluster-scoped managed resources write their
 	// connection secrets in the management cluster.
 	SecretNamespace string
+	// LoadBalancerAnnotations are the cloud's annotations for the router's
+	// LoadBalancer Service (Cloud.LoadBalancerAnnotations of the plan's
+	// scheme); nil unless the router is exposed by a LoadBalancer.
+	LoadBalancerAnnotations map[string]string
 	// Observed composed resources by composition resource name, for what
 	// only the running resource knows (the storage a database has grown
 	// to). Read-only.
@@ -183,6 +192,17 @@ type Database struct {
 	// Warnings are the degraded choices the database forced (storage kept
 	// at its observed size), each naming the field.
 	Warnings []string
+	// CA is the Secret (and key) that holds the PEM bundle of the CAs the
+	// server's certificate chains to, where the credentials' Secrets are
+	// (the management cluster; with Direct delivery the Spaces
+	// namespace): the user's caSecretName, or a key of the connection
+	// secret. nil when there is none: the Query API then encrypts without
+	// verifying the server (sslmode require), and the cloud warns.
+	CA *compose.SecretKeySelector
+	// CASSLMode is the sslmode the Query API verifies the server with when
+	// CA is set: verify-full where the server's certificate names the host
+	// the Query API dials, verify-ca where it does not.
+	CASSLMode string
 	// ConnectionSecretHasLogin is true when ConnectionSecret holds the keys
 	// username and password exactly as the Query API logs in with them, so
 	// that with Direct delivery (the connection secret lands in the Spaces

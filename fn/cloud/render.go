@@ -51,6 +51,26 @@ func NodeLabels(pool *plan.Pool, extra map[string]string) map[string]string {
 	return compose.Labels(extra, own)
 }
 
+// CAKey is the key of the Secret that holds a CA bundle, in the user's
+// caSecretName and in the Secret the chart reads (connection.ca.name).
+const CAKey = "ca.crt"
+
+// The sslmodes the Query API verifies its database with (libpq's).
+const (
+	SSLModeVerifyFull = "verify-full"
+	SSLModeVerifyCA   = "verify-ca"
+)
+
+// UserCA selects the user's caSecretName (key ca.crt), beside the
+// password's Secret; nil when the user named none.
+func UserCA(in In) *compose.SecretKeySelector {
+	name := in.Plan.Database.CASecretName
+	if name == "" {
+		return nil
+	}
+	return in.Env.Scope.SecretKey(name, in.Env.SecretNamespace, CAKey)
+}
+
 // Password selects the Secret key that holds the database's password: the
 // user's passwordSecretName, or the Secret the provider generates the
 // password into (generate is then true). Either way the password never

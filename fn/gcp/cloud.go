@@ -15,6 +15,20 @@ var Cloud = cloud.Cloud{
 	InputDefaults: inputDefaults, Configured: configured, Catalog: Machine, CheckMachineType: CheckMachineType,
 	ValidateInput: ValidateInput, ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
-	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
-	ObservedFields: []string{EndpointFieldPath},
+	DatabaseKeys:            []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
+	ObservedFields:          []string{EndpointFieldPath},
+	LoadBalancerAnnotations: loadBalancerAnnotations,
+}
+
+// loadBalancerAnnotations ask GKE for a passthrough Network Load Balancer:
+// external, backend-service based (cloud.google.com/l4-rbs, the annotation
+// of Upbound's "Exposing Spaces externally", upbound/docs,
+// self-hosted-spaces-docs/howtos/ingress.md), or internal
+// (networking.gke.io/load-balancer-type: Internal, GKE's internal
+// passthrough Network Load Balancer). Both are layer 4.
+func loadBalancerAnnotations(internal bool) map[string]string {
+	if internal {
+		return map[string]string{"networking.gke.io/load-balancer-type": "Internal"}
+	}
+	return map[string]string{"cloud.google.com/l4-rbs": "enabled"}
 }

@@ -43,6 +43,10 @@ const (
 	// 98 characters for any project ID (at most 30).
 	MaxInstanceNameLength = 63
 
+	// ConnectionCAKey is the key of the instance's connection secret that
+	// holds its server CA certificate (PEM).
+	ConnectionCAKey = "serverCACertificateCert"
+
 	// EndpointFieldPath is where the observed instance carries its private
 	// IP address.
 	EndpointFieldPath = "status.atProvider.privateIpAddress"
@@ -268,7 +272,22 @@ func database(in cloud.In) ([]compose.Resource, *cloud.Database) {
 		},
 	}
 
+	// The instance's connection secret carries its server CA (upjet-gcp,
+	// config/sql/config.go: serverCACertificateCert, from
+	// server_ca_cert.0.cert); the user's caSecretName wins.
+	ca := cloud.UserCA(in)
+	if ca == nil {
+		conn := *ms.WriteConnectionSecretToRef
+		ca = &compose.SecretKeySelector{Name: conn.Name, Namespace: conn.Namespace, Key: ConnectionCAKey}
+	}
 	out := &cloud.Database{
+		CA: ca,
+		// verify-ca, not verify-full: the server certificate of Cloud SQL's
+		// default, per-instance CA names the instance (project:instance),
+		// not the private IP the Query API dials, so a host name check
+		// would refuse every connection. The chain is still verified, to a
+		// CA that signs only this instance's certificates.
+		CASSLMode: cloud.SSLModeVerifyCA,
 		Status: spec.DatabaseStatus{
 			Engine:      cloud.Engine,
 			Version:     db.Version,

@@ -173,6 +173,9 @@ func TestDatabase(t *testing.T) {
 		Username:          "upbound",
 		ConnectionSecret:  compose.SecretReference{Name: "prod-usc1-postgres-connection", Namespace: cloudtest.SecretNamespace},
 		PasswordSecret:    compose.SecretKeySelector{Name: "spaces-prod-postgres-password", Namespace: cloudtest.SecretNamespace, Key: "password"},
+		// The instance's server CA, from its connection secret.
+		CA:        &compose.SecretKeySelector{Name: "prod-usc1-postgres-connection", Namespace: cloudtest.SecretNamespace, Key: "serverCACertificateCert"},
+		CASSLMode: "verify-ca",
 	}
 	if diff := cmp.Diff(want, out.Database); diff != "" {
 		t.Errorf("Output.Database -want +got:\n%s", diff)

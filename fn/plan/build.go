@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -85,6 +86,7 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 			DeletionProtection:  pg.DeletionProtection,
 			BackupRetentionDays: pg.BackupRetentionDays,
 			PasswordSecretName:  pg.PasswordSecretName,
+			CASecretName:        pg.CASecretName,
 			Name:                DatabaseName,
 			AdminUser:           DatabaseAdminUser,
 		}
@@ -133,11 +135,46 @@ func spacesPlan(s *spec.Spec) Spaces {
 		EtcdVolumeSize:     sp.EtcdVolumeSize,
 		ProviderConfig:     s.ProviderConfigs.Helm,
 	}
+	out.Exposure = exposure(sp.Exposure)
 	if r := sp.ChartPullSecretRef; r != nil {
 		out.ChartPullSecretName, out.ChartPullSecretNamespace = r.Name, r.Namespace
 	}
 	if sp.Values != nil && len(sp.Values.Raw) > 0 && string(sp.Values.Raw) != "null" {
 		out.Values = slices.Clone(sp.Values.Raw)
+	}
+	return out
+}
+
+// exposure copies the way in out of the spec.
+func exposure(e spec.Exposure) Exposure {
+	out := Exposure{Type: string(e.Type), Internal: e.Scheme == spec.SchemeInternal, TLSSecretName: e.TLSSecretName}
+	if out.Type == "" {
+		out.Type = ExposeLoadBalancer
+	}
+	if out.Type == ExposeLoadBalancer {
+		for _, c := range e.LoadBalancerSourceRanges {
+			out.SourceRanges = append(out.SourceRanges, string(c))
+		}
+	}
+	if out.Type == ExposeIngress {
+		in := IngressExposure{}
+		if e.Ingress != nil {
+			in = IngressExposure{ClassName: e.Ingress.ClassName, Annotations: maps.Clone(e.Ingress.Annotations),
+				PodLabels: maps.Clone(e.Ingress.PodLabels), NamespaceLabels: maps.Clone(e.Ingress.NamespaceLabels)}
+		}
+		out.Ingress = &in
+	}
+	if out.Type == ExposeGatewayAPI {
+		g := GatewayExposure{ProvisionGateway: true}
+		if e.GatewayAPI != nil {
+			a := e.GatewayAPI
+			if a.ProvisionGateway != nil {
+				g.ProvisionGateway = *a.ProvisionGateway
+			}
+			g.Name, g.Namespace, g.ClassName = a.GatewayName, a.GatewayNamespace, a.ClassName
+			g.PodLabels, g.NamespaceLabels = maps.Clone(a.PodLabels), maps.Clone(a.NamespaceLabels)
+		}
+		out.Gateway = &g
 	}
 	return out
 }

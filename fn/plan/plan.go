@@ -114,6 +114,9 @@ type Database struct {
 	// PasswordSecretName is an existing Secret (key "password") to use; empty
 	// for a generated password.
 	PasswordSecretName string
+	// CASecretName is a Secret (key ca.crt) with the server's CA bundle;
+	// empty for none (the cloud may have one of its own).
+	CASecretName string
 	// Name of the database the Query API uses.
 	Name string
 	// AdminUser is the user the Query API server connects as.
@@ -176,10 +179,60 @@ type Spaces struct {
 	ControllerLimits   ResourceQuantities
 	// EtcdVolumeSize as a quantity.
 	EtcdVolumeSize string
+	// Exposure is how clients outside the cluster reach the router.
+	Exposure Exposure
 	// Values are the user's values (JSON object), merged last; nil for none.
 	Values []byte
 	// ProviderConfig of provider-helm.
 	ProviderConfig string
+}
+
+// The ways into a Space (spec.spaces.exposure.type).
+const (
+	ExposeLoadBalancer = "LoadBalancer"
+	ExposeGatewayAPI   = "GatewayAPI"
+	ExposeIngress      = "Ingress"
+	ExposeNone         = "None"
+)
+
+// Exposure is the way into the Space. What a load balancer needs on a
+// given cloud (its annotations) is the cloud's: the plan says only which
+// kind of load balancer, internal or not.
+type Exposure struct {
+	// Type is one of the Expose* values.
+	Type string
+	// Internal asks for a load balancer reachable only from the cluster's
+	// network (type LoadBalancer).
+	Internal bool
+	// SourceRanges are the client CIDRs a load balancer admits; empty for
+	// any.
+	SourceRanges []string
+	// TLSSecretName is the router's serving certificate Secret; empty for
+	// the chart's own.
+	TLSSecretName string
+	// Ingress is the chart's Ingress (type Ingress).
+	Ingress *IngressExposure
+	// Gateway is the chart's Gateway API route (type GatewayAPI).
+	Gateway *GatewayExposure
+}
+
+// IngressExposure is the Ingress the chart provisions.
+type IngressExposure struct {
+	ClassName       string
+	Annotations     map[string]string
+	PodLabels       map[string]string
+	NamespaceLabels map[string]string
+}
+
+// GatewayExposure is the Gateway API route (and Gateway) the chart
+// provisions.
+type GatewayExposure struct {
+	ProvisionGateway bool
+	Name             string
+	Namespace        string
+	ClassName        string
+	PodLabels        map[string]string
+	NamespaceLabels  map[string]string
 }
 
 // RouterScaling is the router's autoscaler.

@@ -104,8 +104,5 @@ func dataField(key string) string {
 // internal/controller/namespaced/object/object.go, resolveReferencies), so
 // the namespace is always written.
 func passwordSecretNamespace(db *cloud.Database, env cloud.Env) string {
-	if env.Scope.Namespaced() {
-		return env.Scope.Namespace
-	}
-	return db.PasswordSecret.Namespace
+	return sourceNamespace(db.PasswordSecret.Namespace, env)
 }

@@ -33,12 +33,11 @@ func installValues(v *Values, s plan.Spaces) {
 	v.Account = s.Account
 	v.Authentication = AuthenticationValues{HubIdentities: s.HubIdentities}
 	v.Authorization = AuthorizationValues{HubRBAC: s.HubRBAC}
-	host := &HostValues{Host: s.RouterHost}
 	if UsesExternalTLSHost(s.Version) {
-		v.ExternalTLS = host
+		v.ExternalTLS = &ExternalTLSValues{Host: s.RouterHost}
 		return
 	}
-	v.Ingress = host
+	v.Ingress = &IngressValues{Host: s.RouterHost}
 }
 
 // UsesExternalTLSHost is true when chart version reads the router's host

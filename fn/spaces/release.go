@@ -68,10 +68,9 @@ const (
 	// URLValuePath is the Helm value that carries the database's host:port,
 	// set from the connection secret (never from the desired state).
 	URLValuePath = "apollo.apollo.storage.postgres.connection.url"
-	// SSLModeRequire encrypts the connection. It does not verify the
-	// server's certificate, which would need the cloud's CA bundle in a
-	// Secret (connection.ca.name); the database is reachable only on the
-	// private network.
+	// SSLModeRequire encrypts the connection without verifying the
+	// server's certificate: the mode when there is no CA bundle to verify
+	// it with (connection.ca.name), which the cloud warns about.
 	SSLModeRequire = "require"
 	// CredentialsFormatBasicAuth reads username and password from a
 	// kubernetes.io/basic-auth Secret.
@@ -289,6 +288,7 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 		}}},
 	}
 	installValues(v, p.Spaces)
+	exposureValues(v, p.Spaces, env)
 	if p.HighAvailability {
 		controllerHA(&v.Controller)
 	}
@@ -308,13 +308,16 @@ func ComputedValues(p *plan.Plan, db *cloud.Database, env cloud.Env) (*Values, e
 			Create: false,
 			Connection: &PostgresConnection{
 				Database: p.Database.Name,
-				SSLMode:  SSLModeRequire,
+				SSLMode:  SSLMode(db),
 				Credentials: PostgresCredentials{
 					Format: CredentialsFormatBasicAuth,
 					User:   db.Username,
 					Secret: SecretByName{Name: CredentialsSecret(db, env)},
 				},
 			},
+		}
+		if name := CASecret(db, env); name != "" {
+			v.Apollo.Apollo.Storage.Postgres.Connection.CA = &SecretByName{Name: name}
 		}
 	}
 	return v, nil

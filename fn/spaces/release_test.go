@@ -47,6 +47,7 @@ func testPlan() *plan.Plan {
 			ControllerRequests:       plan.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
 			ControllerLimits:         plan.ResourceQuantities{CPU: "2000m", Memory: "4Gi"},
 			EtcdVolumeSize:           "50Gi",
+			Exposure:                 plan.Exposure{Type: plan.ExposeLoadBalancer},
 			ProviderConfig:           "helm-pc",
 		},
 		Monitoring: &plan.Monitoring{ErrorRatePercent: 5, For: "10m"},
@@ -79,12 +80,18 @@ func noLoginDB() *cloud.Database {
 
 func clusterEnv() cloud.Env {
 	s := compose.Scope{}
-	return cloud.Env{Scope: s, Delivery: compose.Delivery{Scope: s, ProviderConfig: "k8s-pc"}, SecretNamespace: "crossplane-system"}
+	return cloud.Env{Scope: s, Delivery: compose.Delivery{Scope: s, ProviderConfig: "k8s-pc"}, SecretNamespace: "crossplane-system",
+		LoadBalancerAnnotations: testLBAnnotations()}
+}
+
+// testLBAnnotations stand for a cloud's load balancer annotations.
+func testLBAnnotations() map[string]string {
+	return map[string]string{"lb.example.com/type": "network"}
 }
 
 func namespacedEnv() cloud.Env {
 	s := compose.Scope{Namespace: "team-a", ProviderConfigKind: "ClusterProviderConfig"}
-	return cloud.Env{Scope: s, Delivery: compose.Delivery{Scope: s, ProviderConfig: "k8s-pc"}}
+	return cloud.Env{Scope: s, Delivery: compose.Delivery{Scope: s, ProviderConfig: "k8s-pc"}, LoadBalancerAnnotations: testLBAnnotations()}
 }
 
 func directEnv() cloud.Env {
@@ -188,6 +195,7 @@ func TestReleaseProduction(t *testing.T) {
         "authentication": {"hubIdentities": true},
         "authorization": {"hubRBAC": false},
         "externalTLS": {"host": "spaces.acme.example.com"},
+        "ingress": {"provision": false},
         "imagePullSecrets": [{"name": "upbound-pull-secret"}],
         "controlPlanes": {
           "ha": {"enabled": true},
@@ -234,7 +242,8 @@ func TestReleaseProduction(t *testing.T) {
         }},
         "router": {
           "hpa": {"enabled": true, "minReplicas": 2, "maxReplicas": 8, "targetCPUUtilizationPercentage": 80, "targetMemoryUtilizationPercentage": 70},
-          "prometheus": {"podMonitor": {"enabled": true}}
+          "prometheus": {"podMonitor": {"enabled": true}},
+          "proxy": {"service": {"type": "LoadBalancer", "annotations": {"lb.example.com/type": "network"}}}
         },
         "controller": {
           "replicaCount": 2,
@@ -286,7 +295,7 @@ func TestReleaseVariants(t *testing.T) {
 			plan: func(p *plan.Plan) { p.Spaces.Version = "v1.15.5" },
 			db:   testDB, env: clusterEnv(),
 			checks: []check{
-				{"spec.forProvider.values.ingress", `{"host": "spaces.acme.example.com"}`},
+				{"spec.forProvider.values.ingress", `{"host": "spaces.acme.example.com", "provision": false}`},
 				{"spec.forProvider.values.externalTLS", ""},
 				{"spec.forProvider.values.account", `"acme"`},
 			},
@@ -296,7 +305,7 @@ func TestReleaseVariants(t *testing.T) {
 			db:   testDB, env: clusterEnv(),
 			checks: []check{
 				{"spec.forProvider.values.externalTLS", `{"host": "spaces.acme.example.com"}`},
-				{"spec.forProvider.values.ingress", ""},
+				{"spec.forProvider.values.ingress", `{"provision": false}`},
 			},
 		},
 		"Chart2RouterHostIsExternalTLSHost": {

@@ -20,8 +20,9 @@ type Values struct {
 	Account        string               `json:"account"`
 	Authentication AuthenticationValues `json:"authentication"`
 	Authorization  AuthorizationValues  `json:"authorization"`
-	ExternalTLS    *HostValues          `json:"externalTLS,omitempty"`
-	Ingress        *HostValues          `json:"ingress,omitempty"`
+	ExternalTLS    *ExternalTLSValues   `json:"externalTLS,omitempty"`
+	Ingress        *IngressValues       `json:"ingress,omitempty"`
+	GatewayAPI     *GatewayAPIValues    `json:"gatewayAPI,omitempty"`
 	// ImagePullSecrets pull the Spaces images inside the Space cluster
 	// (values reference: "only an imagePullSecret of upbound-pull-secret is
 	// currently supported").
@@ -119,8 +120,11 @@ type Postgres struct {
 // it reaches the chart through the Release's set[] from the connection
 // secret, so it is never in the desired state.
 type PostgresConnection struct {
-	Database    string              `json:"database"`
-	SSLMode     string              `json:"sslmode"`
+	Database string `json:"database"`
+	SSLMode  string `json:"sslmode"`
+	// CA names the Secret (key ca.crt) the server's certificate is
+	// verified with (connection.ca.name).
+	CA          *SecretByName       `json:"ca,omitempty"`
 	Credentials PostgresCredentials `json:"credentials"`
 }
 
@@ -141,6 +145,20 @@ type SecretByName struct {
 type RouterValues struct {
 	HPA        HPA               `json:"hpa"`
 	Prometheus *PrometheusValues `json:"prometheus,omitempty"`
+	Proxy      *RouterProxy      `json:"proxy,omitempty"`
+}
+
+// RouterProxy is the router's Envoy proxy; only its Service is set.
+type RouterProxy struct {
+	Service RouterService `json:"service"`
+}
+
+// RouterService is the router's Service (chart values
+// router.proxy.service.type, ClusterIP by default, and
+// router.proxy.service.annotations).
+type RouterService struct {
+	Type        string            `json:"type"`
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
 // HPA is the router's horizontal pod autoscaler.
@@ -195,7 +213,46 @@ type AuthorizationValues struct {
 	HubRBAC bool `json:"hubRBAC"`
 }
 
-// HostValues carry the router's externally routable host name.
-type HostValues struct {
-	Host string `json:"host"`
+// ExternalTLSValues are the router's external host and serving
+// certificate (chart values externalTLS.host, externalTLS.tlsSecret.name).
+type ExternalTLSValues struct {
+	Host      string        `json:"host,omitempty"`
+	TLSSecret *SecretByName `json:"tlsSecret,omitempty"`
+}
+
+// IngressValues are the chart's Ingress: whether it provisions one
+// (always written, so that the way in is explicit), the host (the router's
+// before chart 1.16, the Ingress rule's with type Ingress) and the
+// controller's class, annotations and NetworkPolicy selectors.
+type IngressValues struct {
+	Provision        *bool             `json:"provision,omitempty"`
+	Host             string            `json:"host,omitempty"`
+	IngressClassName string            `json:"ingressClassName,omitempty"`
+	Annotations      map[string]string `json:"annotations,omitempty"`
+	PodLabels        map[string]string `json:"podLabels,omitempty"`
+	NamespaceLabels  map[string]string `json:"namespaceLabels,omitempty"`
+}
+
+// GatewayAPIValues are the chart's Gateway API resources: the Gateway
+// (provisioned, or an existing one by name and namespace) and the route to
+// the router.
+type GatewayAPIValues struct {
+	Host              string            `json:"host"`
+	Gateway           GatewayValues     `json:"gateway"`
+	SpacesRouterRoute ProvisionSwitch   `json:"spacesRouterRoute"`
+	PodLabels         map[string]string `json:"podLabels,omitempty"`
+	NamespaceLabels   map[string]string `json:"namespaceLabels,omitempty"`
+}
+
+// GatewayValues are gatewayAPI.gateway.*.
+type GatewayValues struct {
+	Provision bool   `json:"provision"`
+	Name      string `json:"name,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+	ClassName string `json:"className,omitempty"`
+}
+
+// ProvisionSwitch is a provision flag, always written.
+type ProvisionSwitch struct {
+	Provision bool `json:"provision"`
 }

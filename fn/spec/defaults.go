@@ -86,6 +86,7 @@ func Defaults() Spec {
 				Requests: ResourceList{CPU: "500m", Memory: "1Gi"},
 				Limits:   ResourceList{CPU: "2000m", Memory: "4Gi"},
 			},
+			Exposure:       Exposure{Type: ExposureLoadBalancer, Scheme: SchemeInternetFacing},
 			EtcdVolumeSize: DefaultEtcdVolumeSize,
 		},
 		QueryAPI: QueryAPI{

@@ -10,7 +10,7 @@ import (
 )
 
 const minimal = `{"apiVersion":"spacescaling.crossplane.io/v1alpha1","kind":"XSpaceScaling","metadata":{"name":"x"},
-"spec":{"cloud":"aws","region":"us-east-1","zones":["a","b","c"],"clusterName":"c","spaces":{"version":"1.17.1","account":"acme","routerHost":"spaces.acme.example.com"},
+"spec":{"cloud":"aws","region":"us-east-1","zones":["a","b","c"],"clusterName":"c","spaces":{"version":"1.17.1","account":"acme","routerHost":"spaces.acme.example.com","chartPullSecretRef":{"name":"pull"}},
 "aws":{"databaseSubnetIds":["subnet-1"],"databaseSecurityGroupIds":["sg-1"]}}}`
 
 func TestDecodeAppliesDefaults(t *testing.T) {
@@ -22,6 +22,7 @@ func TestDecodeAppliesDefaults(t *testing.T) {
 	want.Cloud, want.Region, want.Zones, want.ClusterName = CloudAWS, "us-east-1", []string{"a", "b", "c"}, "c"
 	want.Spaces.Version = "1.17.1"
 	want.Spaces.Account, want.Spaces.RouterHost = "acme", "spaces.acme.example.com"
+	want.Spaces.ChartPullSecretRef = &ChartPullSecretRef{Name: "pull", Namespace: DefaultChartPullSecretNS}
 	want.AWS = &AWS{AMIAlias: DefaultAMIAlias, DatabaseSubnetIDs: []string{"subnet-1"}, DatabaseSecurityGroupIDs: []string{"sg-1"}}
 	if diff := cmp.Diff(want, xr.Spec); diff != "" {
 		t.Errorf("Decode: -want +got:\n%s", diff)
@@ -109,6 +110,8 @@ func TestApplyCloudDefaults(t *testing.T) {
 	}
 }
 
+const chartPullSecretDetail = "is required for the chart repository oci://xpkg.upbound.io/spaces-artifacts, which refuses anonymous pulls: name a Secret with the keys username and password where provider-helm runs"
+
 const forDetail = "must be a Prometheus duration, e.g. 10m or 1h30m (units y, w, d, h, m, s, ms, largest first)"
 
 // TestValidate has one case per rule of the API; the corpus in
@@ -144,6 +147,34 @@ func TestValidate(t *testing.T) {
 		"RuleLabelValue": {func(s *Spec) { s.Monitoring.RuleLabels = map[string]LabelValue{"release": "kube prometheus"} },
 			field.ErrorList{field.Invalid(field.NewPath("spec", "monitoring", "ruleLabels"), LabelValue("kube prometheus"),
 				"value of release: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")}},
+		// provider-helm pulls anonymously without chart.pullSecretRef, and
+		// Upbound's repository refuses that: required there, not elsewhere.
+		"ChartPullSecretRequiredForTheDefaultRepository": {func(s *Spec) { s.Spaces.ChartPullSecretRef = nil },
+			field.ErrorList{field.Required(field.NewPath("spec", "spaces", "chartPullSecretRef"), chartPullSecretDetail)}},
+		"ChartPullSecretRequiredWithTrailingSlash": {func(s *Spec) {
+			s.Spaces.ChartPullSecretRef = nil
+			s.Spaces.ChartRepository = DefaultChartRepository + "/"
+		}, field.ErrorList{field.Required(field.NewPath("spec", "spaces", "chartPullSecretRef"), chartPullSecretDetail)}},
+		"ChartPullSecretOptionalForAMirror": {func(s *Spec) {
+			s.Spaces.ChartPullSecretRef = nil
+			s.Spaces.ChartRepository = "oci://registry.example.com/spaces-artifacts"
+		}, nil},
+		"SourceRanges": {func(s *Spec) { s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.0/24", "2001:db8::/32"} }, nil},
+		"SourceRangeNotACIDR": {func(s *Spec) { s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.7"} },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "loadBalancerSourceRanges").Index(0), CIDR("203.0.113.7"), "must be a CIDR, e.g. 203.0.113.0/24")}},
+		"SourceRangeWithHostBits": {func(s *Spec) { s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.7/24"} },
+			field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "loadBalancerSourceRanges").Index(0), CIDR("203.0.113.7/24"), "must be a network address: 203.0.113.0/24")}},
+		"SourceRangesOfAnIngress": {func(s *Spec) {
+			s.Spaces.Exposure.Type = ExposureIngress
+			s.Spaces.Exposure.LoadBalancerSourceRanges = []CIDR{"203.0.113.0/24"}
+		}, field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "loadBalancerSourceRanges"), 1, "is read only when type is LoadBalancer")}},
+		"ExposureType": {func(s *Spec) { s.Spaces.Exposure.Type = "NodePort" },
+			field.ErrorList{field.NotSupported(field.NewPath("spec", "spaces", "exposure", "type"), ExposureType("NodePort"), []ExposureType{ExposureLoadBalancer, ExposureGatewayAPI, ExposureIngress, ExposureNone})}},
+		"IngressLabelValue": {func(s *Spec) {
+			s.Spaces.Exposure.Type = ExposureIngress
+			s.Spaces.Exposure.Ingress = &IngressExposure{PodLabels: map[string]string{"app": "not a label"}}
+		}, field.ErrorList{field.Invalid(field.NewPath("spec", "spaces", "exposure", "ingress", "podLabels").Key("app"), "not a label",
+			"a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")}},
 		// The cloud's own rules are its package's: spec ignores the blocks.
 		"CloudBlocksAreTheClouds": {func(s *Spec) { s.Cloud = CloudGCP; s.AWS.DatabaseSubnetIDs = nil; s.Zones = []string{"1", "eastus-2"} }, nil},
 	}

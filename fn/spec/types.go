@@ -248,6 +248,8 @@ type Capacity struct {
 }
 
 // Spaces configures the Spaces Helm release.
+//
+// +kubebuilder:validation:XValidation:rule="has(self.chartPullSecretRef) || (has(self.chartRepository) && !(self.chartRepository in ['oci://xpkg.upbound.io/spaces-artifacts', 'oci://xpkg.upbound.io/spaces-artifacts/']))",message="is required for the chart repository oci://xpkg.upbound.io/spaces-artifacts, which refuses anonymous pulls: name a Secret with the keys username and password where provider-helm runs",fieldPath=".chartPullSecretRef"
 type Spaces struct {
 	// Version of the Spaces Helm chart.
 	// +kubebuilder:validation:Pattern=`^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`
@@ -299,8 +301,9 @@ type Spaces struct {
 
 	// ChartPullSecretRef names the Secret provider-helm pulls the chart with,
 	// in the cluster where provider-helm runs; it holds the keys username and
-	// password. Without it provider-helm uses its default credential chain.
-	// A namespaced XR's Release reads it from the XR's namespace, whatever
+	// password. Required for the default chartRepository, which refuses
+	// anonymous pulls; without it provider-helm pulls anonymously. A
+	// namespaced XR's Release reads it from the XR's namespace, whatever
 	// namespace says.
 	// +optional
 	ChartPullSecretRef *ChartPullSecretRef `json:"chartPullSecretRef,omitempty"`
@@ -338,6 +341,12 @@ type Spaces struct {
 	// +optional
 	ControllerResources Resources `json:"controllerResources"`
 
+	// Exposure says how clients outside the Space cluster reach the Spaces
+	// router. Since Spaces 1.16 the chart exposes nothing by default.
+	// +kubebuilder:default={type: LoadBalancer, scheme: internet-facing}
+	// +optional
+	Exposure Exposure `json:"exposure"`
+
 	// EtcdVolumeSize is the size of each etcd member's volume.
 	// +kubebuilder:validation:Pattern=`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`
 	// +kubebuilder:validation:MaxLength=32
@@ -353,6 +362,139 @@ type Spaces struct {
 	// +kubebuilder:validation:Type=object
 	// +optional
 	Values *apiextensionsv1.JSON `json:"values,omitempty"`
+}
+
+// ExposureType is the way into the Space.
+// +kubebuilder:validation:Enum=LoadBalancer;GatewayAPI;Ingress;None
+type ExposureType string
+
+// The exposure types (Upbound's "Exposing Spaces externally").
+const (
+	// ExposureLoadBalancer makes the router's Service a LoadBalancer, with
+	// the annotations of the cloud's layer-4 load balancer.
+	ExposureLoadBalancer ExposureType = "LoadBalancer"
+	// ExposureGatewayAPI routes through a Gateway API Gateway (TLSRoute).
+	ExposureGatewayAPI ExposureType = "GatewayAPI"
+	// ExposureIngress has the chart provision an Ingress for the user's
+	// Ingress controller (TLS passthrough).
+	ExposureIngress ExposureType = "Ingress"
+	// ExposureNone composes no way in.
+	ExposureNone ExposureType = "None"
+)
+
+// LoadBalancerScheme says who can reach a LoadBalancer.
+// +kubebuilder:validation:Enum=internet-facing;internal
+type LoadBalancerScheme string
+
+// The load balancer schemes.
+const (
+	SchemeInternetFacing LoadBalancerScheme = "internet-facing"
+	SchemeInternal       LoadBalancerScheme = "internal"
+)
+
+// Exposure says how clients outside the Space cluster reach the router.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.loadBalancerSourceRanges) || size(self.loadBalancerSourceRanges) == 0 || !has(self.type) || self.type == 'LoadBalancer'",message="is read only when type is LoadBalancer",fieldPath=".loadBalancerSourceRanges"
+type Exposure struct {
+	// Type of the way in: LoadBalancer (a layer-4 load balancer in front of
+	// the router's Service, Upbound's recommendation), GatewayAPI, Ingress,
+	// or None (nothing; a Warning).
+	// +kubebuilder:default=LoadBalancer
+	// +optional
+	Type ExposureType `json:"type"`
+
+	// Scheme of the load balancer (type LoadBalancer): internet-facing or
+	// internal (reachable from the cluster's network only).
+	// +kubebuilder:default=internet-facing
+	// +optional
+	Scheme LoadBalancerScheme `json:"scheme"`
+
+	// LoadBalancerSourceRanges are the client CIDRs the load balancer admits
+	// (type LoadBalancer); empty admits any.
+	// +kubebuilder:validation:MaxItems=40
+	// +listType=set
+	// +optional
+	LoadBalancerSourceRanges []CIDR `json:"loadBalancerSourceRanges,omitempty"`
+
+	// TLSSecretName is a Secret in the Spaces namespace of the Space
+	// cluster with the router's serving certificate and key (chart value
+	// externalTLS.tlsSecret.name); empty keeps the chart's own certificate.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`
+	// +optional
+	TLSSecretName string `json:"tlsSecretName,omitempty"`
+
+	// Ingress configures the Ingress the chart provisions (type Ingress).
+	// +optional
+	Ingress *IngressExposure `json:"ingress,omitempty"`
+
+	// GatewayAPI configures the Gateway and route the chart provisions
+	// (type GatewayAPI).
+	// +optional
+	GatewayAPI *GatewayAPIExposure `json:"gatewayAPI,omitempty"`
+}
+
+// CIDR is an IPv4 or IPv6 network in CIDR notation, e.g. 203.0.113.0/24.
+// +kubebuilder:validation:MaxLength=43
+// +kubebuilder:validation:Pattern=`^([0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/[0-9]{1,3})$`
+type CIDR string
+
+// IngressExposure is the Ingress the chart provisions for the user's
+// Ingress controller, which must pass TLS through to the router.
+type IngressExposure struct {
+	// ClassName is the IngressClass (chart value ingress.ingressClassName);
+	// empty takes the cluster's default class.
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	ClassName string `json:"className,omitempty"`
+	// Annotations of the Ingress, for the controller (chart value
+	// ingress.annotations), e.g. its TLS passthrough switch.
+	// +kubebuilder:validation:MaxProperties=32
+	// +optional
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// PodLabels and NamespaceLabels select the controller's pods and
+	// namespace in the chart's NetworkPolicy (chart values
+	// ingress.podLabels and ingress.namespaceLabels).
+	// +kubebuilder:validation:MaxProperties=16
+	// +optional
+	PodLabels map[string]string `json:"podLabels,omitempty"`
+	// +kubebuilder:validation:MaxProperties=16
+	// +optional
+	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
+}
+
+// GatewayAPIExposure is the Gateway API route (and Gateway) the chart
+// provisions.
+type GatewayAPIExposure struct {
+	// ProvisionGateway has the chart create the Gateway (chart value
+	// gatewayAPI.gateway.provision); false attaches the route to an
+	// existing Gateway named gatewayName in gatewayNamespace.
+	// +optional
+	ProvisionGateway *bool `json:"provisionGateway,omitempty"`
+	// GatewayName (chart value gatewayAPI.gateway.name); empty keeps the
+	// chart's "spaces".
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	GatewayName string `json:"gatewayName,omitempty"`
+	// GatewayNamespace of an existing Gateway (chart value
+	// gatewayAPI.gateway.namespace).
+	// +kubebuilder:validation:MaxLength=63
+	// +optional
+	GatewayNamespace string `json:"gatewayNamespace,omitempty"`
+	// ClassName is the GatewayClass of a provisioned Gateway (chart value
+	// gatewayAPI.gateway.className); empty keeps the chart's "spaces".
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	ClassName string `json:"className,omitempty"`
+	// PodLabels and NamespaceLabels select the gateway's pods and
+	// namespace in the chart's NetworkPolicy (chart values
+	// gatewayAPI.podLabels and gatewayAPI.namespaceLabels).
+	// +kubebuilder:validation:MaxProperties=16
+	// +optional
+	PodLabels map[string]string `json:"podLabels,omitempty"`
+	// +kubebuilder:validation:MaxProperties=16
+	// +optional
+	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
 }
 
 // ChartPullSecretRef names a Secret with the keys username and password.
@@ -496,6 +638,20 @@ type Postgres struct {
 	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`
 	// +optional
 	PasswordSecretName string `json:"passwordSecretName,omitempty"`
+
+	// CASecretName names a Secret (key "ca.crt") in the management cluster,
+	// beside passwordSecretName's, with the PEM bundle of the CAs the
+	// database server's certificate chains to, so that the Query API
+	// verifies the server. AWS: the RDS bundle of the region
+	// (https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem);
+	// Azure: DigiCert Global Root G2 and Microsoft RSA Root Certificate
+	// Authority 2017. Without it on AWS and Azure the Query API encrypts
+	// but trusts any server (a Warning). GCP needs none: the instance's
+	// server CA comes from its connection secret.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`
+	// +optional
+	CASecretName string `json:"caSecretName,omitempty"`
 
 	// AllowReplacement lets the function drop or replace a database it
 	// observes (cloud change, queryAPI turned off, a change that replaces
@@ -716,6 +872,11 @@ type Status struct {
 	// a Warning result (an event), when it first appears.
 	// +optional
 	Warnings []string `json:"warnings,omitempty"`
+	// Router says where clients reach the Spaces router: its host, the way
+	// in, and the load balancer's address once observed (point the host's
+	// DNS record at it).
+	// +optional
+	Router *RouterStatus `json:"router,omitempty"`
 	// Components lists every composed concern and whether it is ready.
 	// +optional
 	// +listType=map
@@ -825,6 +986,21 @@ type DatabaseStatus struct {
 	// Endpoint once observed.
 	// +optional
 	Endpoint string `json:"endpoint,omitempty"`
+}
+
+// RouterStatus says where the Spaces router is reached.
+type RouterStatus struct {
+	// Host clients use (spec.spaces.routerHost).
+	Host string `json:"host"`
+	// Exposure is the way in (spec.spaces.exposure.type).
+	Exposure string `json:"exposure"`
+	// Address of the load balancer (host name or IP) once observed: the
+	// target of the host's DNS record.
+	// +optional
+	Address string `json:"address,omitempty"`
+	// Message says what to do while there is no address.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // ComponentStatus says whether one composed concern is ready.

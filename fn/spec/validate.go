@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -236,6 +237,10 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 	for _, e := range validation.IsDNS1123Label(s.Namespace) {
 		errs = append(errs, field.Invalid(p.Child("namespace"), s.Namespace, e))
 	}
+	if s.ChartPullSecretRef == nil && NeedsChartPullSecret(s.ChartRepository) {
+		errs = append(errs, field.Required(p.Child("chartPullSecretRef"), "is required for the chart repository "+DefaultChartRepository+
+			", which refuses anonymous pulls: name a Secret with the keys username and password where provider-helm runs"))
+	}
 	if r := s.ChartPullSecretRef; r != nil {
 		rp := p.Child("chartPullSecretRef")
 		if r.Name == "" {
@@ -270,12 +275,127 @@ func validateSpaces(p *field.Path, s *Spaces, ha bool) field.ErrorList {
 	cr := p.Child("controllerResources")
 	errs = append(errs, validateResourceList(cr.Child("requests"), s.ControllerResources.Requests)...)
 	errs = append(errs, validateResourceList(cr.Child("limits"), s.ControllerResources.Limits)...)
+	errs = append(errs, validateExposure(p.Child("exposure"), &s.Exposure)...)
 	errs = append(errs, quantity(p.Child("etcdVolumeSize"), s.EtcdVolumeSize, reMemory, true)...)
 	if q, err := resource.ParseQuantity(s.EtcdVolumeSize); err == nil && q.Value() < 1<<30 {
 		errs = append(errs, field.Invalid(p.Child("etcdVolumeSize"), s.EtcdVolumeSize, "must be at least 1Gi"))
 	}
 	if s.Values != nil && len(s.Values.Raw) > 0 && s.Values.Raw[0] != '{' {
 		errs = append(errs, field.TypeInvalid(p.Child("values"), string(s.Values.Raw), "must be an object"))
+	}
+	return errs
+}
+
+// NeedsChartPullSecret is true for a chart repository provider-helm cannot
+// pull from anonymously: Upbound's own, the default
+// (oci://xpkg.upbound.io/spaces-artifacts needs a login with an Upbound
+// token). provider-helm pulls anonymously when a Release names no
+// chart.pullSecretRef. Other repositories (a mirror) may be public. The
+// XRD's CEL rule on spec.spaces compares the same two spellings.
+func NeedsChartPullSecret(repository string) bool {
+	return strings.TrimSuffix(repository, "/") == DefaultChartRepository
+}
+
+// Bounds of spec.spaces.exposure (the markers in types.go).
+const (
+	MaxSourceRanges      = 40
+	MaxIngressAnnotation = 32
+	MaxSelectorLabels    = 16
+)
+
+func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
+	var errs field.ErrorList
+	types := []ExposureType{ExposureLoadBalancer, ExposureGatewayAPI, ExposureIngress, ExposureNone}
+	if !slices.Contains(types, e.Type) {
+		errs = append(errs, field.NotSupported(p.Child("type"), e.Type, types))
+	}
+	if e.Scheme != SchemeInternetFacing && e.Scheme != SchemeInternal {
+		errs = append(errs, field.NotSupported(p.Child("scheme"), e.Scheme, []LoadBalancerScheme{SchemeInternetFacing, SchemeInternal}))
+	}
+	rp := p.Child("loadBalancerSourceRanges")
+	if len(e.LoadBalancerSourceRanges) > 0 && e.Type != ExposureLoadBalancer {
+		errs = append(errs, field.Invalid(rp, len(e.LoadBalancerSourceRanges), "is read only when type is LoadBalancer"))
+	}
+	if len(e.LoadBalancerSourceRanges) > MaxSourceRanges {
+		errs = append(errs, field.TooMany(rp, len(e.LoadBalancerSourceRanges), MaxSourceRanges))
+	}
+	seen := map[netip.Prefix]bool{}
+	for i, c := range e.LoadBalancerSourceRanges {
+		pfx, err := netip.ParsePrefix(string(c))
+		switch {
+		case len(c) > 43 || err != nil:
+			errs = append(errs, field.Invalid(rp.Index(i), c, "must be a CIDR, e.g. 203.0.113.0/24"))
+		case pfx != pfx.Masked():
+			errs = append(errs, field.Invalid(rp.Index(i), c, "must be a network address: "+pfx.Masked().String()))
+		case seen[pfx]:
+			errs = append(errs, field.Duplicate(rp.Index(i), c))
+		}
+		seen[pfx] = true
+	}
+	if e.TLSSecretName != "" {
+		for _, m := range validation.IsDNS1123Subdomain(e.TLSSecretName) {
+			errs = append(errs, field.Invalid(p.Child("tlsSecretName"), e.TLSSecretName, m))
+		}
+	}
+	if in := e.Ingress; in != nil {
+		ip := p.Child("ingress")
+		if in.ClassName != "" {
+			for _, m := range validation.IsDNS1123Subdomain(in.ClassName) {
+				errs = append(errs, field.Invalid(ip.Child("className"), in.ClassName, m))
+			}
+		}
+		errs = append(errs, annotations(ip.Child("annotations"), in.Annotations, MaxIngressAnnotation)...)
+		errs = append(errs, labels(ip.Child("podLabels"), in.PodLabels)...)
+		errs = append(errs, labels(ip.Child("namespaceLabels"), in.NamespaceLabels)...)
+	}
+	if g := e.GatewayAPI; g != nil {
+		gp := p.Child("gatewayAPI")
+		for _, f := range []struct{ name, v string }{{"gatewayName", g.GatewayName}, {"className", g.ClassName}} {
+			if f.v == "" {
+				continue
+			}
+			for _, m := range validation.IsDNS1123Subdomain(f.v) {
+				errs = append(errs, field.Invalid(gp.Child(f.name), f.v, m))
+			}
+		}
+		if g.GatewayNamespace != "" {
+			for _, m := range validation.IsDNS1123Label(g.GatewayNamespace) {
+				errs = append(errs, field.Invalid(gp.Child("gatewayNamespace"), g.GatewayNamespace, m))
+			}
+		}
+		errs = append(errs, labels(gp.Child("podLabels"), g.PodLabels)...)
+		errs = append(errs, labels(gp.Child("namespaceLabels"), g.NamespaceLabels)...)
+	}
+	return errs
+}
+
+// annotations checks annotation keys (qualified names) and their count.
+func annotations(p *field.Path, m map[string]string, maxItems int) field.ErrorList {
+	var errs field.ErrorList
+	if len(m) > maxItems {
+		errs = append(errs, field.TooMany(p, len(m), maxItems))
+	}
+	for _, k := range SortedKeys(m) {
+		for _, e := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(p.Key(k), k, "key: "+e))
+		}
+	}
+	return errs
+}
+
+// labels checks a label selector's keys and values.
+func labels(p *field.Path, m map[string]string) field.ErrorList {
+	var errs field.ErrorList
+	if len(m) > MaxSelectorLabels {
+		errs = append(errs, field.TooMany(p, len(m), MaxSelectorLabels))
+	}
+	for _, k := range SortedKeys(m) {
+		for _, e := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(p.Key(k), k, "key: "+e))
+		}
+		for _, e := range validation.IsValidLabelValue(m[k]) {
+			errs = append(errs, field.Invalid(p.Key(k), m[k], e))
+		}
 	}
 	return errs
 }
@@ -318,6 +438,11 @@ func validatePostgres(p *field.Path, pg *Postgres) field.ErrorList {
 		errs = append(errs, inRange(p.Child("minIOPS"), int64(pg.MinIOPS), MinIOPSFloor, MaxIOPS)...)
 	}
 	errs = append(errs, inRange(p.Child("backupRetentionDays"), int64(pg.BackupRetentionDays), 1, MaxBackupDays)...)
+	if pg.CASecretName != "" {
+		for _, e := range validation.IsDNS1123Subdomain(pg.CASecretName) {
+			errs = append(errs, field.Invalid(p.Child("caSecretName"), pg.CASecretName, e))
+		}
+	}
 	if pg.PasswordSecretName != "" {
 		for _, e := range validation.IsDNS1123Subdomain(pg.PasswordSecretName) {
 			errs = append(errs, field.Invalid(p.Child("passwordSecretName"), pg.PasswordSecretName, e))

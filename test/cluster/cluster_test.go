@@ -88,6 +88,11 @@ func TestCluster(t *testing.T) {
 	providerConfigs(ctx, t, k, cp, namespacedXRNamespace)
 	// The user's part on GCP: a Cloud SQL user cannot generate its password.
 	mustApply(ctx, t, k, secretObject(crossplaneNS, "spaces-prod-postgres-password", map[string]string{"password": randomPassword()}))
+	// The user's CA bundles the AWS and Azure examples name
+	// (queryAPI.postgres.caSecretName), copied into the Space by an Object.
+	for _, name := range []string{"rds-ca-bundle", "azure-postgres-ca"} {
+		mustApply(ctx, t, k, secretObject(crossplaneNS, name, map[string]string{"ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"}))
+	}
 
 	s := &suite{t: t, k: k, fake: fake, report: report, root: e.root, functionLog: filepath.Join(p.dir, "function.log")}
 

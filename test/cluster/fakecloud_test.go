@@ -309,7 +309,10 @@ func (f *fakeCloud) writeSecrets(ctx context.Context, o *unstructured.Unstructur
 
 // createReleaseNamespace creates the namespace of a Release, as Helm does
 // unless skipCreateNamespace is set: Objects for that namespace (the Query
-// API credentials, the alerts) wait for it, as they do in a real Space.
+// API credentials, the alerts) wait for it, as they do in a real Space. It
+// also creates the chart's router Service there, which the function
+// observes (an Observe-only Object) once the Release is ready; with no
+// load balancer controller here it has no address.
 func (f *fakeCloud) createReleaseNamespace(ctx context.Context, o *unstructured.Unstructured) error {
 	if o.GetKind() != "Release" {
 		return nil
@@ -324,7 +327,23 @@ func (f *fakeCloud) createReleaseNamespace(ctx context.Context, o *unstructured.
 	if ns == "" {
 		return nil
 	}
-	return f.k.apply(ctx, namespace(ns))
+	if err := f.k.apply(ctx, namespace(ns)); err != nil {
+		return err
+	}
+	return f.k.apply(ctx, routerService(ns))
+}
+
+// routerService is the Spaces chart's router Service (spaces-router).
+func routerService(ns string) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "Service",
+		"metadata": map[string]any{"name": "spaces-router", "namespace": ns},
+		"spec": map[string]any{
+			"type":     "ClusterIP",
+			"selector": map[string]any{"app": "spaces-router"},
+			"ports":    []any{map[string]any{"name": "https", "port": int64(8443), "protocol": "TCP"}},
+		},
+	}}
 }
 
 // reconcileKarpenter reports NodePools and EC2NodeClasses Ready the way

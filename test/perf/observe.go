@@ -301,6 +301,13 @@ func manifestStatus(m map[string]any) {
 		md["resourceVersion"] = fmt.Sprint(7100 + len(name)*13)
 	}
 	switch m["kind"] {
+	case "Service": // the chart's router Service behind its load balancer (observed, never applied)
+		m["spec"] = map[string]any{
+			"type": "LoadBalancer", "clusterIP": "10.100.42.17", "externalTrafficPolicy": "Cluster",
+			"ports":    []any{map[string]any{"name": "https", "port": int64(443), "protocol": "TCP", "targetPort": "https", "nodePort": int64(31443)}},
+			"selector": map[string]any{"app": "spaces-router"},
+		}
+		m["status"] = map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "203.0.113.10", "ipMode": "VIP"}}}}
 	case "NodePool": // karpenter.sh
 		m["status"] = map[string]any{
 			"conditions": []any{
