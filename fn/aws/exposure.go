@@ -41,7 +41,17 @@ func routerExposureWarnings(p *plan.Plan) []string {
 		return nil
 	}
 	svc := v.Router.Proxy.Service
-	if svc.Type != "LoadBalancer" || svc.Annotations[AnnotationLBType] == LBTypeExternal {
+	lbType, set := svc.Annotations[AnnotationLBType]
+	// With spec.spaces.exposure.type LoadBalancer the function sets the
+	// annotation itself, and the user's values merge over it key by key:
+	// only a value of the user's own replaces it.
+	composed := p.Spaces.Exposure.Type == plan.ExposeLoadBalancer
+	switch {
+	case svc.Type != "LoadBalancer" && !(composed && svc.Type == ""):
+		return nil
+	case set && lbType == LBTypeExternal:
+		return nil
+	case !set && composed:
 		return nil
 	}
 	return []string{"spec.spaces.values.router.proxy.service is a LoadBalancer without the annotation " + AnnotationLBType + ": " + LBTypeExternal +

@@ -13,11 +13,19 @@ import (
 // ClusterIP (the chart's default), Ingress and no values do not.
 func TestRouterExposureWarnings(t *testing.T) {
 	cases := map[string]struct {
-		values string
-		warn   bool
+		values   string
+		exposure string // spec.spaces.exposure.type; "" for a plan without one
+		warn     bool
 	}{
-		"NoValues":  {},
-		"ClusterIP": {values: `{"router":{"proxy":{"service":{"type":"ClusterIP"}}}}`},
+		// spec.spaces.exposure LoadBalancer: the function sets the
+		// annotation, and values merge over it key by key.
+		"ComposedLoadBalancer":          {exposure: plan.ExposeLoadBalancer},
+		"ComposedWithValuesType":        {exposure: plan.ExposeLoadBalancer, values: `{"router":{"proxy":{"service":{"type":"LoadBalancer"}}}}`},
+		"ComposedWithOtherAnnotation":   {exposure: plan.ExposeLoadBalancer, values: `{"router":{"proxy":{"service":{"annotations":{"a":"b"}}}}}`},
+		"ComposedOverriddenToInTreeNLB": {exposure: plan.ExposeLoadBalancer, values: `{"router":{"proxy":{"service":{"annotations":{"service.beta.kubernetes.io/aws-load-balancer-type":"nlb"}}}}}`, warn: true},
+		"NoneButValuesLoadBalancer":     {exposure: plan.ExposeNone, values: `{"router":{"proxy":{"service":{"type":"LoadBalancer"}}}}`, warn: true},
+		"NoValues":                      {},
+		"ClusterIP":                     {values: `{"router":{"proxy":{"service":{"type":"ClusterIP"}}}}`},
 		"NLB": {values: `{"router":{"proxy":{"service":{"type":"LoadBalancer","annotations":{` +
 			`"service.beta.kubernetes.io/aws-load-balancer-type":"external","service.beta.kubernetes.io/aws-load-balancer-nlb-target-type":"ip"}}}}}`},
 		"InTreeLoadBalancer": {values: `{"router":{"proxy":{"service":{"type":"LoadBalancer"}}}}`, warn: true},
@@ -28,7 +36,7 @@ func TestRouterExposureWarnings(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := &plan.Plan{Spaces: plan.Spaces{Values: []byte(tc.values)}}
+			p := &plan.Plan{Spaces: plan.Spaces{Values: []byte(tc.values), Exposure: plan.Exposure{Type: tc.exposure}}}
 			got := Warnings(cloud.In{Plan: p})
 			if !tc.warn {
 				if len(got) != 0 {
