@@ -69,6 +69,9 @@ func Compose(req Request) (*Result, field.ErrorList) {
 	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
 		return nil, field.ErrorList{err}
 	}
+	if errs := checkChanges(req.Observed, out.Resources, pr.Cloud); len(errs) > 0 {
+		return nil, errs
+	}
 
 	res := &Result{Resources: out.Resources}
 	res.Status.Cloud = s.Cloud

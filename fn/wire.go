@@ -30,7 +30,8 @@ type fieldTree map[string]fieldTree
 // reads: its kind, name and labels (safety.go), its conditions (fn/status),
 // the values an installed Release was given (releasedEndpoint), and of
 // status.atProvider only the fields the clouds list (cloud.Cloud's
-// ObservedFields: the database's endpoint and size). Reading a new field
+// ObservedFields: the database's endpoint and size), and the fields the
+// clouds' refusing change rules compare (changeObservedFields). Reading a new field
 // of an observed resource means adding it here or to the cloud's list;
 // TestGoldenCaptured and TestStorageNeverShrinks fail otherwise.
 var observedRead = withPaths(fieldTree{
@@ -39,7 +40,7 @@ var observedRead = withPaths(fieldTree{
 	"metadata":   {"name": nil, "namespace": nil, "labels": nil, "resourceVersion": nil, "generation": nil},
 	"spec":       {"forProvider": {"set": nil}},
 	"status":     {"conditions": nil},
-}, cloudObservedFields())
+}, append(cloudObservedFields(), changeObservedFields()...))
 
 // cloudObservedFields are the observed fields every registered cloud reads,
 // sorted.

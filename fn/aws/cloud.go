@@ -16,5 +16,6 @@ var Cloud = cloud.Cloud{
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
 	NodePool: nodePools, StorageClass: storageClass, Database: database,
 	DatabaseKeys:   []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
+	Changes:        changes,
 	ObservedFields: []string{endpointFieldPath, observedStorageField},
 }

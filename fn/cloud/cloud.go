@@ -10,6 +10,7 @@ package cloud
 import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
@@ -66,6 +67,12 @@ type Cloud struct {
 	// Database renders the Query API's database (the plan has one) and says
 	// how to reach it.
 	Database func(in In) ([]compose.Resource, *Database)
+	// Changes say what changing each field of the cloud's resources does
+	// to a running Space (fn/change), each with its upstream source: the
+	// function refuses what no update gets past, and the plan command
+	// prints all of it. They include the etcd StorageClass's rules
+	// (change.StorageClassRules), which name the cloud's XR fields.
+	Changes change.Rules
 }
 
 // Machine sizes a machine type, so that a Cloud is a plan.Catalog.
