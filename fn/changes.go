@@ -85,7 +85,15 @@ func isOwnObserved(key string, o *unstructured.Unstructured) bool {
 func checkChanges(observed map[string]*unstructured.Unstructured, desired []compose.Resource, c *cloud.Cloud) field.ErrorList {
 	rules := c.Changes.Refusing()
 	kinds := rules.Kinds()
-	var errs field.ErrorList
+	// One error per refused rule and change, naming every resource it
+	// refuses for (the three pools of one service account change).
+	type refused struct {
+		ch   change.Change
+		f    change.Field
+		keys []string
+	}
+	var order []string
+	byRule := map[string]*refused{}
 	for _, r := range desired {
 		o := observed[r.Key]
 		if o == nil || o.Object == nil || !mayMatch(r, kinds) {
@@ -93,15 +101,26 @@ func checkChanges(observed map[string]*unstructured.Unstructured, desired []comp
 		}
 		d, err := change.Normalize(r.Object)
 		if err != nil {
-			errs = append(errs, field.InternalError(field.NewPath("spec"), err))
-			continue
+			return field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
 		}
 		ch := change.Classify(change.Resource{Key: r.Key, Component: r.Component, Observed: o.Object, Desired: d}, rules)
 		for _, f := range ch.Fields {
-			if f.Effect.Refused() {
-				errs = append(errs, refusal(ch, f))
+			if !f.Effect.Refused() {
+				continue
 			}
+			id := f.Path + "\x00" + f.Why + "\x00" + brief(f.Old) + "\x00" + brief(f.New)
+			if rf, ok := byRule[id]; ok {
+				rf.keys = append(rf.keys, r.Key)
+				continue
+			}
+			order = append(order, id)
+			byRule[id] = &refused{ch: ch, f: f, keys: []string{r.Key}}
 		}
+	}
+	errs := make(field.ErrorList, 0, len(order))
+	for _, id := range order {
+		rf := byRule[id]
+		errs = append(errs, refusal(rf.ch.Kind, strings.Join(rf.keys, ", "), rf.f))
 	}
 	return errs
 }
@@ -118,16 +137,17 @@ func mayMatch(r compose.Resource, kinds []string) bool {
 
 // refusal is the field error of a refused change: the XR field that
 // causes it, what would break, where, and the way.
-func refusal(ch change.Change, f change.Field) *field.Error {
+func refusal(kind, keys string, f change.Field) *field.Error {
 	p := field.NewPath("spec")
 	if len(f.Causes) > 0 {
 		parts := strings.Split(f.Causes[0], ".")
 		p = field.NewPath(parts[0], parts[1:]...)
 	}
-	msg := fmt.Sprintf("%s: %s (%s %s %s: %s -> %s)", f.Effect, f.Why, ch.Key, ch.Kind, f.Path, brief(f.Old), brief(f.New))
+	msg := fmt.Sprintf("%s: %s", f.Effect, f.Why)
 	if f.Way != "" {
 		msg += "; " + f.Way
 	}
+	msg += fmt.Sprintf(" (%s %s %s: %s -> %s)", kind, keys, f.Path, brief(f.Old), brief(f.New))
 	return field.Forbidden(p, msg)
 }
 

@@ -6,7 +6,7 @@ package change
 const storageClassSource = "kubernetes pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate"
 
 // NewSpaceWay is how to make a change that no running Space can take.
-const NewSpaceWay = "put the field back; to get the new value, create a new XSpaceScaling (a new Space) and move the control planes to it"
+const NewSpaceWay = "put the field back, or create a new Space (a new XSpaceScaling) and move the control planes to it"
 
 // StorageClassRules are the StorageClass fields the API server forbids
 // changing (only allowVolumeExpansion may change). causes are the XR

@@ -31,8 +31,8 @@ var changes = append(change.StorageClassRules(
 	"the volume type follows the etcd machine family and Hyperdisk's IOPS the volume size"),
 	change.Rule{
 		Groups: []string{"storage.k8s.io"}, Kind: "StorageClass", Path: "parameters.type", Effect: change.ForbiddenByAPIServer,
-		Why: "moving etcd between Persistent Disk families (n2, e2, ...) and Hyperdisk-only ones (n4, c4, ...) changes the etcd volume type: " +
-			"the StorageClass cannot change, and the etcd volumes already created cannot attach to the new nodes",
+		Why: "moving etcd between Persistent Disk (n2, e2...) and Hyperdisk-only (n4, c4...) families changes the volume type: " +
+			"the StorageClass cannot change, and no etcd volume already created can attach to the new nodes",
 		Source: "kubernetes pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate; Compute Engine machine series docs (Hyperdisk-only series attach no Persistent Disk)",
 		Causes: []string{"spec.nodePools.etcd.machineTypes"}, Way: change.NewSpaceWay,
 	},
