@@ -12,6 +12,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
 // What a change of the XR does to the running Space, through the change
@@ -179,4 +180,13 @@ func changeObservedFields() []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// guards are the function's refusals of a change to the running Space:
+// the data-loss guard's, then the change model's.
+func guards(observed map[string]*unstructured.Unstructured, desired []compose.Resource, s *spec.Spec, c *cloud.Cloud) field.ErrorList {
+	if err := checkNoDataLoss(observed, desired, s); err != nil {
+		return field.ErrorList{err}
+	}
+	return checkChanges(observed, desired, c)
 }

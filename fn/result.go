@@ -33,6 +33,12 @@ type Result struct {
 // out. Invalid input returns every error, each with its field path, and no
 // resources.
 func Compose(req Request) (*Result, field.ErrorList) {
+	return composeGuarded(req, true)
+}
+
+// composeGuarded is Compose; with guard false it composes what the data-loss and
+// change guards would refuse, for the plan command to classify.
+func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	pr, errs := Prepare(req)
 	if len(errs) > 0 {
 		return nil, errs
@@ -66,11 +72,10 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		out.Resources = append(out.Resources, alerts.Rule(p, env))
 	}
 
-	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
-		return nil, field.ErrorList{err}
-	}
-	if errs := checkChanges(req.Observed, out.Resources, pr.Cloud); len(errs) > 0 {
-		return nil, errs
+	if guard {
+		if errs := guards(req.Observed, out.Resources, s, pr.Cloud); len(errs) > 0 {
+			return nil, errs
+		}
 	}
 
 	res := &Result{Resources: out.Resources}
