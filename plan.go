@@ -223,7 +223,11 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 			fmt.Fprintf(tw, "  %s\n", c.Why)
 		}
 		for _, f := range c.Fields {
-			fmt.Fprintf(tw, "  %s: %s -> %s  [%s]\n", f.Path, value(f.Old), value(f.New), f.Effect)
+			if f.Redacted {
+				fmt.Fprintf(tw, "  %s: (a Secret's value, redacted)  [%s]\n", f.Path, f.Effect)
+			} else {
+				fmt.Fprintf(tw, "  %s: %s -> %s  [%s]\n", f.Path, value(f.Old), value(f.New), f.Effect)
+			}
 			if f.Why != "" {
 				fmt.Fprintf(tw, "    why: %s\n", f.Why)
 			}
@@ -260,10 +264,10 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 	return err
 }
 
-// value is a field's value as JSON; a Secret's are never shown.
+// value is a field's value as JSON.
 func value(v any) string {
 	if v == nil {
-		return "(unset or redacted)"
+		return "(unset)"
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

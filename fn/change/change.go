@@ -192,9 +192,11 @@ type Field struct {
 	Path string `json:"path"`
 	// Effect of the change.
 	Effect Effect `json:"effect"`
-	// Old and New values; both empty for a Secret's data (redacted).
-	Old any `json:"old,omitempty"`
-	New any `json:"new,omitempty"`
+	// Old and New values; both empty for a Secret's data, which is
+	// Redacted.
+	Old      any  `json:"old,omitempty"`
+	New      any  `json:"new,omitempty"`
+	Redacted bool `json:"redacted,omitempty"`
 	// Why, Source, Causes and Way come from the rule; empty for an update
 	// in place no rule names.
 	Why    string   `json:"why,omitempty"`

@@ -194,7 +194,7 @@ func (w *walker) walk(path string, obs, des any) {
 	}
 	if w.secret && inManifest {
 		// A Secret's values never leave the function.
-		f.Old, f.New = nil, nil
+		f.Old, f.New, f.Redacted = nil, nil, true
 	}
 	w.fields = append(w.fields, f)
 }

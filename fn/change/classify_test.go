@@ -50,9 +50,10 @@ type field struct {
 
 func TestClassify(t *testing.T) {
 	cases := map[string]struct {
-		r          change.Resource
-		wantEffect change.Effect
-		wantFields []field
+		r            change.Resource
+		wantEffect   change.Effect
+		wantFields   []field
+		wantRedacted bool
 	}{
 		"OnlyDesiredIsCreated": {
 			r:          change.Resource{Key: "etcd", Desired: pool(map[string]any{"machine": "n2"})},
@@ -158,8 +159,9 @@ func TestClassify(t *testing.T) {
 				Observed: object("creds", map[string]any{"apiVersion": "v1", "kind": "Secret", "stringData": map[string]any{"password": "old-secret"}}),
 				Desired:  object("creds", map[string]any{"apiVersion": "v1", "kind": "Secret", "stringData": map[string]any{"password": "new-secret"}}),
 			},
-			wantEffect: change.InPlace,
-			wantFields: []field{{Path: "spec.forProvider.manifest.stringData.password", Effect: change.InPlace}},
+			wantEffect:   change.InPlace,
+			wantFields:   []field{{Path: "spec.forProvider.manifest.stringData.password", Effect: change.InPlace}},
+			wantRedacted: true,
 		},
 		"RenamedIsReplaced": {
 			r: change.Resource{Observed: pool(map[string]any{}), Desired: func() map[string]any {
@@ -228,6 +230,11 @@ func TestClassify(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.wantFields, fields); diff != "" {
 				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+			for _, f := range got.Fields {
+				if f.Redacted != tc.wantRedacted {
+					t.Errorf("%s: redacted %v, want %v", f.Path, f.Redacted, tc.wantRedacted)
+				}
 			}
 		})
 	}
