@@ -203,42 +203,44 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 		}{p, p.Blocking()})
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "XSpaceScaling %s", p.XR)
+	_, _ = fmt.Fprintf(&b, "XSpaceScaling %s", p.XR)
 	if p.Cloud != "" {
-		fmt.Fprintf(&b, " (%s)", p.Cloud)
+		_, _ = fmt.Fprintf(&b, " (%s)", p.Cloud)
 	}
 	b.WriteString("\n")
 	for _, e := range p.Invalid {
-		fmt.Fprintf(&b, "invalid: %s\n", e)
+		_, _ = fmt.Fprintf(&b, "invalid: %s\n", e)
 	}
 	var same []string
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	// Writes to a strings.Builder through a tabwriter fail only at Flush.
+	pf := func(format string, a ...any) { _, _ = fmt.Fprintf(tw, format, a...) }
 	for _, c := range p.Changes {
 		if c.Effect == change.NoChange {
 			same = append(same, c.Key)
 			continue
 		}
-		fmt.Fprintf(tw, "\n%s\t%s %s\t%s\n", c.Key, c.Kind, c.Name, strings.ToUpper(c.Effect.String()))
+		pf("\n%s\t%s %s\t%s\n", c.Key, c.Kind, c.Name, strings.ToUpper(c.Effect.String()))
 		if c.Why != "" {
-			fmt.Fprintf(tw, "  %s\n", c.Why)
+			pf("  %s\n", c.Why)
 		}
 		for _, f := range c.Fields {
 			if f.Redacted {
-				fmt.Fprintf(tw, "  %s: (a Secret's value, redacted)  [%s]\n", f.Path, f.Effect)
+				pf("  %s: (a Secret's value, redacted)  [%s]\n", f.Path, f.Effect)
 			} else {
-				fmt.Fprintf(tw, "  %s: %s -> %s  [%s]\n", f.Path, value(f.Old), value(f.New), f.Effect)
+				pf("  %s: %s -> %s  [%s]\n", f.Path, value(f.Old), value(f.New), f.Effect)
 			}
 			if f.Why != "" {
-				fmt.Fprintf(tw, "    why: %s\n", f.Why)
+				pf("    why: %s\n", f.Why)
 			}
 			if len(f.Causes) > 0 {
-				fmt.Fprintf(tw, "    from: %s\n", strings.Join(f.Causes, ", "))
+				pf("    from: %s\n", strings.Join(f.Causes, ", "))
 			}
 			if f.Way != "" {
-				fmt.Fprintf(tw, "    way: %s\n", f.Way)
+				pf("    way: %s\n", f.Way)
 			}
 			if f.Source != "" {
-				fmt.Fprintf(tw, "    source: %s\n", f.Source)
+				pf("    source: %s\n", f.Source)
 			}
 		}
 	}
@@ -246,19 +248,19 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 		return err
 	}
 	if len(same) > 0 {
-		fmt.Fprintf(&b, "\nno change: %s\n", strings.Join(same, ", "))
+		_, _ = fmt.Fprintf(&b, "\nno change: %s\n", strings.Join(same, ", "))
 	}
 	if len(p.Unmatched) > 0 {
-		fmt.Fprintf(&b, "\nobserved but not this XR's: %s\n", strings.Join(p.Unmatched, ", "))
+		_, _ = fmt.Fprintf(&b, "\nobserved but not this XR's: %s\n", strings.Join(p.Unmatched, ", "))
 	}
 	for _, wn := range p.Warnings {
-		fmt.Fprintf(&b, "\nwarning: %s\n", wn)
+		_, _ = fmt.Fprintf(&b, "\nwarning: %s\n", wn)
 	}
 	if p.Refused != "" {
-		fmt.Fprintf(&b, "\nthe function refuses this change (Fatal: it composes nothing, and Crossplane keeps every resource as it is):\n  %s\n", p.Refused)
+		_, _ = fmt.Fprintf(&b, "\nthe function refuses this change (Fatal: it composes nothing, and Crossplane keeps every resource as it is):\n  %s\n", p.Refused)
 	}
 	if bl := p.Blocking(); len(bl) > 0 {
-		fmt.Fprintf(&b, "\nblocked: %s\n", strings.Join(bl, "; "))
+		_, _ = fmt.Fprintf(&b, "\nblocked: %s\n", strings.Join(bl, "; "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

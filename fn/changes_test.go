@@ -206,7 +206,7 @@ var traps = map[string]trap{
 		before: func(xr map[string]any) {
 			delete(testutil.Get(xr, "spec", "gcp").(map[string]any), "nodeServiceAccount")
 		},
-		edit:      func(xr map[string]any) {},
+		edit:      func(map[string]any) {},
 		wantFatal: []string{"spec.gcp.nodeServiceAccount: Forbidden", "refused by the provider", "ForceNew", "nodeConfig.serviceAccount", "add a node pool of the new shape"},
 	},
 	"azure-etcd-vm-size": {

@@ -168,7 +168,7 @@ func (w *walker) walk(path string, obs, des any) {
 		// resource from it.
 		return
 	}
-	if dm, ok := des.(map[string]any); ok && !(inManifest && w.rules.whole(w.group, w.kind, rel)) {
+	if dm, ok := des.(map[string]any); ok && (!inManifest || !w.rules.whole(w.group, w.kind, rel)) {
 		om, _ := obs.(map[string]any)
 		for _, k := range sortedKeys(dm) {
 			w.walk(path+"."+k, om[k], dm[k])
