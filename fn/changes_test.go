@@ -291,3 +291,25 @@ func treeHas(t fieldTree, path string) bool {
 	}
 	return true
 }
+
+// TestREADMEListsChangeRules: the README's Day 2 table names every rule's
+// kind and field, so the documented model is the one the code runs.
+func TestREADMEListsChangeRules(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "## Day 2: what a change does")
+	if !ok {
+		t.Fatal("README has no Day 2 section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for name, c := range registry {
+		for _, r := range c.Changes {
+			parts := strings.Split(r.Path, ".")
+			if last := parts[len(parts)-1] + "`"; !strings.Contains(section, r.Kind) || !strings.Contains(section, last) {
+				t.Errorf("%s: the README's Day 2 table lacks %s %s", name, r.Kind, last)
+			}
+		}
+	}
+}
