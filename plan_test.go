@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -251,5 +252,55 @@ func TestPlanReadsKubectlOutput(t *testing.T) {
 	}
 	if len(p.Changes) != len(objs) {
 		t.Errorf("classified %d resources, want %d", len(p.Changes), len(objs))
+	}
+}
+
+// TestPlanJSON: -o json carries each change with its effect by name and
+// the blocking reasons, for machines.
+func TestPlanJSON(t *testing.T) {
+	tc := planCases["trap-gcp-new-node-service-account"]
+	before := readXRMap(t, filepath.Join("example", tc.example))
+	tc.before(before)
+	xr, err := structpb.NewStruct(readXRMap(t, filepath.Join("example", tc.example)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := preview(xr, running(t, before, true), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := printPlan(&b, p, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Changes []struct {
+			Key    string `json:"key"`
+			Effect string `json:"effect"`
+			Fields []struct {
+				Path   string   `json:"path"`
+				Effect string   `json:"effect"`
+				Causes []string `json:"causes"`
+			} `json:"fields"`
+		} `json:"changes"`
+		Refused  string   `json:"refused"`
+		Blocking []string `json:"blocking"`
+	}
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, b.String())
+	}
+	found := false
+	for _, c := range got.Changes {
+		if c.Key == "etcd-nodepool" && c.Effect == "refused by the provider" {
+			for _, f := range c.Fields {
+				found = found || (f.Path == "spec.forProvider.nodeConfig.serviceAccount" && len(f.Causes) == 1 && f.Causes[0] == "spec.gcp.nodeServiceAccount")
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no refused serviceAccount change of etcd-nodepool in:\n%s", b.String())
+	}
+	if got.Refused == "" || len(got.Blocking) == 0 {
+		t.Errorf("want the function's refusal and blocking reasons, got %q %v", got.Refused, got.Blocking)
 	}
 }
