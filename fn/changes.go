@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/change"
@@ -84,8 +85,7 @@ func isOwnObserved(key string, o *unstructured.Unstructured) bool {
 // cloud's refusing rules name are compared, and only on those fields (the
 // function decodes no more of observed resources: see wire.go).
 func checkChanges(observed map[string]*unstructured.Unstructured, desired []compose.Resource, c *cloud.Cloud) field.ErrorList {
-	rules := c.Changes.Refusing()
-	kinds := rules.Kinds()
+	rules, kinds := refusing[c.Name].rules, refusing[c.Name].kinds
 	// One error per refused rule and change, naming every resource it
 	// refuses for (the three pools of one service account change).
 	type refused struct {
@@ -97,10 +97,16 @@ func checkChanges(observed map[string]*unstructured.Unstructured, desired []comp
 	byRule := map[string]*refused{}
 	for _, r := range desired {
 		o := observed[r.Key]
-		if o == nil || o.Object == nil || !mayMatch(r, kinds) {
+		if o == nil || o.Object == nil {
 			continue
 		}
-		d, err := change.Normalize(r.Object)
+		gk, prefix := targetOf(r)
+		if !slices.Contains(kinds, gk.Group+"/"+gk.Kind) {
+			continue
+		}
+		// Only the fields the rules compare: the check runs on every
+		// reconcile, and encoding whole resources doubled its cost.
+		d, err := change.Project(r.Object, rules.Paths(gk.Group, gk.Kind, prefix))
 		if err != nil {
 			return field.ErrorList{field.InternalError(field.NewPath("spec"), err)}
 		}
@@ -126,14 +132,35 @@ func checkChanges(observed map[string]*unstructured.Unstructured, desired []comp
 	return errs
 }
 
-// mayMatch is true when a rule may apply to r: its kind is named, or it
-// is an Object, whose manifest may be.
-func mayMatch(r compose.Resource, kinds []string) bool {
-	gk := r.GroupKind()
-	if gk.Kind == compose.ObjectKind {
-		return true
+// refusing are each registered cloud's refusing rules and the kinds they
+// name, computed once.
+var refusing = func() map[spec.Cloud]struct {
+	rules change.Rules
+	kinds []string
+} {
+	out := map[spec.Cloud]struct {
+		rules change.Rules
+		kinds []string
+	}{}
+	for name, c := range registry {
+		r := c.Changes.Refusing()
+		out[name] = struct {
+			rules change.Rules
+			kinds []string
+		}{r, r.Kinds()}
 	}
-	return slices.Contains(kinds, gk.Group+"/"+gk.Kind)
+	return out
+}()
+
+// targetOf is the group and kind of what r manages (an Object's
+// manifest's) and the path of that object in r.
+func targetOf(r compose.Resource) (schema.GroupKind, string) {
+	if o, ok := r.Object.(*compose.Object); ok {
+		if m, ok := o.Spec.ForProvider.Manifest.(interface{ GroupKind() schema.GroupKind }); ok {
+			return m.GroupKind(), change.ManifestPath
+		}
+	}
+	return r.GroupKind(), ""
 }
 
 // refusal is the field error of a refused change: the XR field that

@@ -168,6 +168,26 @@ func (rs Rules) Kinds() []string {
 	return slices.Compact(out)
 }
 
+// Paths are the fields the rules of group/kind name, with what names an
+// object (apiVersion, kind, metadata.name), under prefix (ManifestPath for
+// a manifest in an Object, "" otherwise): what Project must keep of a
+// desired object for Classify to apply those rules.
+func (rs Rules) Paths(group, kind, prefix string) []string {
+	out := []string{"apiVersion", "kind", "metadata.name"}
+	in := func(p string) string { return p }
+	if prefix != "" {
+		in = func(p string) string { return prefix + "." + p }
+		out = append(out, in("apiVersion"), in("kind"), in("metadata.name"))
+	}
+	for _, r := range rs {
+		if r.matches(group, kind) {
+			out = append(out, in(r.Path))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Refusing are the rules whose effect no update gets past: what the
 // function must read of observed resources to refuse a change.
 func (rs Rules) Refusing() Rules {
