@@ -23,7 +23,7 @@ type typedPoolSpec struct {
 type typedPool struct {
 	compose.TypeMeta `json:",inline"`
 	Metadata         compose.ObjectMeta `json:"metadata"`
-	Spec             typedPoolSpec           `json:"spec"`
+	Spec             typedPoolSpec      `json:"spec"`
 }
 
 // TestProject: the projection of a typed object is what Normalize gives
