@@ -2,6 +2,18 @@ package aws
 
 import "github.com/crossplane-contrib/function-space-scaling/fn/change"
 
+// instanceForceNew is an RDS Instance field whose change replaces the
+// instance, which upjet refuses.
+func instanceForceNew(field string, causes ...string) change.Rule {
+	return change.Rule{
+		Groups: []string{"rds.aws.upbound.io", "rds.aws.m.upbound.io"}, Kind: "Instance", Path: "spec.forProvider." + field,
+		Effect: change.RefusedByProvider, Causes: causes,
+		Why:    "ForceNew: the change needs a new RDS instance (a new database); upjet refuses the update and the instance stays unsynced",
+		Source: "terraform-provider-aws internal/service/rds/instance.go ResourceInstance() (ForceNew); upjet pkg/controller/external_tfpluginsdk.go assertNoForceNew()",
+		Way:    "put the field back; a new instance means a new database: back up, set spec.queryAPI.postgres.allowReplacement and restore",
+	}
+}
+
 // What changing a field of the AWS resources does to a running Space.
 // Karpenter applies every change in place; a change of what a node is
 // made of (the NodePool's template, the EC2NodeClass) drifts the pool's
@@ -22,4 +34,9 @@ var changes = append(change.StorageClassRules(
 		Source: "Karpenter docs, Disruption, \"Drift\" (a changed EC2NodeClass spec)",
 		Causes: []string{"spec.aws", "spec.nodePools"},
 	},
+	// The function sets these itself: only a function upgrade changes them.
+	instanceForceNew("engine"),
+	instanceForceNew("dbName"),
+	instanceForceNew("username"),
+	instanceForceNew("storageEncrypted"),
 )
