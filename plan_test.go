@@ -109,6 +109,10 @@ var planCases = map[string]planCase{
 		example: "xr-azure.yaml",
 		after:   func(xr map[string]any) { set(xr, "spec.nodePools.etcd.machineTypes", []any{"Standard_D16s_v5"}) },
 	},
+	"trap-aws-query-api-off": {
+		example: "xr-aws.yaml", wantBlock: true,
+		after: func(xr map[string]any) { set(xr, "spec.queryAPI.enabled", false) },
+	},
 	"aws-router-replicas-labels-only": {
 		example: "xr-aws.yaml", labelsOnly: true,
 		after: func(xr map[string]any) { set(xr, "spec.spaces.router.maxReplicas", 12) },
