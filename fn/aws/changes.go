@@ -3,11 +3,12 @@ package aws
 import "github.com/crossplane-contrib/function-space-scaling/fn/change"
 
 // instanceForceNew is an RDS Instance field whose change replaces the
-// instance, which upjet refuses.
-func instanceForceNew(field string, causes ...string) change.Rule {
+// instance, which upjet refuses. No XR field drives these: the function
+// sets them itself.
+func instanceForceNew(field string) change.Rule {
 	return change.Rule{
 		Groups: []string{"rds.aws.upbound.io", "rds.aws.m.upbound.io"}, Kind: "Instance", Path: "spec.forProvider." + field,
-		Effect: change.RefusedByProvider, Causes: causes,
+		Effect: change.RefusedByProvider,
 		Why:    "ForceNew: the change needs a new RDS instance (a new database); upjet refuses the update and the instance stays unsynced",
 		Source: "terraform-provider-aws internal/service/rds/instance.go ResourceInstance() (ForceNew); upjet pkg/controller/external_tfpluginsdk.go assertNoForceNew()",
 		Way:    "put the field back; a new instance means a new database: back up, set spec.queryAPI.postgres.allowReplacement and restore",
