@@ -224,6 +224,9 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 		if c.Why != "" {
 			pf("  %s\n", c.Why)
 		}
+		if c.Nodes != "" {
+			pf("  rolls %s\n", c.Nodes)
+		}
 		for _, f := range c.Fields {
 			if f.Redacted {
 				pf("  %s: (a Secret's value, redacted)  [%s]\n", f.Path, f.Effect)

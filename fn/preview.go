@@ -12,6 +12,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
@@ -101,6 +102,12 @@ func (f *Function) Preview(ctx context.Context, req *fnv1.RunFunctionRequest) (*
 	if p.Changes, err = Classify(observed, res.Resources, c); err != nil {
 		return nil, err
 	}
+	nodes := poolNodes(res)
+	for i := range p.Changes {
+		if p.Changes[i].Effect == change.RollsNodes {
+			p.Changes[i].Nodes = nodes[p.Changes[i].Component]
+		}
+	}
 	rsp, err := f.RunFunction(ctx, req)
 	if err != nil {
 		return nil, err
@@ -115,6 +122,23 @@ func (f *Function) Preview(ctx context.Context, req *fnv1.RunFunctionRequest) (*
 		}
 	}
 	return p, nil
+}
+
+// poolNodes says, per pool component, how many nodes the pool holds by the
+// capacity plan: every one of them is replaced when the pool rolls.
+func poolNodes(res *Result) map[string]string {
+	out := map[string]string{}
+	if res.Status.CapacityPlan == nil {
+		return out
+	}
+	for _, r := range []plan.Role{plan.RoleEtcd, plan.RoleAPIServer, plan.RoleControlPlanes} {
+		for _, ps := range res.Status.CapacityPlan.Pools {
+			if ps.Name == poolName(r) {
+				out[cloud.ComponentOf(r)] = fmt.Sprintf("the nodes of the %s pool (%d to %d in all, minNodes..maxNodes): each one is replaced", ps.Name, ps.MinNodes, ps.MaxNodes)
+			}
+		}
+	}
+	return out
 }
 
 // KeyObserved keys observed composed resources, as kubectl prints them,

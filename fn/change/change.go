@@ -239,6 +239,9 @@ type Change struct {
 	Effect Effect `json:"effect"`
 	// Why the resource's own effect, where it has one.
 	Why string `json:"why,omitempty"`
+	// Nodes says, for a change that rolls nodes, how many the pool holds
+	// (filled by the caller, who knows the plan).
+	Nodes string `json:"nodes,omitempty"`
 	// Fields that change, in path order.
 	Fields []Field `json:"fields,omitempty"`
 }
