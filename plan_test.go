@@ -113,6 +113,10 @@ var planCases = map[string]planCase{
 		example: "xr-aws.yaml", wantBlock: true,
 		after: func(xr map[string]any) { set(xr, "spec.queryAPI.enabled", false) },
 	},
+	"trap-aws-query-api-off-labels-only": {
+		example: "xr-aws.yaml", wantBlock: true, labelsOnly: true,
+		after: func(xr map[string]any) { set(xr, "spec.queryAPI.enabled", false) },
+	},
 	"aws-router-replicas-labels-only": {
 		example: "xr-aws.yaml", labelsOnly: true,
 		after: func(xr map[string]any) { set(xr, "spec.spaces.router.maxReplicas", 12) },
@@ -245,7 +249,10 @@ func TestPlanReadsKubectlOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := preview(s, got, "")
+	// A resource of another XR, as kubectl get -A would list it.
+	other := map[string]any{"apiVersion": "karpenter.sh/v1", "kind": "NodePool", "metadata": map[string]any{
+		"name": "other-etcd", "labels": map[string]any{"crossplane.io/composite": "other", "spacescaling.crossplane.io/component": "etcdPool"}}}
+	p, err := preview(s, append(got, other), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,6 +260,9 @@ func TestPlanReadsKubectlOutput(t *testing.T) {
 		if c.Effect != change.NoChange {
 			t.Errorf("%s: %s, want no change", c.Key, c.Effect)
 		}
+	}
+	if diff := cmp.Diff([]string{"NodePool other-etcd"}, p.Unmatched); diff != "" {
+		t.Errorf("unmatched (-want +got):\n%s", diff)
 	}
 	if len(p.Changes) != len(objs) {
 		t.Errorf("classified %d resources, want %d", len(p.Changes), len(objs))

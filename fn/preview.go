@@ -141,60 +141,75 @@ func poolNodes(res *Result) map[string]string {
 	return out
 }
 
+// LabelComposite is the label Crossplane puts on a composed resource: its
+// XR's name.
+const LabelComposite = "crossplane.io/composite"
+
 // KeyObserved keys observed composed resources, as kubectl prints them,
 // by composition resource name: the annotation Crossplane sets, else the
 // resource the XR composes with the same component label, kind and name.
 // It composes the request's XR once, without observed state, to learn
-// those. The rest are returned by kind and name, sorted.
+// those. A resource of the function (its component label) that the XR no
+// longer composes is keyed by its kind and name, so the plan shows it
+// deleted. Resources of another XR (Crossplane's composite label), and
+// those none of this applies to, are returned by kind and name, sorted.
 func KeyObserved(req *fnv1.RunFunctionRequest, objs []map[string]any) (map[string]map[string]any, []string, error) {
+	xr := req.GetObserved().GetComposite().GetResource()
+	md := xr.GetFields()["metadata"].GetStructValue()
+	xrName := md.GetFields()["name"].GetStringValue()
 	out := map[string]map[string]any{}
 	var rest []map[string]any
+	var unmatched []string
 	for _, o := range objs {
 		u := unstructured.Unstructured{Object: o}
+		if c, ok := u.GetLabels()[LabelComposite]; ok && c != xrName {
+			unmatched = append(unmatched, u.GetKind()+" "+u.GetName())
+			continue
+		}
 		if k := u.GetAnnotations()[CompositionResourceNameAnnotation]; k != "" {
 			out[k] = o
 			continue
 		}
 		rest = append(rest, o)
 	}
-	var unmatched []string
-	if len(rest) == 0 {
-		return out, nil, nil
-	}
-	in := &v1beta1.Input{}
-	if req.GetInput() != nil {
-		if err := getInput(req, in); err != nil {
-			return nil, nil, err
-		}
-	}
-	xr := req.GetObserved().GetComposite().GetResource()
-	md := xr.GetFields()["metadata"].GetStructValue()
-	res, errs := composeGuarded(Request{
-		XR:        pbjson.AppendStruct(nil, pickStruct(xr, xrRead)),
-		Namespace: md.GetFields()["namespace"].GetStringValue(),
-		Input:     in,
-	}, false)
-	type id struct{ component, kind, name string }
-	keys := map[id]string{}
-	if len(errs) == 0 {
-		for _, r := range res.Resources {
-			d, err := change.Normalize(r.Object)
-			if err != nil {
+	if len(rest) > 0 {
+		in := &v1beta1.Input{}
+		if req.GetInput() != nil {
+			if err := getInput(req, in); err != nil {
 				return nil, nil, err
 			}
-			u := unstructured.Unstructured{Object: d}
-			keys[id{r.Component, u.GetKind(), u.GetName()}] = r.Key
 		}
-	}
-	for _, o := range rest {
-		u := unstructured.Unstructured{Object: o}
-		if k, ok := keys[id{u.GetLabels()[compose.LabelComponent], u.GetKind(), u.GetName()}]; ok {
-			if _, taken := out[k]; !taken {
+		res, errs := composeGuarded(Request{
+			XR:        pbjson.AppendStruct(nil, pickStruct(xr, xrRead)),
+			Namespace: md.GetFields()["namespace"].GetStringValue(),
+			Input:     in,
+		}, false)
+		type id struct{ component, kind, name string }
+		keys := map[id]string{}
+		if len(errs) == 0 {
+			for _, r := range res.Resources {
+				d, err := change.Normalize(r.Object)
+				if err != nil {
+					return nil, nil, err
+				}
+				u := unstructured.Unstructured{Object: d}
+				keys[id{r.Component, u.GetKind(), u.GetName()}] = r.Key
+			}
+		}
+		for _, o := range rest {
+			u := unstructured.Unstructured{Object: o}
+			component, own := u.GetLabels()[compose.LabelComponent]
+			k, ok := keys[id{component, u.GetKind(), u.GetName()}]
+			if _, taken := out[k]; ok && !taken {
 				out[k] = o
 				continue
 			}
+			if own {
+				out[u.GetKind()+"/"+u.GetName()] = o
+				continue
+			}
+			unmatched = append(unmatched, u.GetKind()+" "+u.GetName())
 		}
-		unmatched = append(unmatched, u.GetKind()+" "+u.GetName())
 	}
 	slices.Sort(unmatched)
 	return out, unmatched, nil
