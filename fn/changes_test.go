@@ -196,6 +196,16 @@ var traps = map[string]trap{
 		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
 		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "forbidden by the API server", "etcd-storageclass", `"iops":"6000"`, `"iops":"3000"`, "new XSpaceScaling"},
 	},
+	"aws-direct-etcd-volume-size": {
+		example:   "xr-aws-direct.yaml",
+		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "StorageClass etcd-storageclass parameters:"},
+	},
+	"namespaced-aws-etcd-volume-size": {
+		example:   filepath.Join("namespaced", "xr-aws.yaml"),
+		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "spec.forProvider.manifest.parameters"},
+	},
 	"gcp-etcd-n2-to-n4": {
 		example:   "xr-gcp.yaml",
 		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.nodePools.etcd.machineTypes", []any{"n4-standard-8"}) },
