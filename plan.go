@@ -269,7 +269,10 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 	return err
 }
 
-// value is a field's value as JSON.
+// maxValue bounds a value the text plan prints (-o json prints it whole).
+const maxValue = 240
+
+// value is a field's value as JSON, cut to maxValue bytes.
 func value(v any) string {
 	if v == nil {
 		return "(unset)"
@@ -277,6 +280,9 @@ func value(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "?"
+	}
+	if len(b) > maxValue {
+		return string(b[:maxValue]) + fmt.Sprintf("... (%d bytes)", len(b))
 	}
 	return string(b)
 }

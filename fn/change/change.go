@@ -202,7 +202,7 @@ func (rs Rules) Refusing() Rules {
 
 // under is true when path is p or below it.
 func under(path, p string) bool {
-	return path == p || strings.HasPrefix(path, p+".")
+	return path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[")
 }
 
 // Field is one changed field of a resource.

@@ -175,6 +175,16 @@ func (w *walker) walk(path string, obs, des any) {
 		}
 		return
 	}
+	if dl, ok := des.([]any); ok {
+		// A list of the same length changes item by item, so a long list
+		// (alert rules, taints) names the item that changed.
+		if ol, ok := obs.([]any); ok && len(ol) == len(dl) && !equal(obs, des) {
+			for i := range dl {
+				w.walk(path+"["+strconv.Itoa(i)+"]", ol[i], dl[i])
+			}
+			return
+		}
+	}
 	if equal(obs, des) {
 		return
 	}

@@ -14,6 +14,7 @@ var rules = change.Rules{
 		Effect: change.RefusedByProvider, Why: "ForceNew", Causes: []string{"spec.identity"}, Source: "test"},
 	{Groups: []string{"pool.example.org"}, Kind: "Pool", Path: "spec.forProvider.machine", Effect: change.RollsNodes, Why: "surge"},
 	{Groups: []string{"pool.example.org"}, Kind: "Pool", Path: "spec.forProvider.shielded", Effect: change.RefusedByProvider},
+	{Groups: []string{"pool.example.org"}, Kind: "Pool", Path: "spec.forProvider.scopes", Effect: change.RefusedByProvider},
 	{Groups: []string{"db.example.org"}, Kind: "Server", Path: "spec.forProvider.storageMb", When: change.Decrease, Effect: change.RefusedByProvider},
 	{Groups: []string{"db.example.org"}, Kind: "Server", Path: "spec.forProvider.version", When: change.Decrease, Effect: change.RefusedByProvider},
 	{Groups: []string{"storage.k8s.io"}, Kind: "StorageClass", Path: "parameters", Whole: true, Effect: change.ForbiddenByAPIServer, Why: "immutable"},
@@ -109,6 +110,22 @@ func TestClassify(t *testing.T) {
 			},
 			wantEffect: change.RefusedByProvider,
 			wantFields: []field{{Path: "spec.forProvider.shielded.secureBoot", Effect: change.RefusedByProvider, Old: false, New: true}},
+		},
+		"ListItemChangedByIndex": {
+			r: change.Resource{
+				Observed: pool(map[string]any{"scopes": []any{"a", "b"}, "taints": []any{map[string]any{"key": "k", "value": "1"}}}),
+				Desired:  pool(map[string]any{"scopes": []any{"a", "c"}, "taints": []any{map[string]any{"key": "k", "value": "2"}}}),
+			},
+			wantEffect: change.RefusedByProvider,
+			wantFields: []field{
+				{Path: "spec.forProvider.scopes[1]", Effect: change.RefusedByProvider, Old: "b", New: "c"},
+				{Path: "spec.forProvider.taints[0].value", Effect: change.InPlace, Old: "1", New: "2"},
+			},
+		},
+		"ListLengthChangedWhole": {
+			r:          change.Resource{Observed: pool(map[string]any{"scopes": []any{"a"}}), Desired: pool(map[string]any{"scopes": []any{"a", "b"}})},
+			wantEffect: change.RefusedByProvider,
+			wantFields: []field{{Path: "spec.forProvider.scopes", Effect: change.RefusedByProvider, Old: []any{"a"}, New: []any{"a", "b"}}},
 		},
 		"DecreaseRefused": {
 			r:          change.Resource{Observed: server(map[string]any{"storageMb": 65536.0}), Desired: server(map[string]any{"storageMb": 32768.0})},
