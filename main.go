@@ -13,6 +13,7 @@ type CLI struct {
 
 	Serve  ServeCmd  `cmd:"" default:"withargs" help:"Serve the function over gRPC (the default)."`
 	Render RenderCmd `cmd:"" help:"Print the resources an XR composes, offline, through the same code path."`
+	Plan   PlanCmd   `cmd:"" help:"Preview what applying an XR does to a running Space: per composed resource, create, update in place, rolls nodes, refused, forbidden, loses data or delete."`
 }
 
 func main() {

@@ -34,6 +34,12 @@ type Result struct {
 // out. Invalid input returns every error, each with its field path, and no
 // resources.
 func Compose(req Request) (*Result, field.ErrorList) {
+	return composeGuarded(req, true)
+}
+
+// composeGuarded is Compose; with guard false it composes what the data-loss and
+// change guards would refuse, for the plan command to classify.
+func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	pr, errs := Prepare(req)
 	if len(errs) > 0 {
 		return nil, errs
@@ -72,8 +78,10 @@ func Compose(req Request) (*Result, field.ErrorList) {
 		out.Resources = append(out.Resources, spaces.RouterServiceObserver(p, env))
 	}
 
-	if err := checkNoDataLoss(req.Observed, out.Resources, s); err != nil {
-		return nil, field.ErrorList{err}
+	if guard {
+		if errs := guards(req.Observed, out.Resources, s, pr.Cloud); len(errs) > 0 {
+			return nil, errs
+		}
 	}
 
 	res := &Result{Resources: out.Resources}

@@ -31,9 +31,10 @@ type fieldTree map[string]fieldTree
 // reads: its kind, name and labels (safety.go), its conditions (fn/status),
 // the values an installed Release was given (releasedEndpoint), and of
 // status.atProvider only the fields the clouds list (cloud.Cloud's
-// ObservedFields: the database's endpoint and size), and the load
-// balancer status of the router's Service an observe-only Object reads
-// back (spaces.RouterAddressField). Reading a new field
+// ObservedFields: the database's endpoint and size), the load balancer
+// status of the router's Service an observe-only Object reads back
+// (spaces.RouterAddressField), and the fields the clouds' refusing
+// change rules compare (changeObservedFields). Reading a new field
 // of an observed resource means adding it here or to the cloud's list;
 // TestGoldenCaptured and TestStorageNeverShrinks fail otherwise.
 var observedRead = withPaths(fieldTree{
@@ -42,7 +43,7 @@ var observedRead = withPaths(fieldTree{
 	"metadata":   {"name": nil, "namespace": nil, "labels": nil, "resourceVersion": nil, "generation": nil},
 	"spec":       {"forProvider": {"set": nil}},
 	"status":     {"conditions": nil},
-}, append(cloudObservedFields(), spaces.RouterAddressField))
+}, append(append(cloudObservedFields(), changeObservedFields()...), spaces.RouterAddressField))
 
 // cloudObservedFields are the observed fields every registered cloud reads,
 // sorted.

@@ -16,6 +16,7 @@ var Cloud = cloud.Cloud{
 	ValidateSpec: ValidateSpec, Warnings: Warnings,
 	NodePool: nodePools, StorageClass: storageClass, Database: database, KarpenterNodePool: KarpenterNodePoolName,
 	DatabaseKeys:            []string{KeyDatabaseInstance, KeyDatabaseSubnetGroup},
+	Changes:                 changes,
 	ObservedFields:          []string{endpointFieldPath, observedStorageField},
 	LoadBalancerAnnotations: loadBalancerAnnotations,
 }

@@ -17,6 +17,7 @@ var Cloud = cloud.Cloud{
 	ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
 	DatabaseKeys:            []string{KeyServer, KeyDatabase, KeyTLS},
+	Changes:                 changes,
 	ObservedFields:          []string{EndpointFieldPath, observedStorageField},
 	LoadBalancerAnnotations: loadBalancerAnnotations,
 }

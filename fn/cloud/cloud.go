@@ -13,6 +13,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
@@ -84,6 +85,12 @@ type Cloud struct {
 	// load balancer, internet-facing or internal. The router's watches are
 	// long-lived, which layer-7 load balancers time out.
 	LoadBalancerAnnotations func(internal bool) map[string]string
+	// Changes say what changing each field of the cloud's resources does
+	// to a running Space (fn/change), each with its upstream source: the
+	// function refuses what no update gets past, and the plan command
+	// prints all of it. They include the etcd StorageClass's rules
+	// (change.StorageClassRules), which name the cloud's XR fields.
+	Changes change.Rules
 }
 
 // ValidateMachineTypes refuses every listed machine type of the spec's

@@ -16,6 +16,7 @@ var Cloud = cloud.Cloud{
 	ValidateInput: ValidateInput, ValidateSpec: ValidateSpec, ValidatePlan: ValidatePlan, Warnings: Warnings,
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
 	DatabaseKeys:            []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
+	Changes:                 changes,
 	ObservedFields:          []string{EndpointFieldPath},
 	LoadBalancerAnnotations: loadBalancerAnnotations,
 }

@@ -1,0 +1,325 @@
+package fn
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	storagev1 "k8s.io/api/storage/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/change"
+	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
+)
+
+// builtinKinds are the Kubernetes kinds the rules speak of, by their Go
+// types, whose json tags are their schema.
+var builtinKinds = map[schema.GroupKind]reflect.Type{
+	{Group: "storage.k8s.io", Kind: "StorageClass"}: reflect.TypeFor[storagev1.StorageClass](),
+}
+
+// loadCRDs reads every CRD of the upstream CRD folder by group and kind.
+func loadCRDs(t *testing.T) map[schema.GroupKind]*apiextensionsv1.CustomResourceDefinition {
+	t.Helper()
+	dir := crdvalidate.Require(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no CRDs in %s: %v", dir, err)
+	}
+	out := map[schema.GroupKind]*apiextensionsv1.CustomResourceDefinition{}
+	for _, f := range files {
+		b, err := os.ReadFile(f) //nolint:gosec // the test's CRD folder.
+		if err != nil {
+			t.Fatal(err)
+		}
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		if err := yaml.Unmarshal(b, crd); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}] = crd
+	}
+	return out
+}
+
+// schemaHas is true when the dotted path names a property of s (through
+// arrays' items; a map's keys are free).
+func schemaHas(s *apiextensionsv1.JSONSchemaProps, path string) bool {
+	for _, seg := range strings.Split(path, ".") {
+		for s.Type == "array" && s.Items != nil && s.Items.Schema != nil {
+			s = s.Items.Schema
+		}
+		p, ok := s.Properties[seg]
+		if !ok {
+			if s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
+				s = s.AdditionalProperties.Schema
+				continue
+			}
+			return false
+		}
+		s = &p
+	}
+	return true
+}
+
+// typeHas is true when the dotted path names a field of t by its json
+// tags (a map's keys are free).
+func typeHas(t reflect.Type, path string) bool {
+	for _, seg := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+			t = t.Elem()
+		}
+		if t.Kind() == reflect.Map {
+			t = t.Elem()
+			continue
+		}
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		f, ok := fieldByJSON(t, seg)
+		if !ok {
+			return false
+		}
+		t = f.Type
+	}
+	return true
+}
+
+func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name {
+			return f, true
+		}
+		if f.Anonymous && tag == "" {
+			if g, ok := fieldByJSON(f.Type, name); ok {
+				return g, true
+			}
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// TestChangeRulesMatchCRDs pins every cloud's change model to the
+// upstream schemas: each rule's field exists in every served version of
+// its kind in each of its groups, so a renamed field upstream (or a typo
+// here) fails instead of silently never matching.
+func TestChangeRulesMatchCRDs(t *testing.T) {
+	crds := loadCRDs(t)
+	for name, c := range registry {
+		for _, r := range c.Changes {
+			for _, g := range r.Groups {
+				gk := schema.GroupKind{Group: g, Kind: r.Kind}
+				if typ, ok := builtinKinds[gk]; ok {
+					if !typeHas(typ, r.Path) {
+						t.Errorf("%s: %s has no field %s", name, gk, r.Path)
+					}
+					continue
+				}
+				crd, ok := crds[gk]
+				if !ok {
+					t.Errorf("%s: no CRD for %s in the CRD folder", name, gk)
+					continue
+				}
+				for _, v := range crd.Spec.Versions {
+					if !v.Served || v.Schema == nil {
+						continue
+					}
+					if !schemaHas(v.Schema.OpenAPIV3Schema, r.Path) {
+						t.Errorf("%s: %s %s has no field %s", name, gk, v.Name, r.Path)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestChangeRulesCiteSources: every rule says why and where that is
+// written; every refusing one says the way and which XR field to put back
+// (or that none of the XR's fields drives it).
+func TestChangeRulesCiteSources(t *testing.T) {
+	for name, c := range registry {
+		if len(c.Changes) == 0 {
+			t.Errorf("%s registers no change rules", name)
+		}
+		for _, r := range c.Changes {
+			if r.Why == "" || r.Source == "" || len(r.Groups) == 0 || r.Kind == "" || r.Path == "" {
+				t.Errorf("%s: incomplete rule %+v", name, r)
+			}
+			if r.Effect.Refused() && r.Way == "" {
+				t.Errorf("%s: refusing rule %s %s says no way", name, r.Kind, r.Path)
+			}
+		}
+	}
+}
+
+// composeOf runs an XR and returns its desired resources as observed
+// state for the next call, as Crossplane would observe them once created.
+func composeOf(t *testing.T, xr map[string]any) map[string]map[string]any {
+	t.Helper()
+	rsp := run(t, newRequest(t, xr, nil))
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+			t.Fatalf("the first render failed: %s", r.GetMessage())
+		}
+	}
+	out := map[string]map[string]any{}
+	for k, r := range rsp.GetDesired().GetResources() {
+		out[k] = r.GetResource().AsMap()
+	}
+	return out
+}
+
+// trap is a change to a running Space the model must catch.
+type trap struct {
+	example string
+	// edit turns the example XR into the changed one.
+	edit func(xr map[string]any)
+	// before, when set, edits the XR the running Space was made from.
+	before func(xr map[string]any)
+	// wantFatal are substrings of the Fatal message; none means the change
+	// goes through.
+	wantFatal []string
+}
+
+// traps are the changes TestRefuseChanges and the plan's golden tests run.
+var traps = map[string]trap{
+	"aws-etcd-volume-size": {
+		example:   "xr-aws.yaml",
+		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "forbidden by the API server", "etcd-storageclass", `"iops":"6000"`, `"iops":"3000"`, "new XSpaceScaling"},
+	},
+	"aws-direct-etcd-volume-size": {
+		example:   "xr-aws-direct.yaml",
+		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "StorageClass etcd-storageclass parameters:"},
+	},
+	"namespaced-aws-etcd-volume-size": {
+		example:   filepath.Join("namespaced", "xr-aws.yaml"),
+		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "spec.forProvider.manifest.parameters"},
+	},
+	"gcp-etcd-n2-to-n4": {
+		example:   "xr-gcp.yaml",
+		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.nodePools.etcd.machineTypes", []any{"n4-standard-8"}) },
+		wantFatal: []string{"spec.nodePools.etcd.machineTypes: Forbidden", "Hyperdisk-only", "can attach to the new nodes", `"type":"pd-ssd"} -> {`},
+	},
+	"gcp-new-node-service-account": {
+		example: "xr-gcp.yaml",
+		before: func(xr map[string]any) {
+			delete(testutil.Get(xr, "spec", "gcp").(map[string]any), "nodeServiceAccount")
+		},
+		edit:      func(map[string]any) {},
+		wantFatal: []string{"spec.gcp.nodeServiceAccount: Forbidden", "refused by the provider", "ForceNew", "nodeConfig.serviceAccount", "add a node pool of the new shape"},
+	},
+	"azure-etcd-vm-size": {
+		example: "xr-azure.yaml",
+		edit: func(xr map[string]any) {
+			testutil.Set(xr, "spec.nodePools.etcd.machineTypes", []any{"Standard_D16s_v5"})
+		},
+	},
+}
+
+// TestRefuseChanges runs each trap through the function as Crossplane
+// would: the running Space is what the XR composed before, observed with
+// only the fields the function decodes. A refused change is a Fatal result
+// that names the XR field and the way, and composes nothing (Crossplane
+// then keeps every composed resource as it is); the rest goes through.
+func TestRefuseChanges(t *testing.T) {
+	for name, tc := range traps {
+		t.Run(name, func(t *testing.T) {
+			xr := readXR(t, filepath.Join("..", "example", tc.example))
+			if tc.before != nil {
+				tc.before(xr)
+			}
+			observed := composeOf(t, xr)
+			xr = readXR(t, filepath.Join("..", "example", tc.example))
+			tc.edit(xr)
+			rsp := run(t, newRequest(t, xr, observed))
+			var fatal string
+			for _, r := range rsp.GetResults() {
+				if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+					fatal = r.GetMessage()
+				}
+			}
+			if len(tc.wantFatal) == 0 {
+				if fatal != "" {
+					t.Fatalf("want the change to go through, got Fatal: %s", fatal)
+				}
+				return
+			}
+			if fatal == "" {
+				t.Fatalf("want a Fatal result, got none")
+			}
+			t.Log(fatal)
+			for _, w := range tc.wantFatal {
+				if !strings.Contains(fatal, w) {
+					t.Errorf("Fatal result lacks %q:\n%s", w, fatal)
+				}
+			}
+			if n := len(rsp.GetDesired().GetResources()); n != 0 {
+				t.Errorf("a Fatal result must compose nothing, got %d resources", n)
+			}
+		})
+	}
+}
+
+// TestChangeObservedFieldsDecoded: every field a refusing rule compares
+// is decoded from observed resources, as itself and in an Object's
+// manifest; otherwise the function would see it as unset and refuse
+// every reconcile.
+func TestChangeObservedFieldsDecoded(t *testing.T) {
+	for name, c := range registry {
+		for _, r := range c.Changes.Refusing() {
+			for _, p := range []string{r.Path, change.ManifestPath + "." + r.Path} {
+				if !treeHas(observedRead, p) {
+					t.Errorf("%s: observedRead does not decode %s", name, p)
+				}
+			}
+		}
+	}
+}
+
+// treeHas is true when the field tree decodes the dotted path.
+func treeHas(t fieldTree, path string) bool {
+	for _, seg := range strings.Split(path, ".") {
+		sub, ok := t[seg]
+		if !ok {
+			return false
+		}
+		if sub == nil {
+			return true
+		}
+		t = sub
+	}
+	return true
+}
+
+// TestREADMEListsChangeRules: the README's Day 2 table names every rule's
+// kind and field, so the documented model is the one the code runs.
+func TestREADMEListsChangeRules(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "## Day 2: what a change does")
+	if !ok {
+		t.Fatal("README has no Day 2 section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for name, c := range registry {
+		for _, r := range c.Changes {
+			parts := strings.Split(r.Path, ".")
+			if last := parts[len(parts)-1] + "`"; !strings.Contains(section, r.Kind) || !strings.Contains(section, last) {
+				t.Errorf("%s: the README's Day 2 table lacks %s %s", name, r.Kind, last)
+			}
+		}
+	}
+}
