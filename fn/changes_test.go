@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	storagev1 "k8s.io/api/storage/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -15,6 +16,7 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/change"
+	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
@@ -321,5 +323,54 @@ func TestREADMEListsChangeRules(t *testing.T) {
 				t.Errorf("%s: the README's Day 2 table lacks %s %s", name, r.Kind, last)
 			}
 		}
+	}
+}
+
+// TestGKEPoolsKeepTheirScopes: GKE pools composed without
+// spec.gcp.nodeServiceAccount by a release that gave them the
+// cloud-platform scope keep it after an upgrade to GKE's narrow defaults:
+// oauthScopes is ForceNew, so changing it would leave every such pool
+// refused (and the change model would refuse the whole XR). A Warning says
+// so once per pool; a new pool gets the narrow scopes.
+func TestGKEPoolsKeepTheirScopes(t *testing.T) {
+	xr := readXR(t, filepath.Join("..", "example", "xr-gcp.yaml"))
+	delete(xr["spec"].(map[string]any)["gcp"].(map[string]any), "nodeServiceAccount")
+	observed := composeOf(t, xr)
+	old := []any{gcp.CloudPlatformScope}
+	for _, k := range []string{"etcd-nodepool", "apiserver-nodepool"} {
+		nc := observed[k]["spec"].(map[string]any)["forProvider"].(map[string]any)["nodeConfig"].(map[string]any)
+		nc["oauthScopes"] = old
+	}
+	delete(observed, "controlplanes-nodepool") // a pool the running Space does not have yet
+	rsp := run(t, newRequest(t, xr, observed))
+	var warnings []string
+	for _, r := range rsp.GetResults() {
+		switch r.GetSeverity() {
+		case fnv1.Severity_SEVERITY_FATAL:
+			t.Fatalf("Fatal: %s", r.GetMessage())
+		case fnv1.Severity_SEVERITY_WARNING:
+			if strings.Contains(r.GetMessage(), "keeps the access scopes") {
+				warnings = append(warnings, r.GetMessage())
+			}
+		}
+	}
+	scopes := func(k string) []any {
+		m := rsp.GetDesired().GetResources()[k].GetResource().AsMap()
+		return m["spec"].(map[string]any)["forProvider"].(map[string]any)["nodeConfig"].(map[string]any)["oauthScopes"].([]any)
+	}
+	for _, k := range []string{"etcd-nodepool", "apiserver-nodepool"} {
+		if diff := cmp.Diff(old, scopes(k)); diff != "" {
+			t.Errorf("%s: the running pool's scopes changed (-kept +got):\n%s", k, diff)
+		}
+	}
+	var narrow []any
+	for _, s := range gcp.DefaultServiceAccountScopes {
+		narrow = append(narrow, s)
+	}
+	if diff := cmp.Diff(narrow, scopes("controlplanes-nodepool")); diff != "" {
+		t.Errorf("a new pool does not get GKE's default scopes (-want +got):\n%s", diff)
+	}
+	if len(warnings) != 2 {
+		t.Errorf("want one warning per pool that keeps its scopes, got %d: %q", len(warnings), warnings)
 	}
 }

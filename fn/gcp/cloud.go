@@ -17,7 +17,7 @@ var Cloud = cloud.Cloud{
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
 	DatabaseKeys:            []string{KeyDatabaseInstance, KeyDatabase, KeyDatabaseUser},
 	Changes:                 changes,
-	ObservedFields:          []string{EndpointFieldPath},
+	ObservedFields:          []string{EndpointFieldPath, observedServiceAccountField, observedScopesField},
 	LoadBalancerAnnotations: loadBalancerAnnotations,
 }
 

@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"slices"
 	"strings"
 
@@ -236,11 +237,46 @@ func nodePool(in cloud.In, pool *plan.Pool) []compose.Resource {
 	nc := &np.Spec.ForProvider.NodeConfig
 	nc.ServiceAccount = in.Spec.GCP.NodeServiceAccount
 	nc.OAuthScopes, nc.WorkloadMetadataConfig = NodeIdentity(nc.ServiceAccount)
+	if kept, ok := PinnedScopes(in.Env.Observed[PoolKey(pool.Role)], nc.ServiceAccount); ok {
+		nc.OAuthScopes = kept
+	}
 	for _, t := range pool.Taints {
 		np.Spec.ForProvider.NodeConfig.Taint = append(np.Spec.ForProvider.NodeConfig.Taint,
 			Taint{Key: t.Key, Value: t.Value, Effect: taintEffect(t.Effect)})
 	}
-	return []compose.Resource{{Key: string(pool.Role) + "-nodepool", Component: cloud.ComponentOf(pool.Role), Object: np}}
+	return []compose.Resource{{Key: PoolKey(pool.Role), Component: cloud.ComponentOf(pool.Role), Object: np}}
+}
+
+// The fields of an observed pool that PinnedScopes reads.
+const (
+	observedServiceAccountField = "spec.forProvider.nodeConfig.serviceAccount"
+	observedScopesField         = "spec.forProvider.nodeConfig.oauthScopes"
+)
+
+// PoolKey is the composition resource name of a role's node pool.
+func PoolKey(r plan.Role) string { return string(r) + "-nodepool" }
+
+// PinnedScopes are the access scopes an existing pool keeps: oauthScopes
+// is ForceNew in terraform-provider-google's schemaNodeConfig(), so upjet
+// refuses to change them on a running pool, and the pool would stay
+// unsynced. A pool observed with the service account the spec asks for
+// keeps the scopes it was created with (a pool composed before GKE's
+// narrow defaults replaced cloud-platform keeps cloud-platform); a new
+// pool, or one whose service account changes (refused by the change model
+// anyway), gets NodeIdentity's. ok is false when nothing is pinned.
+func PinnedScopes(observed map[string]any, serviceAccount string) (scopes []string, ok bool) {
+	if observed == nil {
+		return nil, false
+	}
+	sa, _, _ := unstructured.NestedString(observed, "spec", "forProvider", "nodeConfig", "serviceAccount")
+	if sa != serviceAccount {
+		return nil, false
+	}
+	scopes, found, err := unstructured.NestedStringSlice(observed, "spec", "forProvider", "nodeConfig", "oauthScopes")
+	if err != nil || !found || len(scopes) == 0 {
+		return nil, false
+	}
+	return scopes, true
 }
 
 // NodePoolName is the name of a pool's managed resource and GKE node pool:

@@ -3,6 +3,8 @@ package gcp
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -47,13 +49,32 @@ func ValidateSpec(s *spec.Spec) field.ErrorList {
 // Warnings are GCP's degraded choices: nodes that run as the Compute
 // Engine default service account.
 func Warnings(in cloud.In) []string {
+	out := pinnedScopeWarnings(in)
 	if in.Spec.GCP.NodeServiceAccount != "" {
-		return nil
+		return out
 	}
-	return []string{"spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project, " +
-		"limited to GKE's default access scopes (image pulls, logs, metrics, traces) that any pod reaching the node's metadata server can use; " +
-		"set a least-privilege service account (roles/container.defaultNodeServiceAccount) and enable Workload Identity on the cluster, " +
-		"which nodeServiceAccount requires (its pools use GKE_METADATA)"}
+	return append(out, "spec.gcp.nodeServiceAccount is not set: the nodes run as the Compute Engine default service account, which has the Editor role on the project, "+
+		"limited to GKE's default access scopes (image pulls, logs, metrics, traces) that any pod reaching the node's metadata server can use; "+
+		"set a least-privilege service account (roles/container.defaultNodeServiceAccount) and enable Workload Identity on the cluster, "+
+		"which nodeServiceAccount requires (its pools use GKE_METADATA)")
+}
+
+// pinnedScopeWarnings name each running pool that keeps access scopes other
+// than the ones a new pool would get (PinnedScopes), and the way to change
+// them.
+func pinnedScopeWarnings(in cloud.In) []string {
+	var out []string
+	want, _ := NodeIdentity(in.Spec.GCP.NodeServiceAccount)
+	for _, p := range in.Plan.Pools {
+		kept, ok := PinnedScopes(in.Env.Observed[PoolKey(p.Role)], in.Spec.GCP.NodeServiceAccount)
+		if !ok || slices.Equal(kept, want) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("node pool %s keeps the access scopes it was created with (%s), not %s: GKE cannot change the scopes of a running pool "+
+			"(oauthScopes is ForceNew); to narrow them, add a pool beside it and remove the old one (not automated yet)",
+			PoolKey(p.Role), strings.Join(kept, ", "), strings.Join(want, ", ")))
+	}
+	return out
 }
 
 // ValidatePassword requires spec.queryAPI.postgres.passwordSecretName on
