@@ -115,16 +115,23 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
+	// Before writeDesired: the desired resources of earlier steps.
+	rd := readiness(xr, &res.Status, rsp.GetDesired().GetResources())
 	if err := writeDesired(rsp, res); err != nil {
 		addFatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
 	}
-	waiting := status.Waiting(res.Status.Components)
-	if len(waiting) > 0 {
-		setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
-	} else {
-		setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
+	rsp.Desired.Composite.Ready = fnv1.Ready_READY_FALSE
+	if rd.Ready {
+		rsp.Desired.Composite.Ready = fnv1.Ready_READY_TRUE
 		rsp.Meta.Ttl = durationpb.New(readyTTL)
+	}
+	if rd.Condition {
+		if rd.Ready {
+			setCondition(rsp, ConditionComponentsReady, true, ReasonAvailable, status.WaitingMessage(res.Status.Components))
+		} else {
+			setCondition(rsp, ConditionComponentsReady, false, ReasonWaiting, status.WaitingMessage(res.Status.Components))
+		}
 	}
 	for _, w := range res.Warnings {
 		addWarning(rsp, w)
@@ -132,7 +139,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	if f.trace != nil {
 		f.trace.record(log.WithValues("xr-resourceVersion", md.GetFields()["resourceVersion"].GetStringValue()),
 			xr.GetFields()["kind"].GetStringValue()+"/"+md.GetFields()["namespace"].GetStringValue()+"/"+md.GetFields()["name"].GetStringValue(),
-			res.Ready, observed, res.Held)
+			res.Ready, observed, rd)
 	}
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil

@@ -101,9 +101,12 @@ func TestXRBecomesReady(t *testing.T) {
 			var rsp *fnv1.RunFunctionResponse
 			// More rounds: GCP and Azure compose the Release once the
 			// database reports its address, and every cloud observes the
-			// router's Service once the Release is ready.
-			for range 4 {
+			// router's Service once the Release is ready; the last turns the
+			// XR Ready, once its status records every component ready
+			// (xrready.go).
+			for range 5 {
 				rsp = run(t, newRequest(t, xr, obs))
+				xr = withStatus(xr, rsp)
 				obs = map[string]map[string]any{}
 				for k, r := range rsp.GetDesired().GetResources() {
 					m := r.GetResource().AsMap()

@@ -20,9 +20,6 @@ type Result struct {
 	Resources []compose.Resource
 	// Ready says, per resource key, whether the observed resource is ready.
 	Ready map[string]bool
-	// Held names the resources absent from the request's observed state
-	// whose earlier ready verdict was kept (status.Components).
-	Held []string
 	// Status of the XR.
 	Status spec.Status
 	// Warnings about degraded choices to send as Warning results: those not

@@ -97,7 +97,13 @@ func TestReadiness(t *testing.T) {
 	}
 
 	t.Run("AllReady", func(t *testing.T) {
+		// The XR turns Ready once its status records every component
+		// ready (xrready.go): the call that records it, then the next.
+		xr := withStatus(xr, run(t, newRequest(t, xr, observe(true))))
 		rsp := run(t, newRequest(t, xr, observe(true)))
+		if got := rsp.GetDesired().GetComposite().GetReady(); got != fnv1.Ready_READY_TRUE {
+			t.Errorf("the XR's readiness: want READY_TRUE, got %s", got)
+		}
 		for k, r := range rsp.GetDesired().GetResources() {
 			if r.GetReady() != fnv1.Ready_READY_TRUE {
 				t.Errorf("%s: want READY_TRUE, got %s", k, r.GetReady())

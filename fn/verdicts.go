@@ -2,6 +2,7 @@ package fn
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -31,7 +32,7 @@ func newVerdictTrace() *verdictTrace {
 
 // record compares this call's verdicts for the XR with the last call's and
 // logs each change.
-func (v *verdictTrace) record(log logging.Logger, xr string, ready map[string]bool, observed map[string]*unstructured.Unstructured, held []string) {
+func (v *verdictTrace) record(log logging.Logger, xr string, ready map[string]bool, observed map[string]*unstructured.Unstructured, rd xrReadiness) {
 	v.mu.Lock()
 	prev, seen := v.last[xr]
 	if !seen && len(v.last) >= maxTracedXRs {
@@ -42,6 +43,15 @@ func (v *verdictTrace) record(log logging.Logger, xr string, ready map[string]bo
 	}
 	v.last[xr] = ready
 	v.mu.Unlock()
+	var unready []string
+	for k, r := range ready {
+		if !r {
+			unready = append(unready, k)
+		}
+	}
+	slices.Sort(unready)
+	log.Debug("readiness verdicts", "unready", strings.Join(unready, ","), "observed-resources", len(observed),
+		"xr-ready", rd.Ready, "status-settled", rd.Settled)
 	if !seen {
 		return
 	}
@@ -56,7 +66,7 @@ func (v *verdictTrace) record(log logging.Logger, xr string, ready map[string]bo
 			continue
 		}
 		o := observed[k]
-		kv := []any{"resource", k, "was", was, "now", ready[k], "observed", o != nil, "observed-resources", len(observed), "held", slices.Contains(held, k)}
+		kv := []any{"resource", k, "was", was, "now", ready[k], "observed", o != nil, "observed-resources", len(observed)}
 		if o != nil {
 			c := status.ReadyCondition(o)
 			kv = append(kv, "resourceVersion", o.GetResourceVersion(), "generation", o.GetGeneration(),

@@ -5,15 +5,30 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 )
 
+// withStatus is the XR as Crossplane stores it after a call: with the
+// status the call wrote.
+func withStatus(xr map[string]any, rsp *fnv1.RunFunctionResponse) map[string]any {
+	out := map[string]any{}
+	for k, v := range xr {
+		out[k] = v
+	}
+	out["status"] = rsp.GetDesired().GetComposite().GetResource().AsMap()["status"]
+	return out
+}
+
 // readyObserved is every resource the XR composes, observed ready as the
-// providers write it, after enough rounds for the Release to be composed.
+// providers write it, after enough rounds for the Release to be composed;
+// the XR's status becomes the one the last round recorded.
 func readyObserved(t *testing.T, xr map[string]any) map[string]map[string]any {
 	t.Helper()
 	var obs map[string]map[string]any
-	for range 3 {
+	for range 4 {
 		rsp := run(t, newRequest(t, xr, obs))
+		xr["status"] = withStatus(xr, rsp)["status"]
 		obs = map[string]map[string]any{}
 		for k, r := range rsp.GetDesired().GetResources() {
 			m := r.GetResource().AsMap()

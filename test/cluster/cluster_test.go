@@ -49,6 +49,15 @@ func TestCluster(t *testing.T) {
 	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	// CLUSTER_KEEP_LOGS=DIR keeps every process log there (the temp folder
+	// goes with the test).
+	if keep := os.Getenv("CLUSTER_KEEP_LOGS"); keep != "" {
+		t.Cleanup(func() {
+			if err := os.CopyFS(keep, os.DirFS(p.dir)); err != nil {
+				t.Logf("cannot keep the logs in %s: %v", keep, err)
+			}
+		})
+	}
 	step := func(name string) {
 		t.Logf("[%6.1fs] %s", time.Since(start).Seconds(), name)
 	}

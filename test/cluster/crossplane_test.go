@@ -212,6 +212,9 @@ func startCrossplane(ctx context.Context, t *testing.T, e env, p *procs, k *kube
 			"--circuit-breaker-burst=2000",
 			"--circuit-breaker-cooldown=20s",
 		)
+		if os.Getenv("CLUSTER_DEBUG") != "" {
+			cmd.Args = append(cmd.Args, "--debug")
+		}
 		cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.kubeconfig, "POD_NAMESPACE="+crossplaneNS,
 			"TLS_CLIENT_SECRET_NAME="+tlsClientSecret, "TLS_CLIENT_CERTS_DIR="+clientDir)
 		return p.start(t, "crossplane", ns, cmd)

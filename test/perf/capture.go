@@ -139,7 +139,9 @@ func (r renderer) capture(xrPath string) (create, steady *fnv1.RunFunctionReques
 			return nil, nil, err
 		}
 		n := len(rsp.GetDesired().GetResources())
-		if n == len(obs) && n == prev {
+		// Steady: the composed resources no longer change, and the XR is
+		// Ready (one call after its status records every component ready).
+		if n == len(obs) && n == prev && rsp.GetDesired().GetComposite().GetReady() == fnv1.Ready_READY_TRUE {
 			return create, req, nil
 		}
 		prev = n
