@@ -47,7 +47,7 @@ func routerExposureWarnings(p *plan.Plan) []string {
 	// only a value of the user's own replaces it.
 	composed := p.Spaces.Exposure.Type == plan.ExposeLoadBalancer
 	switch {
-	case svc.Type != "LoadBalancer" && !(composed && svc.Type == ""):
+	case svc.Type != "LoadBalancer" && (!composed || svc.Type != ""):
 		return nil
 	case set && lbType == LBTypeExternal:
 		return nil
