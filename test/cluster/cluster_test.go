@@ -99,9 +99,12 @@ func TestCluster(t *testing.T) {
 	mustApply(ctx, t, k, secretObject(crossplaneNS, "spaces-prod-postgres-password", map[string]string{"password": randomPassword()}))
 	// The user's CA bundles the AWS and Azure examples name
 	// (queryAPI.postgres.caSecretName), copied into the Space by an Object.
+	fakeCA := map[string]string{"ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"}
 	for _, name := range []string{"rds-ca-bundle", "azure-postgres-ca"} {
-		mustApply(ctx, t, k, secretObject(crossplaneNS, name, map[string]string{"ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"}))
+		mustApply(ctx, t, k, secretObject(crossplaneNS, name, fakeCA))
 	}
+	// The namespaced XR reads it in its own namespace.
+	mustApply(ctx, t, k, secretObject(namespacedXRNamespace, "rds-ca-bundle", fakeCA))
 
 	s := &suite{t: t, k: k, fake: fake, report: report, root: e.root, functionLog: filepath.Join(p.dir, "function.log")}
 

@@ -23,7 +23,7 @@ const (
 	loadLabel = "test.spacescaling.crossplane.io/load"
 	// loadQuiet is how long the load test keeps watching once every XR is
 	// Ready, with nothing edited: a flap after that would go unseen.
-	loadQuiet = 45 * time.Second
+	loadQuiet = 30 * time.Second
 )
 
 // readyTransition is one change of an XR's Ready condition, as watched.
