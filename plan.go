@@ -216,13 +216,16 @@ func printPlan(w io.Writer, p *fn.ChangePlan, format string) error {
 	// Writes to a strings.Builder through a tabwriter fail only at Flush.
 	pf := func(format string, a ...any) { _, _ = fmt.Fprintf(tw, format, a...) }
 	for _, c := range p.Changes {
-		if c.Effect == change.NoChange {
+		if c.Effect == change.NoChange && c.Pending == "" {
 			same = append(same, c.Key)
 			continue
 		}
 		pf("\n%s\t%s %s\t%s\n", c.Key, c.Kind, c.Name, strings.ToUpper(c.Effect.String()))
 		if c.Why != "" {
 			pf("  %s\n", c.Why)
+		}
+		if c.Pending != "" {
+			pf("  %s\n", c.Pending)
 		}
 		if c.Nodes != "" {
 			pf("  rolls %s\n", c.Nodes)

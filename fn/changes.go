@@ -155,6 +155,9 @@ var refusing = func() map[spec.Cloud]struct {
 // targetOf is the group and kind of what r manages (an Object's
 // manifest's) and the path of that object in r.
 func targetOf(r compose.Resource) (schema.GroupKind, string) {
+	if u, ok := r.Object.(compose.Unstructured); ok {
+		return change.Target(u)
+	}
 	if o, ok := r.Object.(*compose.Object); ok {
 		if m, ok := o.Spec.ForProvider.Manifest.(interface{ GroupKind() schema.GroupKind }); ok {
 			return m.GroupKind(), change.ManifestPath

@@ -1,9 +1,11 @@
 package fn
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,9 +176,53 @@ func composeOf(t *testing.T, xr map[string]any) map[string]map[string]any {
 	}
 	out := map[string]map[string]any{}
 	for k, r := range rsp.GetDesired().GetResources() {
-		out[k] = r.GetResource().AsMap()
+		out[k] = settled(r.GetResource().AsMap())
 	}
 	return out
+}
+
+// settled is a composed resource as Crossplane observes it once its
+// provider has acted on it: generation 1, Ready and Synced True written
+// for that generation (crossplane-runtime's conditions).
+func settled(o map[string]any) map[string]any {
+	o["metadata"].(map[string]any)["generation"] = float64(1)
+	cond := func(typ, reason string) map[string]any {
+		return map[string]any{"type": typ, "status": "True", "reason": reason, "observedGeneration": float64(1), "lastTransitionTime": "2026-12-01T10:00:00Z"}
+	}
+	o["status"] = map[string]any{"conditions": []any{cond("Synced", "ReconcileSuccess"), cond("Ready", "Available")}}
+	return o
+}
+
+// checkPending compares the XR's status.pendingChanges with want ("action
+// key", a key ending in "-" matching a staged key), and checks each is
+// sent as a Normal result.
+func checkPending(t *testing.T, rsp *fnv1.RunFunctionResponse, want []string) {
+	t.Helper()
+	st, _ := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+	pcs, _ := st["pendingChanges"].([]any)
+	var got []string
+	for _, pc := range pcs {
+		m := pc.(map[string]any)
+		key := m["resource"].(string)
+		if b := change.BaseKey(key); b != key {
+			key = b + "-"
+		}
+		got = append(got, m["action"].(string)+" "+key)
+	}
+	slices.Sort(got)
+	want = slices.Sorted(slices.Values(want))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status.pendingChanges (-want +got):\n%s", diff)
+	}
+	normal := 0
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_NORMAL {
+			normal++
+		}
+	}
+	if normal != len(want) {
+		t.Errorf("want one Normal result per new pending change (%d), got %d", len(want), normal)
+	}
 }
 
 // trap is a change to a running Space the model must catch.
@@ -189,44 +235,165 @@ type trap struct {
 	// wantFatal are substrings of the Fatal message; none means the change
 	// goes through.
 	wantFatal []string
+	// wantPending are the pending changes the XR's status reports, each
+	// "action key" where a key ending in "-" stands for a staged key.
+	wantPending []string
+	// observe, when set, adds to the running Space what the cloud wrote
+	// back (status.atProvider).
+	observe func(observed map[string]map[string]any)
+	// check, when set, checks the desired resources of a change that goes
+	// through.
+	check func(t *testing.T, desired map[string]map[string]any)
 }
 
 // traps are the changes TestRefuseChanges and the plan's golden tests run.
 var traps = map[string]trap{
+	// The gp3 IOPS follow the volume size, and StorageClass parameters are
+	// immutable: a new class beside the old, which the etcd volumes made
+	// with it keep.
 	"aws-etcd-volume-size": {
-		example:   "xr-aws.yaml",
-		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
-		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "forbidden by the API server", "etcd-storageclass", `"iops":"6000"`, `"iops":"3000"`, "new XSpaceScaling"},
+		example:     "xr-aws.yaml",
+		edit:        func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantPending: []string{"staged etcd-storageclass-"},
+		check: func(t *testing.T, d map[string]map[string]any) {
+			t.Helper()
+			old, staged := d["etcd-storageclass"], stagedOf(t, d, "etcd-storageclass")
+			if got := testutil.Get(old, "spec", "forProvider", "manifest", "parameters", "iops"); got != "6000" {
+				t.Errorf("the running StorageClass's iops = %v, want 6000 kept", got)
+			}
+			if got := testutil.Get(staged, "spec", "forProvider", "manifest", "parameters", "iops"); got != "3000" {
+				t.Errorf("the staged StorageClass's iops = %v, want 3000", got)
+			}
+			name := testutil.Get(staged, "spec", "forProvider", "manifest", "metadata", "name").(string)
+			if !strings.Contains(mustJSONString(t, d["spaces-release"]), `"storageClassName":"`+name+`"`) {
+				t.Errorf("the release does not name the staged StorageClass %s", name)
+			}
+		},
 	},
 	"aws-direct-etcd-volume-size": {
-		example:   "xr-aws-direct.yaml",
-		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
-		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "StorageClass etcd-storageclass parameters:"},
+		example:     "xr-aws-direct.yaml",
+		edit:        func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantPending: []string{"staged etcd-storageclass-"},
 	},
 	"namespaced-aws-etcd-volume-size": {
-		example:   filepath.Join("namespaced", "xr-aws.yaml"),
-		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
-		wantFatal: []string{"spec.spaces.etcdVolumeSize: Forbidden", "spec.forProvider.manifest.parameters"},
+		example:     filepath.Join("namespaced", "xr-aws.yaml"),
+		edit:        func(xr map[string]any) { testutil.Set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		wantPending: []string{"staged etcd-storageclass-"},
 	},
+	// No stage helps: the etcd volumes cannot attach to the new nodes.
 	"gcp-etcd-n2-to-n4": {
 		example:   "xr-gcp.yaml",
 		edit:      func(xr map[string]any) { testutil.Set(xr, "spec.nodePools.etcd.machineTypes", []any{"n4-standard-8"}) },
 		wantFatal: []string{"spec.nodePools.etcd.machineTypes: Forbidden", "Hyperdisk-only", "can attach to the new nodes", `"type":"pd-ssd"} -> {`},
 	},
+	// nodeConfig.serviceAccount is ForceNew: new pools beside, the old ones
+	// kept as they are until the new ones are ready.
 	"gcp-new-node-service-account": {
 		example: "xr-gcp.yaml",
 		before: func(xr map[string]any) {
 			delete(testutil.Get(xr, "spec", "gcp").(map[string]any), "nodeServiceAccount")
 		},
-		edit:      func(map[string]any) {},
-		wantFatal: []string{"spec.gcp.nodeServiceAccount: Forbidden", "refused by the provider", "ForceNew", "nodeConfig.serviceAccount", "add a node pool of the new shape"},
+		edit: func(map[string]any) {},
+		wantPending: []string{"staged apiserver-nodepool-", "held apiserver-nodepool", "staged controlplanes-nodepool-", "held controlplanes-nodepool",
+			"staged etcd-nodepool-", "held etcd-nodepool"},
+		check: func(t *testing.T, d map[string]map[string]any) {
+			t.Helper()
+			for _, k := range []string{"etcd-nodepool", "apiserver-nodepool", "controlplanes-nodepool"} {
+				if sa := testutil.Get(d[k], "spec", "forProvider", "nodeConfig", "serviceAccount"); sa != nil {
+					t.Errorf("%s: the running pool's serviceAccount changed to %v", k, sa)
+				}
+				if sa := testutil.Get(stagedOf(t, d, k), "spec", "forProvider", "nodeConfig", "serviceAccount"); sa == nil {
+					t.Errorf("%s: the staged pool has no serviceAccount", k)
+				}
+			}
+		},
 	},
+	// AKS cycles a pool whose vmSize changes: one zone at a time.
 	"azure-etcd-vm-size": {
 		example: "xr-azure.yaml",
 		edit: func(xr map[string]any) {
 			testutil.Set(xr, "spec.nodePools.etcd.machineTypes", []any{"Standard_D16s_v5"})
 		},
+		wantPending: []string{"held etcd-nodepool-zone-2", "held etcd-nodepool-zone-3"},
+		check: func(t *testing.T, d map[string]map[string]any) {
+			t.Helper()
+			for k, want := range map[string]string{"etcd-nodepool-zone-1": "Standard_D16s_v5", "etcd-nodepool-zone-2": "Standard_D8s_v5", "etcd-nodepool-zone-3": "Standard_D8s_v5"} {
+				if got := testutil.Get(d[k], "spec", "forProvider", "vmSize"); got != want {
+					t.Errorf("%s vmSize = %v, want %s", k, got, want)
+				}
+			}
+		},
 	},
+}
+
+// azureSubnet is the node subnet AKS reports for a cluster with its own.
+const azureSubnet = "/subscriptions/0/resourceGroups/spaces-rg/providers/Microsoft.Network/virtualNetworks/spaces/subnets/nodes"
+
+func init() {
+	// What Azure fills in: the node subnet of every pool, the zones of the
+	// server. Unpinned, each reads as a change on every update: azurerm
+	// cycles a pool for a new vnetSubnetId, and refuses a zone change.
+	traps["azure-cloud-filled-fields"] = trap{
+		example: "xr-azure.yaml",
+		edit:    func(map[string]any) {},
+		observe: func(o map[string]map[string]any) {
+			for k, r := range o {
+				switch r["kind"] {
+				case "KubernetesClusterNodePool":
+					r["status"].(map[string]any)["atProvider"] = map[string]any{"id": k, "vnetSubnetId": azureSubnet}
+				case "FlexibleServer":
+					r["status"].(map[string]any)["atProvider"] = map[string]any{"zone": "1",
+						"highAvailability": map[string]any{"mode": "ZoneRedundant", "standbyAvailabilityZone": "2"}, "fqdn": "db.example.com"}
+				}
+			}
+		},
+		check: func(t *testing.T, d map[string]map[string]any) {
+			t.Helper()
+			pools := 0
+			for k, r := range d {
+				switch r["kind"] {
+				case "KubernetesClusterNodePool":
+					pools++
+					if got := testutil.Get(r, "spec", "forProvider", "vnetSubnetId"); got != azureSubnet {
+						t.Errorf("%s: vnetSubnetId = %v, want the observed subnet pinned", k, got)
+					}
+				case "FlexibleServer":
+					if got := testutil.Get(r, "spec", "forProvider", "zone"); got != "1" {
+						t.Errorf("%s: zone = %v, want the observed zone pinned", k, got)
+					}
+					if ha := testutil.Get(r, "spec", "forProvider", "highAvailability"); ha != nil {
+						if got := testutil.Get(r, "spec", "forProvider", "highAvailability", "standbyAvailabilityZone"); got != "2" {
+							t.Errorf("%s: standby zone = %v, want the observed one pinned", k, got)
+						}
+					}
+				}
+			}
+			if pools == 0 {
+				t.Error("no AKS pool composed")
+			}
+		},
+	}
+}
+
+// stagedOf is the staged variant of key among the desired resources.
+func stagedOf(t *testing.T, d map[string]map[string]any, key string) map[string]any {
+	t.Helper()
+	for k, r := range d {
+		if change.BaseKey(k) == key && k != key {
+			return r
+		}
+	}
+	t.Fatalf("no staged variant of %s", key)
+	return nil
+}
+
+func mustJSONString(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestRefuseChanges runs each trap through the function as Crossplane
@@ -242,6 +409,9 @@ func TestRefuseChanges(t *testing.T) {
 				tc.before(xr)
 			}
 			observed := composeOf(t, xr)
+			if tc.observe != nil {
+				tc.observe(observed)
+			}
 			xr = readXR(t, filepath.Join("..", "example", tc.example))
 			tc.edit(xr)
 			rsp := run(t, newRequest(t, xr, observed))
@@ -254,6 +424,14 @@ func TestRefuseChanges(t *testing.T) {
 			if len(tc.wantFatal) == 0 {
 				if fatal != "" {
 					t.Fatalf("want the change to go through, got Fatal: %s", fatal)
+				}
+				checkPending(t, rsp, tc.wantPending)
+				if tc.check != nil {
+					d := map[string]map[string]any{}
+					for k, r := range rsp.GetDesired().GetResources() {
+						d[k] = r.GetResource().AsMap()
+					}
+					tc.check(t, d)
 				}
 				return
 			}

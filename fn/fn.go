@@ -136,6 +136,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	for _, w := range res.Warnings {
 		addWarning(rsp, w)
 	}
+	for _, e := range res.Events {
+		addNormal(rsp, e)
+	}
 	if f.trace != nil {
 		f.trace.record(log.WithValues("xr-resourceVersion", md.GetFields()["resourceVersion"].GetStringValue()),
 			xr.GetFields()["kind"].GetStringValue()+"/"+md.GetFields()["namespace"].GetStringValue()+"/"+md.GetFields()["name"].GetStringValue(),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
@@ -57,6 +59,8 @@ func (p *ChangePlan) Blocking() []string {
 			out = append(out, fmt.Sprintf("%s: %s", c.Key, c.Effect))
 		case c.Component == cloud.ComponentEtcdPool && (c.Effect == change.Replace || c.Effect == change.Delete):
 			out = append(out, fmt.Sprintf("%s: the etcd pool would be %sd", c.Key, c.Effect))
+		case c.Component == cloud.ComponentEtcdPool && c.Effect == change.Staged:
+			out = append(out, c.Key+": a new etcd pool replaces a running one (staged: every etcd member moves to new nodes)")
 		}
 	}
 	if p.Refused != "" {
@@ -101,6 +105,24 @@ func (f *Function) Preview(ctx context.Context, req *fnv1.RunFunctionRequest) (*
 	var err error
 	if p.Changes, err = Classify(observed, res.Resources, c); err != nil {
 		return nil, err
+	}
+	pending := map[string]spec.PendingChange{}
+	for _, pc := range res.Status.PendingChanges {
+		pending[pc.Resource] = pc
+	}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		pc, ok := pending[c.Key]
+		if !ok {
+			continue
+		}
+		c.Pending = pc.Action + ": " + pc.Message
+		if len(pc.Fields) > 0 {
+			c.Pending = fmt.Sprintf("%s (%s): %s", pc.Action, strings.Join(pc.Fields, ", "), pc.Message)
+		}
+		if pc.Action == change.ActionStaged && c.Effect == change.Create {
+			c.Effect = change.Staged
+		}
 	}
 	nodes := poolNodes(res)
 	for i := range p.Changes {
@@ -179,32 +201,46 @@ func KeyObserved(req *fnv1.RunFunctionRequest, objs []map[string]any) (map[strin
 				return nil, nil, err
 			}
 		}
-		res, errs := composeGuarded(Request{
-			XR:        pbjson.AppendStruct(nil, pickStruct(xr, xrRead)),
-			Namespace: md.GetFields()["namespace"].GetStringValue(),
-			Input:     in,
-		}, false)
 		type id struct{ component, kind, name string }
-		keys := map[id]string{}
-		if len(errs) == 0 {
-			for _, r := range res.Resources {
-				d, err := change.Normalize(r.Object)
-				if err != nil {
-					return nil, nil, err
-				}
-				u := unstructured.Unstructured{Object: d}
-				keys[id{r.Component, u.GetKind(), u.GetName()}] = r.Key
+		// Twice: some resources are composed only once others are
+		// observed (the router's observer once the Release is).
+		for range 2 {
+			observed := map[string]*unstructured.Unstructured{}
+			for k, o := range out {
+				observed[k] = &unstructured.Unstructured{Object: o}
 			}
+			res, errs := composeGuarded(Request{
+				XR:        pbjson.AppendStruct(nil, pickStruct(xr, xrRead)),
+				Namespace: md.GetFields()["namespace"].GetStringValue(),
+				Input:     in,
+				Observed:  observed,
+			}, false)
+			keys := map[id]string{}
+			if len(errs) == 0 {
+				for _, r := range res.Resources {
+					d, err := change.Normalize(r.Object)
+					if err != nil {
+						return nil, nil, err
+					}
+					u := unstructured.Unstructured{Object: d}
+					keys[id{r.Component, u.GetKind(), u.GetName()}] = r.Key
+				}
+			}
+			left := rest[:0]
+			for _, o := range rest {
+				u := unstructured.Unstructured{Object: o}
+				k, ok := keys[id{u.GetLabels()[compose.LabelComponent], u.GetKind(), u.GetName()}]
+				if _, taken := out[k]; ok && !taken {
+					out[k] = o
+					continue
+				}
+				left = append(left, o)
+			}
+			rest = left
 		}
 		for _, o := range rest {
 			u := unstructured.Unstructured{Object: o}
-			component, own := u.GetLabels()[compose.LabelComponent]
-			k, ok := keys[id{component, u.GetKind(), u.GetName()}]
-			if _, taken := out[k]; ok && !taken {
-				out[k] = o
-				continue
-			}
-			if own {
+			if _, own := u.GetLabels()[compose.LabelComponent]; own {
 				out[u.GetKind()+"/"+u.GetName()] = o
 				continue
 			}

@@ -1,11 +1,14 @@
 package fn
 
 import (
+	"fmt"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane/function-sdk-go/errors"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/alerts"
+	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
@@ -25,6 +28,9 @@ type Result struct {
 	// Warnings about degraded choices to send as Warning results: those not
 	// already reported in the observed status.warnings, in a fixed order.
 	Warnings []string
+	// Events to send as Normal results: the pending changes not already
+	// reported in the observed status.pendingChanges.
+	Events []string
 }
 
 // Compose is the function without protobuf: XR in, resources and status
@@ -43,6 +49,18 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	}
 	s, p, env := pr.Spec, pr.Plan, pr.Env
 	out := pr.Cloud.Render(p, s, env)
+	// What a change does to the running Space: pinned, staged, held.
+	ro, err := rollout(req.Observed, out.Resources, pr.Cloud)
+	if err != nil {
+		return nil, field.ErrorList{field.InternalError(field.NewPath("spec"), errors.Wrap(err, errRender))}
+	}
+	out.Resources = ro.Resources
+	if n := ro.Names[cloud.KeyStorageClass]; n != "" && n != p.Storage.ClassName {
+		// New etcd volumes use the staged StorageClass.
+		staged := *p
+		staged.Storage.ClassName = n
+		p = &staged
+	}
 
 	pendingRelease := false
 	if out.Database != nil {
@@ -109,6 +127,7 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	}
 	res.Status.Warnings = all
 	res.Warnings = newWarnings(pr.Recorded.Warnings, all)
+	res.Status.PendingChanges, res.Events = pendingChanges(ro.Pending, pr.Recorded.PendingChanges)
 	return res, nil
 }
 
@@ -129,4 +148,26 @@ func observesRouter(req Request, exposure string, env cloud.Env) bool {
 	}
 	ready, _ := status.Ready(req.Observed[spaces.ReleaseKey])
 	return ready
+}
+
+// pendingChanges are the rollout's pending changes as the XR's status
+// reports them, and the messages of those the recorded status does not
+// have yet (the same resource and action), to send once as events.
+func pendingChanges(ps []change.Pending, recorded []spec.PendingChange) ([]spec.PendingChange, []string) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	for _, r := range recorded {
+		seen[r.Resource+"/"+r.Action] = true
+	}
+	out := make([]spec.PendingChange, 0, len(ps))
+	var events []string
+	for _, p := range ps {
+		out = append(out, spec.PendingChange{Resource: p.Key, Action: p.Action, Kind: p.Kind, Name: p.Name, Fields: p.Fields, Message: p.Why})
+		if !seen[p.Key+"/"+p.Action] {
+			events = append(events, fmt.Sprintf("%s %s %s: %s", p.Action, p.Kind, p.Name, p.Why))
+		}
+	}
+	return out, events
 }

@@ -60,6 +60,12 @@ func addWarning(rsp *fnv1.RunFunctionResponse, msg string) {
 	addResult(rsp, fnv1.Severity_SEVERITY_WARNING, msg, fnv1.Target_TARGET_COMPOSITE_AND_CLAIM)
 }
 
+// addNormal adds a Normal result: Crossplane records it as a Normal event
+// of the XR.
+func addNormal(rsp *fnv1.RunFunctionResponse, msg string) {
+	addResult(rsp, fnv1.Severity_SEVERITY_NORMAL, msg, fnv1.Target_TARGET_COMPOSITE)
+}
+
 // setCondition adds a condition of the XR, as the SDK's
 // response.ConditionTrue and ConditionFalse with a message.
 func setCondition(rsp *fnv1.RunFunctionResponse, typ string, ok bool, reason, msg string) {

@@ -43,7 +43,7 @@ var observedRead = withPaths(fieldTree{
 	"metadata":   {"name": nil, "namespace": nil, "labels": nil, "resourceVersion": nil, "generation": nil},
 	"spec":       {"forProvider": {"set": nil}},
 	"status":     {"conditions": nil},
-}, append(append(cloudObservedFields(), changeObservedFields()...), spaces.RouterAddressField))
+}, append(append(append(cloudObservedFields(), changeObservedFields()...), rolloutObservedFields()...), spaces.RouterAddressField))
 
 // cloudObservedFields are the observed fields every registered cloud reads,
 // sorted.
@@ -90,7 +90,7 @@ var xrRead = fieldTree{
 	"kind":       nil,
 	"metadata":   {"name": nil, "namespace": nil},
 	"spec":       nil,
-	"status":     {"cloud": nil, "warnings": nil},
+	"status":     {"cloud": nil, "warnings": nil, "pendingChanges": nil},
 }
 
 // observedComposed decodes what the function reads of each observed

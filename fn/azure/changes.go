@@ -21,6 +21,9 @@ func cycled(field string, causes ...string) change.Rule {
 	return change.Rule{
 		Groups: nodePoolGroups, Kind: NodePoolKind, Path: "spec.forProvider." + field, Effect: change.RollsNodes,
 		Why: cycledWhy, Source: nodePoolSource + " cycleNodePoolProperties", Causes: causes,
+		// All zonal pools of a role cycled at once would take every etcd
+		// member of every control plane down together.
+		Serial: true,
 	}
 }
 
@@ -61,3 +64,26 @@ var changes = append(change.StorageClassRules(
 	server("location", change.Always, "ForceNew (commonschema.Location()): the server cannot move region", "spec.region"),
 	server("resourceGroupName", change.Always, "ForceNew (commonschema.ResourceGroupName())", "spec.azure.resourceGroupName"),
 )
+
+// What the cloud fills in and the function pins (change.Pin): the
+// function's management policies leave out LateInitialize, so a field the
+// cloud chose and the desired state leaves unset would read as a change on
+// every update.
+var pins = change.Pins{
+	{
+		Groups: nodePoolGroups, Kind: NodePoolKind, From: "status.atProvider.vnetSubnetId", To: "spec.forProvider.vnetSubnetId",
+		Why:    "a node pool of a cluster with its own node subnet reports that subnet; an unset vnetSubnetId reads as a change, which azurerm answers by cycling the pool",
+		Source: nodePoolSource + " (vnet_subnet_id, one of cycleNodePoolProperties)",
+	},
+	{
+		Groups: serverGroups, Kind: FlexibleServerKind, From: "status.atProvider.zone", To: "spec.forProvider.zone",
+		Why:    "Azure picks the zone of a server created without one; an update without it fails: \"`zone` can only be changed when exchanged with the zone specified in `high_availability.0.standby_availability_zone`\"",
+		Source: serverSource + " (zone: Optional, Computed; CustomizeDiff); provider-upjet-azure config/cluster/postgresql/config.go (pinned by late initialization)",
+	},
+	{
+		Groups: serverGroups, Kind: FlexibleServerKind,
+		From: "status.atProvider.highAvailability.standbyAvailabilityZone", To: "spec.forProvider.highAvailability.standbyAvailabilityZone",
+		Why:    "Azure picks the standby zone of a zone-redundant server; leaving it unset after creation asks Azure to move the standby",
+		Source: serverSource + " (high_availability.standby_availability_zone: Optional, Computed)",
+	},
+}

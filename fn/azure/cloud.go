@@ -18,6 +18,7 @@ var Cloud = cloud.Cloud{
 	NodePool: nodePool, StorageClass: storageClass, Database: database,
 	DatabaseKeys:            []string{KeyServer, KeyDatabase, KeyTLS},
 	Changes:                 changes,
+	Pins:                    pins,
 	ObservedFields:          []string{EndpointFieldPath, observedStorageField},
 	LoadBalancerAnnotations: loadBalancerAnnotations,
 }

@@ -27,6 +27,9 @@ const (
 	InPlace
 	// Create: a new resource; nothing running changes.
 	Create
+	// Staged: a new resource beside a running one it replaces, which the
+	// function keeps until the new one is ready (see Rollout).
+	Staged
 	// RollsNodes: applied in place, but the nodes of the pool are replaced
 	// (Karpenter drift, GKE surge upgrade, AKS pool rotation).
 	RollsNodes
@@ -52,6 +55,7 @@ var effectNames = [...]string{
 	NoChange:             "no change",
 	InPlace:              "update in place",
 	Create:               "create",
+	Staged:               "staged replacement",
 	RollsNodes:           "rolls nodes",
 	Orphan:               "orphan",
 	Replace:              "replace",
@@ -120,6 +124,15 @@ type Rule struct {
 	Causes []string
 	// Way is how to make the change anyway (a new Space, a new pool...).
 	Way string
+	// Stage says how the function makes a refused change anyway, by a new
+	// resource beside the running one (see Rollout); NoStage refuses it.
+	Stage Stage
+	// NameMax is the longest name a staged resource of the kind may have
+	// (its cloud's limit); 0 for Kubernetes' 63.
+	NameMax int
+	// Serial changes roll the nodes of one resource of a component at a
+	// time: the others keep their observed values until it is ready.
+	Serial bool
 }
 
 // matches is true when the rule applies to group/kind.
@@ -223,6 +236,9 @@ type Field struct {
 	Source string   `json:"source,omitempty"`
 	Causes []string `json:"causes,omitempty"`
 	Way    string   `json:"way,omitempty"`
+	// Stage and Serial come from the rule too (see Rollout).
+	Stage  Stage `json:"-"`
+	Serial bool  `json:"-"`
 }
 
 // Change is what applying one desired resource does.
@@ -244,6 +260,9 @@ type Change struct {
 	Nodes string `json:"nodes,omitempty"`
 	// Fields that change, in path order.
 	Fields []Field `json:"fields,omitempty"`
+	// Pending says what the function stages or holds back of the change
+	// (filled by the caller, from its rollout).
+	Pending string `json:"pending,omitempty"`
 }
 
 // Normalize is o as encoding/json writes it, decoded into maps: numbers

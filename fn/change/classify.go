@@ -201,6 +201,7 @@ func (w *walker) walk(path string, obs, des any) {
 	}
 	if r != nil && r.applies(obs, des) {
 		f.Effect, f.Why, f.Source, f.Causes, f.Way = r.Effect, r.Why, r.Source, r.Causes, r.Way
+		f.Stage, f.Serial = r.Stage, r.Serial
 	}
 	if w.secret && inManifest {
 		// A Secret's values never leave the function.

@@ -21,5 +21,12 @@ func StorageClassRules(causes []string, why string) Rules {
 			Why: "StorageClass " + path + " is immutable (\"updates to " + path + " are forbidden\"); " + why,
 		}
 	}
-	return Rules{r("parameters", true), r("provisioner", false), r("reclaimPolicy", false), r("volumeBindingMode", false)}
+	// New parameters get a new StorageClass beside the running one: new
+	// etcd volumes are made with it, and the volumes made before keep
+	// theirs, which stays so that they can still be expanded (volume
+	// expansion reads the PVC's class: kubernetes
+	// pkg/controller/volume/expand/expand_controller.go).
+	params := r("parameters", true)
+	params.Stage, params.Way = StageKeep, "staged: a new StorageClass named from the new parameters takes the new etcd volumes; the old one stays for the volumes made with it"
+	return Rules{params, r("provisioner", false), r("reclaimPolicy", false), r("volumeBindingMode", false)}
 }

@@ -91,6 +91,10 @@ type Cloud struct {
 	// prints all of it. They include the etcd StorageClass's rules
 	// (change.StorageClassRules), which name the cloud's XR fields.
 	Changes change.Rules
+	// Pins are the fields the cloud fills in that the function copies from
+	// the observed resource where it leaves them unset (change.Pin), so
+	// that no update reads them as a change. Optional.
+	Pins change.Pins
 }
 
 // ValidateMachineTypes refuses every listed machine type of the spec's

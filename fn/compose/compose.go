@@ -192,3 +192,14 @@ func Labels(sets ...map[string]string) map[string]string {
 	}
 	return out
 }
+
+// Unstructured is a composed object as JSON maps: what the change model
+// returns for a resource it pinned, staged or held (fn/change Rollout).
+type Unstructured map[string]any
+
+// GroupKind is the API group and kind of the object.
+func (u Unstructured) GroupKind() schema.GroupKind {
+	av, _ := u["apiVersion"].(string)
+	k, _ := u["kind"].(string)
+	return schema.FromAPIVersionAndKind(av, k).GroupKind()
+}

@@ -7,8 +7,8 @@ const (
 	nodeConfigSource = "terraform-provider-google google/services/container/node_config.go schemaNodeConfig()"
 	nodePoolSource   = "terraform-provider-google google/services/container/resource_container_node_pool.go"
 	upjetForceNew    = "; upjet pkg/controller/external_tfpluginsdk.go assertNoForceNew()"
-	refusedWhy       = "ForceNew: upjet refuses to update a node pool that would have to be replaced, and the pool stays unsynced"
-	nodePoolWay      = "put the field back; to change it, add a node pool of the new shape beside this one, move the pods, then remove the old pool (not automated yet)"
+	refusedWhy       = "ForceNew: upjet refuses to update a node pool that would have to be replaced; the function stages a new pool beside it and removes the old one once the new one is ready (GKE drains it)"
+	nodePoolWay      = "staged: a new node pool named from the new values, the old pool kept as it is until the new one is ready"
 	surgeWhy         = "GKE updates the pool in place and recreates its nodes by surge upgrade (maxSurge 1, maxUnavailable 0: one node at a time)"
 )
 
@@ -21,6 +21,7 @@ func nodeConfig(field string, e change.Effect, causes ...string) change.Rule {
 		r.Why, r.Source = surgeWhy, nodePoolSource+" nodePoolNodeConfigUpdate()"
 	} else {
 		r.Why, r.Source, r.Way = refusedWhy, nodeConfigSource+upjetForceNew, nodePoolWay
+		r.Stage, r.NameMax = change.StageRetire, MaxNodePoolNameLength
 	}
 	return r
 }

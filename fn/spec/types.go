@@ -882,6 +882,33 @@ type Status struct {
 	// +listType=map
 	// +listMapKey=name
 	Components []ComponentStatus `json:"components,omitempty"`
+	// PendingChanges are the changes the function staged beside a running
+	// resource or holds back (one zone at a time), until they complete.
+	// Each is also sent once as a Normal event when it first appears.
+	// +optional
+	// +listType=map
+	// +listMapKey=resource
+	PendingChanges []PendingChange `json:"pendingChanges,omitempty"`
+}
+
+// PendingChange is a change of one composed resource that is not applied
+// as it is: staged (a new resource beside the running one) or held (the
+// running resource keeps its observed values for now).
+type PendingChange struct {
+	// Resource is the composition resource name.
+	Resource string `json:"resource"`
+	// Action taken.
+	// +kubebuilder:validation:Enum=staged;held
+	Action string `json:"action"`
+	// Kind and Name of the resource (of its manifest, for an Object).
+	Kind string `json:"kind"`
+	// +optional
+	Name string `json:"name,omitempty"`
+	// Fields that wait, or that called for the new resource.
+	// +optional
+	Fields []string `json:"fields,omitempty"`
+	// Message says why and until when.
+	Message string `json:"message"`
 }
 
 // CapacityPlanStatus shows why the pools are the size they are.

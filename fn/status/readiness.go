@@ -84,3 +84,44 @@ func isManaged(o *unstructured.Unstructured) bool {
 		return group == s || strings.HasSuffix(group, "."+s)
 	})
 }
+
+// Settled is true when the provider has acted on the resource's current
+// spec: its Ready and Synced conditions are True and were written for its
+// current metadata.generation. A provider that writes no
+// observedGeneration (older crossplane-runtime) is taken at its word.
+func Settled(o *unstructured.Unstructured) bool {
+	if o == nil || o.Object == nil {
+		return false
+	}
+	cs, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
+	gen := o.GetGeneration()
+	seen := 0
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		t, _ := m["type"].(string)
+		if t != string(xpv2.TypeReady) && t != string(xpv2.TypeSynced) {
+			continue
+		}
+		if s, _ := m["status"].(string); s != string(corev1.ConditionTrue) {
+			return false
+		}
+		if og, ok := number(m["observedGeneration"]); ok && og != 0 && gen != 0 && og != gen {
+			return false
+		}
+		seen++
+	}
+	return seen == 2
+}
+
+// number reads a JSON number as decoded from a request or YAML.
+func number(v any) (int64, bool) {
+	switch t := v.(type) {
+	case float64:
+		return int64(t), true
+	case int64:
+		return t, true
+	case int:
+		return int64(t), true
+	}
+	return 0, false
+}
