@@ -127,7 +127,7 @@ type planCase struct {
 var planCases = map[string]planCase{
 	"trap-aws-etcd-volume-size": {
 		example: "xr-aws.yaml", // staged: a new StorageClass beside
-		after: func(xr map[string]any) { set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
+		after:   func(xr map[string]any) { set(xr, "spec.spaces.etcdVolumeSize", "5Gi") },
 	},
 	"trap-gcp-etcd-n2-to-n4": {
 		example: "xr-gcp.yaml", wantBlock: true,
