@@ -374,3 +374,30 @@ func TestKeepGeneratedPasswordNamespacedAzure(t *testing.T) {
 		t.Error("Azure: the server is composed before the password is restored")
 	}
 }
+
+// TestKeptPassword: of the required resources only whether the kept
+// Secret's data has a non-empty password key counts.
+func TestKeptPassword(t *testing.T) {
+	odd, err := structpb.NewStruct(map[string]any{"apiVersion": "v1", "kind": "Secret", "data": "not an object"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		required map[string]*fnv1.Resources
+		want     Kept
+	}{
+		"not answered":          {want: KeptUnknown},
+		"another requirement":   {required: map[string]*fnv1.Resources{"other": keptSecret("ns", "x", map[string]any{"password": keptValue})}, want: KeptUnknown},
+		"answered, no Secret":   {required: map[string]*fnv1.Resources{RequirementKeptPassword: {}}, want: KeptAbsent},
+		"no data":               {required: map[string]*fnv1.Resources{RequirementKeptPassword: keptSecret("ns", "x", nil)}, want: KeptAbsent},
+		"empty password":        {required: map[string]*fnv1.Resources{RequirementKeptPassword: keptSecret("ns", "x", map[string]any{"password": ""})}, want: KeptAbsent},
+		"data of another shape": {required: map[string]*fnv1.Resources{RequirementKeptPassword: {Items: []*fnv1.Resource{{Resource: odd}, {}}}}, want: KeptAbsent},
+		"password":              {required: map[string]*fnv1.Resources{RequirementKeptPassword: keptSecret("ns", "x", map[string]any{"password": keptValue})}, want: KeptPresent},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := keptPassword(&fnv1.RunFunctionRequest{RequiredResources: tc.required}); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
