@@ -27,7 +27,7 @@ import (
 // PlanCmd previews what applying an XR does to a running Space.
 type PlanCmd struct {
 	XR       string `arg:"" type:"existingfile" help:"The changed XSpaceScaling (YAML)."`
-	Observed string `required:"" type:"path" help:"The running Space's composed resources as kubectl get -o yaml prints them: a file (several documents or a List) or a folder of them. The XR itself, if there, gives its status. Secrets are skipped."`
+	Observed string `required:"" type:"path" help:"The running Space's composed resources as kubectl get -o yaml prints them: a file (several documents or a List) or a folder of them. The XR itself, if there, gives its status. A Secret only answers what the function asks Crossplane for (the kept copy of a generated database password), its values redacted on reading."`
 	Input    string `type:"existingfile" help:"The function input (YAML), as a Composition step would pass it."`
 	Output   string `short:"o" enum:"text,json" default:"text" help:"text or json."`
 }
@@ -66,8 +66,12 @@ func (c *PlanCmd) plan() (*fn.ChangePlan, error) {
 // preview builds the request the function would get and previews it.
 func preview(xr *structpb.Struct, objs []map[string]any, inputPath string) (*fn.ChangePlan, error) {
 	kind := xr.GetFields()["kind"].GetStringValue()
-	var composed []map[string]any
+	var composed, secrets []map[string]any
 	for _, o := range objs {
+		if isSecret(o) {
+			secrets = append(secrets, o)
+			continue
+		}
 		if o["kind"] == kind {
 			// The XR as it runs: its status is what earlier calls recorded.
 			if st, ok := o["status"].(map[string]any); ok && xr.GetFields()["status"] == nil {
@@ -103,6 +107,15 @@ func preview(xr *structpb.Struct, objs []map[string]any, inputPath string) (*fn.
 		}
 		req.Observed.Resources[k] = &fnv1.Resource{Resource: s}
 	}
+	// What the function asks Crossplane for, answered from the Secrets
+	// given, as Crossplane answers it from the cluster.
+	first, err := fn.New().RunFunction(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	if req.RequiredResources, err = answer(first.GetRequirements(), secrets); err != nil {
+		return nil, err
+	}
 	p, err := fn.New().Preview(context.Background(), req)
 	if err != nil {
 		return nil, err
@@ -111,9 +124,64 @@ func preview(xr *structpb.Struct, objs []map[string]any, inputPath string) (*fn.
 	return p, nil
 }
 
+// answer is the required resources Crossplane would send for reqs, from
+// objs: for each requirement the objects of its apiVersion and kind with
+// its name and namespace (the function asks for nothing else), an empty
+// list where none matches.
+func answer(reqs *fnv1.Requirements, objs []map[string]any) (map[string]*fnv1.Resources, error) {
+	if len(reqs.GetResources()) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]*fnv1.Resources, len(reqs.GetResources()))
+	for k, sel := range reqs.GetResources() {
+		rs := &fnv1.Resources{}
+		for _, o := range objs {
+			md, _ := o["metadata"].(map[string]any)
+			if o["apiVersion"] != sel.GetApiVersion() || o["kind"] != sel.GetKind() ||
+				md["name"] != sel.GetMatchName() || (sel.Namespace != nil && md["namespace"] != sel.GetNamespace()) {
+				continue
+			}
+			s, err := structpb.NewStruct(o)
+			if err != nil {
+				return nil, fmt.Errorf("required %s: %w", k, err)
+			}
+			rs.Items = append(rs.Items, &fnv1.Resource{Resource: s})
+		}
+		out[k] = rs
+	}
+	return out, nil
+}
+
+// isSecret is true for a v1 Secret.
+func isSecret(o map[string]any) bool { return o["kind"] == "Secret" && o["apiVersion"] == "v1" }
+
+// redacted is what every value of a Secret read becomes: the function
+// tests only whether a key is there.
+const redacted = "cmVkYWN0ZWQ=" // base64 of "redacted"
+
+// redact replaces every value of a Secret's data, and drops stringData
+// and the last-applied annotation that may repeat them.
+func redact(o map[string]any) map[string]any {
+	out := map[string]any{"apiVersion": o["apiVersion"], "kind": o["kind"]}
+	if md, ok := o["metadata"].(map[string]any); ok {
+		out["metadata"] = map[string]any{"name": md["name"], "namespace": md["namespace"]}
+	}
+	data := map[string]any{}
+	for _, f := range []string{"data", "stringData"} {
+		m, _ := o[f].(map[string]any)
+		for k := range m {
+			data[k] = redacted
+		}
+	}
+	if len(data) > 0 {
+		out["data"] = data
+	}
+	return out
+}
+
 // readObjects reads every object of a file or of the YAML and JSON files
-// of a folder, with kubectl's Lists flattened and Secrets left out (their
-// data never enters the plan).
+// of a folder, with kubectl's Lists flattened and every value of a Secret
+// redacted on reading (its data never enters the plan).
 func readObjects(path string) ([]map[string]any, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -170,7 +238,7 @@ func readDocs(path string) ([]map[string]any, error) {
 	}
 }
 
-// flatten turns a List into its items and drops Secrets and empty
+// flatten turns a List into its items, redacts Secrets and drops empty
 // documents.
 func flatten(m map[string]any) []map[string]any {
 	if len(m) == 0 {
@@ -186,8 +254,8 @@ func flatten(m map[string]any) []map[string]any {
 		}
 		return out
 	}
-	if m["kind"] == "Secret" && m["apiVersion"] == "v1" {
-		return nil
+	if isSecret(m) {
+		return []map[string]any{redact(m)}
 	}
 	return []map[string]any{m}
 }

@@ -234,7 +234,7 @@ func TestPlanGolden(t *testing.T) {
 
 // TestPlanReadsKubectlOutput: a folder holding a List (kubectl get -o yaml
 // of several objects), a multi-document file, the XR with its status and
-// a Secret reads as the running Space without the Secret.
+// a Secret reads as the running Space and the Secret, its value redacted.
 func TestPlanReadsKubectlOutput(t *testing.T) {
 	xr := readXRMap(t, filepath.Join("example", "xr-aws.yaml"))
 	objs := running(t, xr, true)
@@ -269,12 +269,14 @@ func TestPlanReadsKubectlOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(objs)+1 {
-		t.Fatalf("read %d objects, want the %d composed ones and the XR", len(got), len(objs))
+	if len(got) != len(objs)+2 {
+		t.Fatalf("read %d objects, want the %d composed ones, the XR and the Secret", len(got), len(objs))
 	}
 	for _, o := range got {
 		if o["kind"] == "Secret" {
-			t.Errorf("a Secret was read: %v", o["metadata"])
+			if diff := cmp.Diff(map[string]any{"password": redacted}, o["data"]); diff != "" {
+				t.Errorf("the Secret's data is not redacted (-want +got):\n%s", diff)
+			}
 		}
 	}
 	s, err := structpb.NewStruct(readXRMap(t, filepath.Join("example", "xr-aws.yaml")))
@@ -349,5 +351,74 @@ func TestPlanJSON(t *testing.T) {
 	}
 	if got.Refused == "" || len(got.Blocking) == 0 {
 		t.Errorf("want the function's refusal and blocking reasons, got %q %v", got.Refused, got.Blocking)
+	}
+}
+
+// TestPlanReadoption: a new XR over an orphaned database, with the kept
+// copy of its generated password among the observed objects, plans the
+// restore and holds the database instance; without the copy it plans the
+// instance. The copy's value never reaches the plan.
+func TestPlanReadoption(t *testing.T) {
+	const value = "cGxhbi1tdXN0LW5ldmVyLXByaW50LXRoaXM="
+	xr := readXRMap(t, filepath.Join("example", "xr-aws.yaml"))
+	name := xr["metadata"].(map[string]any)["name"].(string)
+	dir := t.TempDir()
+	kept := "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name + "-postgres-password-kept\n  namespace: crossplane-system\ndata:\n  password: " + value + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "kept.yaml"), []byte(kept), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	objs, err := readObjects(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		objs              []map[string]any
+		restore, instance bool
+	}{
+		"readoption-aws-kept-password":    {objs: objs, restore: true},
+		"readoption-aws-no-kept-password": {instance: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := structpb.NewStruct(readXRMap(t, filepath.Join("example", "xr-aws.yaml")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := preview(s, tc.objs, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys := map[string]bool{}
+			for _, c := range p.Changes {
+				keys[c.Key] = true
+			}
+			if keys[fn.KeyPasswordRestore] != tc.restore || keys["database-instance"] != tc.instance {
+				t.Errorf("planned %v: want restore %v, instance %v", keys, tc.restore, tc.instance)
+			}
+			var b strings.Builder
+			if err := printPlan(&b, p, "text"); err != nil {
+				t.Fatal(err)
+			}
+			var j strings.Builder
+			if err := printPlan(&j, p, "json"); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(b.String()+j.String(), value) || strings.Contains(b.String()+j.String(), redacted) {
+				t.Error("the Secret's data is in the plan")
+			}
+			golden := filepath.Join("testdata", "plan", name+".txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(b.String()), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden) //nolint:gosec // test fixtures.
+			if err != nil {
+				t.Fatalf("%v: run go test . -run TestPlanReadoption -update and review the new file", err)
+			}
+			if diff := cmp.Diff(string(want), b.String()); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", golden, diff)
+			}
+		})
 	}
 }

@@ -108,6 +108,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		Namespace: md.GetFields()["namespace"].GetStringValue(),
 		Input:     in,
 		Observed:  observed,
+		Kept:      keptPassword(req),
 	})
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
@@ -120,6 +121,11 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	if err := writeDesired(rsp, res); err != nil {
 		addFatal(rsp, errors.Wrap(err, errSetDesired))
 		return rsp, nil
+	}
+	if res.KeptPassword != nil {
+		rsp.Requirements = &fnv1.Requirements{Resources: map[string]*fnv1.ResourceSelector{
+			RequirementKeptPassword: requireSecret(res.KeptPassword),
+		}}
 	}
 	rsp.Desired.Composite.Ready = fnv1.Ready_READY_FALSE
 	if rd.Ready {

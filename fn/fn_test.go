@@ -161,6 +161,8 @@ func TestRunFunctionWarnings(t *testing.T) {
 	}
 	// With the RDS bundle: no warning about an unverified database.
 	testutil.Set(xr, "spec.queryAPI.postgres.caSecretName", "rds-ca")
+	// The generated password is kept: no warning about losing it.
+	testutil.Set(xr, "spec.providerConfigs.management", "default")
 	rsp := run(t, newRequest(t, xr, nil))
 	var warnings []string
 	for _, r := range rsp.GetResults() {
@@ -197,6 +199,7 @@ func TestRunFunctionWarnsOfAnUnsupportedImagePullSecret(t *testing.T) {
 	xr := readXR(t, minimalXR)
 	testutil.Set(xr, "spec.spaces.pullSecretName", "my-registry")
 	testutil.Set(xr, "spec.queryAPI.postgres.caSecretName", "rds-ca")
+	testutil.Set(xr, "spec.providerConfigs.management", "default")
 	// The general pool's floor Karpenter keeps: no minNodes warning.
 	testutil.Set(xr, "spec.nodePools.controlPlanes.minNodes", 1)
 	rsp := run(t, newRequest(t, xr, nil))

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,6 +89,11 @@ func renderYAML(t testing.TB, rsp *fnv1.RunFunctionResponse) string {
 	}
 	for _, c := range rsp.GetConditions() {
 		b.WriteString("# condition " + c.GetType() + "=" + c.GetStatus().String() + " " + c.GetReason() + ": " + c.GetMessage() + "\n")
+	}
+	reqs := rsp.GetRequirements().GetResources()
+	for _, k := range slices.Sorted(maps.Keys(reqs)) {
+		r := reqs[k]
+		b.WriteString("# requirement " + k + ": " + r.GetApiVersion() + " " + r.GetKind() + " " + r.GetNamespace() + "/" + r.GetMatchName() + "\n")
 	}
 	docs := []any{rsp.GetDesired().GetComposite().GetResource().AsMap()}
 	res := rsp.GetDesired().GetResources()

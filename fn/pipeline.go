@@ -23,6 +23,9 @@ type Request struct {
 	Input *v1beta1.Input
 	// Observed composed resources by composition resource name.
 	Observed map[string]*unstructured.Unstructured
+	// Kept is whether the kept copy of a generated database password
+	// exists (password.go), as the request's required resources say.
+	Kept Kept
 }
 
 // Prepared is the pure pipeline's result: everything the clouds' render

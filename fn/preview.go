@@ -93,6 +93,7 @@ func (f *Function) Preview(ctx context.Context, req *fnv1.RunFunctionRequest) (*
 		Namespace: md.GetFields()["namespace"].GetStringValue(),
 		Input:     in,
 		Observed:  observed,
+		Kept:      keptPassword(req),
 	}, false)
 	if len(errs) > 0 {
 		for _, e := range errs {

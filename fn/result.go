@@ -31,6 +31,10 @@ type Result struct {
 	// Events to send as Normal results: the pending changes not already
 	// reported in the observed status.pendingChanges.
 	Events []string
+	// KeptPassword is the Secret to ask Crossplane for as a required
+	// resource: the kept copy of a generated database password, while the
+	// database is not observed (password.go). Nil otherwise.
+	KeptPassword *compose.SecretReference
 }
 
 // Compose is the function without protobuf: XR in, resources and status
@@ -61,6 +65,12 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		staged.Storage.ClassName = n
 		p = &staged
 	}
+
+	keep := keepPassword(req, s, cloud.In{Plan: p, Spec: s, Env: env}, out.Database)
+	if keep.Hold {
+		out.Resources = holdDatabase(out.Resources, out.Database.Key)
+	}
+	out.Resources = append(out.Resources, keep.Resources...)
 
 	pendingRelease := false
 	if out.Database != nil {
@@ -99,7 +109,7 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		}
 	}
 
-	res := &Result{Resources: out.Resources}
+	res := &Result{Resources: out.Resources, KeptPassword: keep.Require}
 	res.Status.Cloud = s.Cloud
 	if out.Database != nil {
 		ds := out.Database.Status
@@ -111,6 +121,9 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component, Observed: req.Observed[cr.Key]})
 	}
 	res.Status.Components, res.Ready = status.Components(srs)
+	if keep.Hold {
+		res.Status.Components = setHoldReason(res.Status.Components, keep.HoldReason)
+	}
 	if pendingRelease {
 		res.Status.Components = append(res.Status.Components, spec.ComponentStatus{
 			Name: cloud.ComponentSpaces, Ready: false, Reason: "waiting for the database's endpoint before installing Spaces",
@@ -121,6 +134,9 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	all := append(warnings(s), p.Warnings...)
 	if out.Database != nil {
 		all = append(all, out.Database.Warnings...)
+	}
+	if keep.Warning != "" {
+		all = append(all, keep.Warning)
 	}
 	if pr.Cloud.Warnings != nil {
 		all = append(all, pr.Cloud.Warnings(cloud.In{Plan: p, Spec: s, Env: env})...)

@@ -42,7 +42,10 @@ func checkNoDataLoss(observed map[string]*unstructured.Unstructured, desired []c
 	}
 	var lost []string
 	for key, o := range observed {
-		if !isDatabaseObserved(key, o) {
+		// The password's keeper and restore Objects orphan their Secrets:
+		// dropping them (the password becomes the user's, the database is
+		// no longer orphaned) deletes nothing.
+		if !isDatabaseObserved(key, o) || key == KeyPasswordKeeper || key == KeyPasswordRestore {
 			continue
 		}
 		if gk, ok := want[key]; !ok || gk != o.GroupVersionKind().GroupKind() {

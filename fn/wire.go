@@ -80,6 +80,11 @@ func withPaths(t fieldTree, paths []string) fieldTree {
 	return t
 }
 
+// Of the request's required resources the function reads one fact, straight
+// from the protobuf and decoding nothing: whether the kept copy of a
+// generated database password has a non-empty password key (keptPassword,
+// password.go). Its value is never read.
+
 // xrRead is every part of the observed XR the function reads, all through
 // spec.Decode: its kind, name and spec, and of its status only what
 // earlier calls recorded and later ones compare with (the cloud and the

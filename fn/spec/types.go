@@ -758,6 +758,18 @@ type ProviderConfigs struct {
 	// +kubebuilder:default="default"
 	// +optional
 	Kubernetes string `json:"kubernetes"`
+	// Management is the ProviderConfig of provider-kubernetes for the
+	// cluster where Crossplane runs (the management cluster), unlike
+	// kubernetes, which reaches the Space cluster. With it, a database
+	// password the provider generates (no
+	// queryAPI.postgres.passwordSecretName) is kept in a copy that
+	// survives deleting the XR when the database is orphaned, and an XR
+	// that adopts the database again restores it instead of generating a
+	// new one. Without it the function warns. Same kind as the others.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	Management string `json:"management,omitempty"`
 	// Kind of the referenced ProviderConfigs when the XR is namespaced:
 	// ProviderConfig (in the XR's namespace) or ClusterProviderConfig.
 	// Ignored for cluster-scoped XRs.

@@ -486,6 +486,9 @@ func validateProviderConfigs(p *field.Path, pc *ProviderConfigs) field.ErrorList
 	errs = append(errs, RequiredString(p.Child("cloud"), pc.Cloud, 253)...)
 	errs = append(errs, RequiredString(p.Child("helm"), pc.Helm, 253)...)
 	errs = append(errs, RequiredString(p.Child("kubernetes"), pc.Kubernetes, 253)...)
+	if pc.Management != "" {
+		errs = append(errs, RequiredString(p.Child("management"), pc.Management, 253)...)
+	}
 	if pc.Kind != "ProviderConfig" && pc.Kind != "ClusterProviderConfig" {
 		errs = append(errs, field.NotSupported(p.Child("kind"), pc.Kind, []string{"ProviderConfig", "ClusterProviderConfig"}))
 	}
