@@ -27,16 +27,7 @@ func Project(obj any, paths []string) (map[string]any, error) {
 		if err := json.Unmarshal(b, &n); err != nil {
 			return nil, err
 		}
-		m := out
-		for _, s := range segs[:len(segs)-1] {
-			next, ok := m[s].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				m[s] = next
-			}
-			m = next
-		}
-		m[segs[len(segs)-1]] = n
+		setSegs(out, segs, n)
 	}
 	return out, nil
 }

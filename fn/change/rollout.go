@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -599,7 +600,11 @@ func get(o map[string]any, path string) any {
 
 // set sets the value at a dotted path, creating maps on the way.
 func set(o map[string]any, path string, v any) {
-	segs := splitPath(path)
+	setSegs(o, splitPath(path), v)
+}
+
+// setSegs sets the value at a path of keys, creating maps on the way.
+func setSegs(o map[string]any, segs []string, v any) {
 	m := o
 	for _, s := range segs[:len(segs)-1] {
 		next, ok := m[s].(map[string]any)
@@ -632,27 +637,10 @@ func splitPath(path string) []string {
 	return strings.Split(path, ".")
 }
 
-func deepCopy(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = deepCopyValue(v)
-	}
-	return out
-}
+// deepCopy and deepCopyValue copy normalized JSON values (see Normalize).
+func deepCopy(m map[string]any) map[string]any { return runtime.DeepCopyJSON(m) }
 
-func deepCopyValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		return deepCopy(t)
-	case []any:
-		out := make([]any, len(t))
-		for i := range t {
-			out[i] = deepCopyValue(t[i])
-		}
-		return out
-	}
-	return v
-}
+func deepCopyValue(v any) any { return runtime.DeepCopyJSONValue(v) }
 
 // BaseKey is the key a staged variant was staged from, key itself for any
 // other.
