@@ -122,6 +122,9 @@ type planCase struct {
 	// resources are matched by component label, kind and name.
 	labelsOnly bool
 	wantBlock  bool
+	// observe, when set, adds what the cloud wrote back to the running
+	// Space's resources.
+	observe func(objs []map[string]any)
 }
 
 var planCases = map[string]planCase{
@@ -140,6 +143,21 @@ var planCases = map[string]planCase{
 	"trap-azure-etcd-vm-size": {
 		example: "xr-azure.yaml",
 		after:   func(xr map[string]any) { set(xr, "spec.nodePools.etcd.machineTypes", []any{"Standard_D16s_v5"}) },
+	},
+	// What Azure fills in is pinned: no change, nothing cycled.
+	"trap-azure-cloud-filled-fields": {
+		example: "xr-azure.yaml",
+		observe: func(objs []map[string]any) {
+			for _, o := range objs {
+				st, _ := o["status"].(map[string]any)
+				switch o["kind"] {
+				case "KubernetesClusterNodePool":
+					st["atProvider"] = map[string]any{"vnetSubnetId": "/subscriptions/0/resourceGroups/spaces-rg/providers/Microsoft.Network/virtualNetworks/spaces/subnets/nodes"}
+				case "FlexibleServer":
+					st["atProvider"] = map[string]any{"zone": "1", "highAvailability": map[string]any{"mode": "ZoneRedundant", "standbyAvailabilityZone": "2"}}
+				}
+			}
+		},
 	},
 	"trap-aws-query-api-off": {
 		example: "xr-aws.yaml", wantBlock: true,
@@ -190,7 +208,11 @@ func TestPlanGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := preview(xr, running(t, before, !tc.labelsOnly), "")
+			objs := running(t, before, !tc.labelsOnly)
+			if tc.observe != nil {
+				tc.observe(objs)
+			}
+			p, err := preview(xr, objs, "")
 			if err != nil {
 				t.Fatal(err)
 			}

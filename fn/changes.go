@@ -37,7 +37,7 @@ func Classify(observed map[string]*unstructured.Unstructured, desired []compose.
 		}
 		out = append(out, change.Classify(change.Resource{
 			Key: r.Key, Component: r.Component, Stateful: r.Component == cloud.ComponentDatabase,
-			Observed: observedObject(observed[r.Key]), Desired: d,
+			Observed: cloudSideObject(observed[r.Key], c.Pins), Desired: d,
 		}, rules))
 	}
 	var gone []string
@@ -62,6 +62,15 @@ func observedObject(o *unstructured.Unstructured) map[string]any {
 		return nil
 	}
 	return o.Object
+}
+
+// cloudSideObject is o's object as the cloud has it (change.CloudSide),
+// nil for none.
+func cloudSideObject(o *unstructured.Unstructured, pins change.Pins) map[string]any {
+	if o == nil || o.Object == nil {
+		return nil
+	}
+	return change.CloudSide(o.Object, pins)
 }
 
 // isOwnObserved is true for an observed resource this function composed:

@@ -657,3 +657,11 @@ func Target(o map[string]any) (schema.GroupKind, string) {
 	gk, _, prefix := target(o)
 	return gk, prefix
 }
+
+// CloudSide is the observed object as the cloud has it: each field a pin
+// names that the spec leaves unset, taken from what the cloud reports
+// (pinning it changes nothing). o itself when no pin applies.
+func CloudSide(o map[string]any, pins Pins) map[string]any {
+	gk, _, _ := target(o)
+	return cloudSide(o, gk.Group, gk.Kind, pins)
+}
