@@ -1,0 +1,296 @@
+package fn
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	xpextv1 "github.com/crossplane/crossplane/apis/v2/apiextensions/v1"
+	xppkgv1 "github.com/crossplane/crossplane/apis/v2/pkg/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
+	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
+)
+
+// docsFiles are the Markdown files whose snippets the docs tests read.
+func docsFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]string{filepath.Join("..", "README.md")}, files...)
+}
+
+// docsSnippet is one fenced ```yaml block of a Markdown file.
+type docsSnippet struct {
+	file string
+	line int // of the opening fence
+	text string
+}
+
+// docsYAMLSnippets returns every ```yaml block of a Markdown file.
+func docsYAMLSnippets(file, content string) []docsSnippet {
+	var out []docsSnippet
+	lines := strings.Split(content, "\n")
+	for i := 0; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "```yaml" {
+			continue
+		}
+		start := i
+		var body []string
+		for i++; i < len(lines) && strings.TrimSpace(lines[i]) != "```"; i++ {
+			body = append(body, lines[i])
+		}
+		out = append(out, docsSnippet{file: file, line: start + 1, text: strings.Join(body, "\n") + "\n"})
+	}
+	return out
+}
+
+// docsFragment marks a snippet that is deliberately partial (a piece of a
+// larger manifest): it must parse, nothing more.
+const docsFragment = "# fragment"
+
+// splitYAMLDocuments splits a multi-document YAML text at `---` lines.
+func splitYAMLDocuments(text string) []string {
+	var docs []string
+	var cur []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimRight(l, " ") == "---" {
+			docs = append(docs, strings.Join(cur, "\n"))
+			cur = nil
+			continue
+		}
+		cur = append(cur, l)
+	}
+	docs = append(docs, strings.Join(cur, "\n"))
+	var out []string
+	for _, d := range docs {
+		if strings.TrimSpace(d) != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// TestDocsYAMLSnippets: every ```yaml block of the README and docs/ parses;
+// an XSpaceScaling is valid against the XRD and renders through
+// RunFunction without a Fatal result; a Composition, Function or Input
+// decodes strictly into its type (an unknown or misspelt field fails). A
+// block that is deliberately a fragment says so with a `# fragment` line
+// and is only parsed.
+func TestDocsYAMLSnippets(t *testing.T) {
+	xrds := map[bool]*crdvalidate.XRD{}
+	for namespaced, path := range map[bool]string{false: "../example/xrd.yaml", true: "../example/namespaced/xrd.yaml"} {
+		x, err := crdvalidate.LoadXRD(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		xrds[namespaced] = x
+	}
+	var total, xrs int
+	for _, file := range docsFiles(t) {
+		b, err := os.ReadFile(file) //nolint:gosec // the repository's own docs.
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range docsYAMLSnippets(file, string(b)) {
+			total++
+			where := filepath.Base(s.file) + ":" + strconv.Itoa(s.line)
+			fragment := slices.ContainsFunc(strings.Split(s.text, "\n"), func(l string) bool {
+				return strings.TrimSpace(l) == docsFragment
+			})
+			for _, doc := range splitYAMLDocuments(s.text) {
+				m := map[string]any{}
+				if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+					t.Errorf("%s: the YAML does not parse: %v", where, err)
+					continue
+				}
+				if fragment {
+					continue
+				}
+				kind, _ := m["kind"].(string)
+				apiVersion, _ := m["apiVersion"].(string)
+				switch {
+				case kind == "XSpaceScaling":
+					xrs++
+					docsCheckXR(t, where, m, xrds)
+				case kind == "Composition" && strings.HasPrefix(apiVersion, "apiextensions.crossplane.io/"):
+					docsCheckComposition(t, where, doc)
+				case kind == "Function" && strings.HasPrefix(apiVersion, "pkg.crossplane.io/"):
+					var f xppkgv1.Function
+					if err := yaml.UnmarshalStrict([]byte(doc), &f); err != nil {
+						t.Errorf("%s: not a valid Function: %v", where, err)
+					}
+				case kind == "Input" && apiVersion == "spacescaling.fn.crossplane.io/v1beta1":
+					var in v1beta1.Input
+					if err := yaml.UnmarshalStrict([]byte(doc), &in); err != nil {
+						t.Errorf("%s: not a valid Input: %v", where, err)
+					}
+				default:
+					t.Errorf("%s: no check for a %s %q: check it here, or mark the block %q if it is a piece of a larger manifest", where, apiVersion, kind, docsFragment)
+				}
+			}
+		}
+	}
+	if total == 0 || xrs == 0 {
+		t.Fatalf("found %d YAML blocks, %d XSpaceScalings: the extraction is broken", total, xrs)
+	}
+}
+
+func docsCheckXR(t *testing.T, where string, xr map[string]any, xrds map[bool]*crdvalidate.XRD) {
+	t.Helper()
+	md, _ := xr["metadata"].(map[string]any)
+	_, namespaced := md["namespace"]
+	x := xrds[namespaced]
+	if errs := x.Validate(xr); len(errs) > 0 {
+		t.Errorf("%s: the XRD refuses the XSpaceScaling: %v", where, errs.ToAggregate())
+		return
+	}
+	x.Default(xr)
+	rsp := run(t, newRequest(t, xr, nil))
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+			t.Errorf("%s: the XSpaceScaling renders with a Fatal result: %s", where, r.GetMessage())
+		}
+	}
+	if len(rsp.GetDesired().GetResources()) == 0 {
+		t.Errorf("%s: the XSpaceScaling composes nothing", where)
+	}
+}
+
+func docsCheckComposition(t *testing.T, where, doc string) {
+	t.Helper()
+	var c xpextv1.Composition
+	if err := yaml.UnmarshalStrict([]byte(doc), &c); err != nil {
+		t.Errorf("%s: not a valid Composition: %v", where, err)
+		return
+	}
+	for _, step := range c.Spec.Pipeline {
+		if step.FunctionRef.Name != "function-space-scaling" || step.Input == nil {
+			continue
+		}
+		var in v1beta1.Input
+		if err := yaml.UnmarshalStrict(step.Input.Raw, &in); err != nil {
+			t.Errorf("%s: step %s: not a valid Input: %v", where, step.Step, err)
+		}
+	}
+}
+
+// TestDocsYAMLSnippetsExtraction: the extraction finds indented and
+// multi-document blocks and only ```yaml ones.
+func TestDocsYAMLSnippetsExtraction(t *testing.T) {
+	md := "text\n```yaml\na: 1\n---\nb: 2\n```\n```sh\nc: 3\n```\n  ```yaml\n  d: 4\n  ```\n"
+	got := docsYAMLSnippets("x.md", md)
+	if len(got) != 2 || got[0].line != 2 || len(splitYAMLDocuments(got[0].text)) != 2 || !strings.Contains(got[1].text, "d: 4") {
+		t.Errorf("got %+v", got)
+	}
+}
+
+// docsAlertNames are the alerts the function can compose: the Alert*
+// constants of fn/alerts, and every alert the examples compose.
+func docsAlertNames(t *testing.T) []string {
+	t.Helper()
+	names := map[string]bool{}
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join("alerts", "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range g.Specs {
+				vs := spec.(*ast.ValueSpec) //nolint:forcetypeassert // const specs are value specs.
+				for i, n := range vs.Names {
+					if !strings.HasPrefix(n.Name, "Alert") || i >= len(vs.Values) {
+						continue
+					}
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						v, err := strconv.Unquote(lit.Value)
+						if err != nil {
+							t.Fatal(err)
+						}
+						names[v] = true
+					}
+				}
+			}
+		}
+	}
+	for _, path := range exampleXRs(t) {
+		rsp := run(t, newRequest(t, readXR(t, path), nil))
+		for _, r := range rsp.GetDesired().GetResources() {
+			b, err := yaml.Marshal(r.GetResource().AsMap())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range bytes.Split(b, []byte("\n")) {
+				if v, ok := bytes.CutPrefix(bytes.TrimLeft(l, " -"), []byte("alert: ")); ok {
+					names[string(v)] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestDocsAlertsRunbook: docs/alerts.md has a runbook section for every
+// alert the function composes (what it means, what to check, what to do),
+// and lists it in its table.
+func TestDocsAlertsRunbook(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "alerts.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	table, runbook, ok := strings.Cut(doc, "\n## Runbook\n")
+	if !ok {
+		t.Fatal("docs/alerts.md has no \"## Runbook\" section")
+	}
+	names := docsAlertNames(t)
+	if len(names) < 10 {
+		t.Fatalf("found only %d alerts: %v", len(names), names)
+	}
+	for _, n := range names {
+		_, section, ok := strings.Cut(runbook, "\n### "+n+"\n")
+		if !ok {
+			t.Errorf("docs/alerts.md: the runbook has no section \"### %s\"", n)
+			continue
+		}
+		section, _, _ = strings.Cut(section, "\n### ")
+		for _, part := range []string{"**What it means.**", "**What to check.**", "**What to do.**"} {
+			if !strings.Contains(section, part) {
+				t.Errorf("docs/alerts.md: the runbook section of %s lacks %s", n, part)
+			}
+		}
+		if !strings.Contains(table, n) {
+			t.Errorf("docs/alerts.md: the table of alerts does not name %s", n)
+		}
+	}
+}
