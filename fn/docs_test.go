@@ -382,3 +382,154 @@ func docsProse(content string) string {
 	}
 	return regexp.MustCompile("`[^`]*`").ReplaceAllString(strings.Join(out, "\n"), "")
 }
+
+// docsSet sets a dotted path of an XR map, creating maps on the way.
+func docsSet(m map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[p] = next
+		}
+		m = next
+	}
+	m[parts[len(parts)-1]] = v
+}
+
+// docsWarningKey is the start of a warning as docs/troubleshooting.md
+// quotes it: up to its first colon or quote, at most 40 characters, with
+// numbers as N.
+func docsWarningKey(msg string) string {
+	if i := strings.IndexAny(msg, ":\""); i >= 0 {
+		msg = msg[:i]
+	}
+	msg = strings.TrimSpace(msg)
+	if len(msg) > 40 {
+		msg = msg[:40]
+	}
+	return docsNormalize(msg)
+}
+
+var (
+	docsNumbers = regexp.MustCompile(`[0-9]+`)
+	docsPools   = regexp.MustCompile(`spec\.nodePools\.(etcd|apiServer|controlPlanes)\.`)
+)
+
+// docsNormalize writes numbers as N and a pool's field path with <pool>.
+func docsNormalize(s string) string {
+	return docsPools.ReplaceAllString(docsNumbers.ReplaceAllString(s, "N"), "spec.nodePools.<pool>.")
+}
+
+// TestDocsTroubleshootingWarnings: every Warning the examples and a set of
+// degraded variants of them produce is in docs/troubleshooting.md's table
+// of warnings, with its fix.
+func TestDocsTroubleshootingWarnings(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "troubleshooting.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "\n## Warnings\n")
+	if !ok {
+		t.Fatal("docs/troubleshooting.md has no \"## Warnings\" section")
+	}
+	table = docsNormalize(table)
+	type variant struct {
+		example string
+		set     map[string]any
+	}
+	variants := []variant{
+		{"xr-aws.yaml", map[string]any{"spec.highAvailability": false, "spec.nodePools.etcd.minNodes": 1, "spec.nodePools.apiServer.minNodes": 1,
+			"spec.spaces.apiReplicas": 1, "spec.spaces.apolloReplicas": 1, "spec.spaces.router.minReplicas": 1}},
+		{"xr-aws.yaml", map[string]any{"spec.zones": []any{"us-east-1a", "us-east-1b"}}},
+		{"xr-aws.yaml", map[string]any{"spec.spaces.exposure.type": "None", "spec.queryAPI.enabled": false, "spec.spaces.pullSecretName": "other"}},
+		{"xr-aws.yaml", map[string]any{"spec.queryAPI.postgres.caSecretName": "", "spec.nodePools.controlPlanes.minNodes": 9}},
+		{"xr-aws.yaml", map[string]any{"spec.nodePools.etcd.machineTypes": []any{"m7i.2xlarge", "x2idn.16xlarge"}, "spec.nodePools.apiServer.maxNodes": 2}},
+		{"xr-aws.yaml", map[string]any{"spec.spaces.exposure.type": "None", "spec.spaces.values.router.proxy.service.type": "LoadBalancer"}},
+		{"xr-gcp.yaml", map[string]any{"spec.gcp.nodeServiceAccount": ""}},
+		{"xr-azure.yaml", map[string]any{"spec.queryAPI.postgres.backupRetentionDays": 3, "spec.queryAPI.postgres.minIOPS": 5000, "spec.queryAPI.postgres.caSecretName": ""}},
+	}
+	for _, path := range exampleXRs(t) {
+		variants = append(variants, variant{example: path})
+	}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		path := v.example
+		if !strings.Contains(path, "/") {
+			path = filepath.Join("..", "example", path)
+		}
+		xr := readXR(t, path)
+		for p, val := range v.set {
+			docsSet(xr, p, val)
+		}
+		for _, r := range run(t, newRequest(t, xr, nil)).GetResults() {
+			switch r.GetSeverity() {
+			case fnv1.Severity_SEVERITY_FATAL:
+				t.Errorf("%s with %v: Fatal: %s", v.example, v.set, r.GetMessage())
+			case fnv1.Severity_SEVERITY_WARNING:
+				seen[r.GetMessage()] = true
+			}
+		}
+	}
+	if len(seen) < 10 {
+		t.Errorf("the variants produced only %d warnings", len(seen))
+	}
+	for msg := range seen {
+		if key := docsWarningKey(msg); !strings.Contains(table, key) {
+			t.Errorf("docs/troubleshooting.md's table of warnings lacks %q (warning: %s)", key, msg)
+		}
+	}
+}
+
+var docsIndex = regexp.MustCompile(`\[[0-9]+\]`)
+
+// TestDocsTroubleshootingFatals: the field path of each Fatal result a set
+// of broken variants of the examples produce is in docs/troubleshooting.md's
+// table of Fatal results, with its fix.
+func TestDocsTroubleshootingFatals(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "troubleshooting.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "\n## Fatal results\n")
+	if !ok {
+		t.Fatal("docs/troubleshooting.md has no \"## Fatal results\" section")
+	}
+	table, _, _ = strings.Cut(table, "\n## ")
+	table = docsNormalize(table)
+	variants := []struct {
+		example string
+		set     map[string]any
+	}{
+		{"xr-aws.yaml", map[string]any{"spec.nodePools.etcd.minNodes": 2}},
+		{"xr-aws.yaml", map[string]any{"spec.spaces.chartPullSecretRef": nil}},
+		{"xr-gcp.yaml", map[string]any{"spec.queryAPI.postgres.passwordSecretName": ""}},
+		{"xr-aws.yaml", map[string]any{"spec.aws.databaseSubnetIds": nil}},
+		{"xr-aws.yaml", map[string]any{"spec.nodePools.etcd.machineTypes": []any{"c5.8xlarge"}}},
+		{"xr-aws.yaml", map[string]any{"spec.nodePools.etcd.machineTypes": []any{"x2idn.16xlarge"}}},
+		{"xr-aws.yaml", map[string]any{"spec.capacity.controlPlanes": 10000}},
+		{"xr-aws.yaml", map[string]any{"spec.spaces.values.controlPlanes.etcd": nil}},
+		{"xr-aws.yaml", map[string]any{"spec.monitoring.for": "30m1h"}},
+	}
+	for _, v := range variants {
+		xr := readXR(t, filepath.Join("..", "example", v.example))
+		for p, val := range v.set {
+			docsSet(xr, p, val)
+		}
+		fatal := ""
+		for _, r := range run(t, newRequest(t, xr, nil)).GetResults() {
+			if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+				fatal = r.GetMessage()
+			}
+		}
+		if fatal == "" {
+			t.Errorf("%s with %v: no Fatal result", v.example, v.set)
+			continue
+		}
+		msg := strings.TrimPrefix(fatal, "invalid XSpaceScaling: ")
+		path, _, _ := strings.Cut(msg, ":")
+		if key := docsNormalize(docsIndex.ReplaceAllString(path, "[i]")); !strings.Contains(table, "`"+key) {
+			t.Errorf("docs/troubleshooting.md's table of Fatal results lacks %s (Fatal: %s)", key, fatal)
+		}
+	}
+}
