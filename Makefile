@@ -25,6 +25,6 @@ xpkg: tools
 render:
 	go run . render example/xr-aws.yaml
 
-# Benchmarks and the gRPC comparison with a canned server (README, "Performance").
+# Benchmarks and the gRPC comparison with a canned server (docs/performance.md).
 perf:
 	./hack/perf.sh

@@ -14,7 +14,7 @@ import (
 //
 //	go test ./fn -run '^$' -bench 'RunFunction|Floor' -benchmem -count 10
 //
-// Compare a change with benchstat (README, "Performance").
+// Compare a change with benchstat (docs/performance.md).
 func BenchmarkRunFunction(b *testing.B) {
 	for _, c := range capturedRequests(b) {
 		f := New()

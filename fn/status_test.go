@@ -12,7 +12,7 @@ import (
 )
 
 // TestCapacityPlan120: 120 control planes x 800 MRs x 200 CRDs on AWS with
-// the default machine types, through RunFunction (README, worked example).
+// the default machine types, through RunFunction (docs/capacity.md, worked example).
 func TestCapacityPlan120(t *testing.T) {
 	xr := readXR(t, minimalXR)
 	testutil.Set(xr, "spec.capacity", map[string]any{"controlPlanes": 120, "managedResourcesPerControlPlane": 800, "providerCRDsPerControlPlane": 200})

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make perf`: the benchmarks and the gRPC comparison in one run (README,
-# "Performance"). Output lands in _output/perf/ as well as on the terminal:
+# `make perf`: the benchmarks and the gRPC comparison in one run
+# (docs/performance.md). Output lands in _output/perf/ as well as on the terminal:
 #
 #   bench.txt  go test -bench of RunFunction and of the protobuf floor, on the
 #              captured requests (fn/testdata/requests), for benchstat

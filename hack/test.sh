@@ -4,7 +4,7 @@
 #   1. tools:    build the pinned tools into _tools/bin if missing (hack/tools.sh;
 #                the Crossplane CLI and engine, linters, and the cluster suite's
 #                etcd, kube-apiserver, kube-controller-manager and
-#                provider-kubernetes: see the README's "Testing" section for
+#                provider-kubernetes: see docs/testing.md ("How long `make test` takes") for
 #                cold and warm times; instant once built)
 #   2. generate: `go generate ./...` must leave the tree as it was (no drift)
 #   3. tidy:     `go mod tidy` must leave go.mod and go.sum as they were
@@ -121,7 +121,7 @@ tidy() {
 # controller-runtime and client-go (the SDK's resource, request and response
 # packages and crossplane-runtime's resource, errors and fieldpath packages
 # import them) initialize the scheme of every built-in Kubernetes API at
-# start-up (README, "Performance").
+# start-up (docs/performance.md).
 binary_deps() {
 	local unwanted='^(github.com/prometheus/prometheus|sigs.k8s.io/controller-runtime|k8s.io/client-go)(/|$)' linked
 	linked="$(go list -deps . | grep -E "${unwanted}" || true)"

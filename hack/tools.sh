@@ -14,8 +14,8 @@
 # recorded in the binary differ from the ones asked for.
 #
 # On a machine with empty Go caches every tool together took 28.7 minutes
-# (the Crossplane CLI alone about 10, kube-apiserver about 7; the README's
-# "Testing" section has each figure); afterwards this script returns in well
+# (the Crossplane CLI alone about 10, kube-apiserver about 7; docs/testing.md
+# has each figure); afterwards this script returns in well
 # under a second.
 set -euo pipefail
 
