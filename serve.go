@@ -44,7 +44,7 @@ type ServeCmd struct {
 	MaxRecvMessageSize int           `default:"4" help:"Maximum size of received messages in MiB."`
 	MetricsAddress     string        `default:":8080" help:"Address of the Prometheus metrics server; empty turns it off."`
 	TTL                time.Duration `default:"30s" help:"How long Crossplane may cache a response while composed resources converge; with realtime compositions, when it calls again at the latest."`
-	ReadyTTL           time.Duration `default:"5m" help:"The TTL once every composed resource is ready (README, Performance)."`
+	ReadyTTL           time.Duration `default:"5m" help:"The TTL once every composed resource is ready (docs/performance.md)."`
 	ShutdownTimeout    time.Duration `default:"30s" help:"How long a SIGTERM waits for calls in flight before stopping hard."`
 }
 

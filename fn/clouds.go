@@ -9,7 +9,7 @@ import (
 )
 
 // registry holds the clouds the function composes for, by spec.cloud: one
-// registration line per cloud package (see the README, "Adding a cloud").
+// registration line per cloud package (see docs/design.md, "Adding a cloud").
 var registry = map[spec.Cloud]*cloud.Cloud{
 	spec.CloudAWS:   &aws.Cloud,
 	spec.CloudGCP:   &gcp.Cloud,

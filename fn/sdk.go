@@ -20,7 +20,7 @@ import (
 // resource package and with it controller-runtime and client-go: 21 MB more
 // binary, about 10 MiB more resident memory and twice the start-up, spent
 // initializing the client-go scheme of every built-in Kubernetes API the
-// function never uses (README, "Performance"). hack/test.sh fails when the
+// function never uses (docs/performance.md). hack/test.sh fails when the
 // binary links them again.
 
 // DefaultTTL is how long Crossplane may cache a response unless configured:

@@ -21,7 +21,7 @@ import (
 // the response is built straight from the typed resources. A steady-state
 // request is mostly what the function never reads (managedFields,
 // late-initialized spec, the manifests Objects read back), and decoding it
-// all into maps cost more than composing (see README, "Performance").
+// all into maps cost more than composing (see docs/performance.md).
 
 // fieldTree names the parts of an object to decode: a nil subtree takes the
 // whole value.

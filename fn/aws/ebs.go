@@ -41,7 +41,7 @@ func (r ebsRate) megabytesPerSecond() int64 { return r.mbps / 8 }
 // figures are the current guide's ("Amazon EBS specifications" of each
 // family; m7i.2xlarge: 2,500 Mbps, 12,000 IOPS), which repeat the nitro6
 // table and, for Graviton4, the graviton3 one with 24xlarge added. They
-// are not confirmed against a stored copy here (README, "The capacity
+// are not confirmed against a stored copy here (docs/capacity.md, "The capacity
 // plan").
 var ebsBaselines = map[string]map[string]ebsRate{
 	"nitro5": {

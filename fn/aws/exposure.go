@@ -21,7 +21,7 @@ const (
 // in-tree controller's Classic Load Balancer, not the Network Load
 // Balancer Upbound recommends for the router's long-lived watches. With
 // the annotation, the controller must run in the cluster, which the
-// function cannot see (README, Prerequisites). Values that do not decode
+// function cannot see (docs/prerequisites.md). Values that do not decode
 // are the release's to refuse, not this check's.
 func routerExposureWarnings(p *plan.Plan) []string {
 	if len(p.Spaces.Values) == 0 {

@@ -219,9 +219,9 @@ func nodePool(name string, p *plan.Pool, pc *plan.PoolCapacity, labels map[strin
 // distinct nodes, or one node for the general pool. A floor above that
 // would need a static NodePool (spec.replicas), which Karpenter marks
 // alpha and which can never turn dynamic again, so the function says so
-// rather than composing one (README, "Karpenter and minNodes"). The API's
+// rather than composing one (docs/capacity.md, "Karpenter and minNodes"). The API's
 // own defaults are not reported: every XR would carry the same warning, and
-// the README says what they mean on Karpenter; a minNodes raised above its
+// docs/capacity.md says what they mean on Karpenter; a minNodes raised above its
 // default is an explicit ask the pool cannot keep.
 func Warnings(in cloud.In) []string {
 	out := routerExposureWarnings(in.Plan)

@@ -159,7 +159,7 @@ func Warnings(in cloud.In) []string {
 	var out []string
 	if legacyEtcdPool(in) {
 		out = append(out, "spec.nodePools.etcd: the AKS etcd pool spans the zones (composed before one pool per zone): the function keeps it, since replacing it would drain every etcd node at once; "+
-			"the cluster autoscaler may not add an etcd node in the zone that needs one. See the README, \"Zonal etcd pools on AKS\", to move to one pool per zone")
+			"the cluster autoscaler may not add an etcd node in the zone that needs one. See docs/capacity.md, \"Zonal etcd pools on AKS\", to move to one pool per zone")
 	}
 	db := p.Database
 	if db == nil {

@@ -1,6 +1,6 @@
 package plan
 
-// The sizing model (Upbound's deployment requirements; see README, "The
+// The sizing model (Upbound's deployment requirements; see docs/capacity.md, "The
 // capacity plan"). Every number here is pinned by a test.
 const (
 	// BufferPercent is added to every computed demand.
@@ -29,7 +29,7 @@ const (
 	// DaemonSetPodsPerNode are the pod slots every node gives to
 	// DaemonSets (CNI, kube-proxy, CSI node plugin, log and metrics
 	// agents) before the Space's pods. An assumption of the plan, stated
-	// in the README, not a number any cloud publishes.
+	// in docs/capacity.md, not a number any cloud publishes.
 	DaemonSetPodsPerNode = 6
 	// ControlPlanePods are the pods of one control plane in the general
 	// pool besides etcd and the API server: Crossplane and its RBAC

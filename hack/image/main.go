@@ -202,7 +202,7 @@ func goBuild(o options, p v1.Platform, ldflags, out string) error {
 
 	// grpcnotrace leaves out gRPC's golang.org/x/net/trace (and with it
 	// html/template), which the function never uses: a smaller binary and
-	// fewer pages resident (README, "Performance").
+	// fewer pages resident (docs/performance.md).
 	//nolint:gosec // G204: the arguments are this program's flags, run by the developer.
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "grpcnotrace", "-ldflags", ldflags, "-o", out, ".")
 	cmd.Dir = o.pkg

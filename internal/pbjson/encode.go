@@ -18,7 +18,7 @@ import (
 // encoding/json's Marshal would write, as Parse would read it back, without
 // the JSON text in between. The function's composed resources are typed
 // structs; writing each to JSON and parsing that into a Struct was most of
-// the cost of a call that composes (README, "Performance").
+// the cost of a call that composes (docs/performance.md).
 //
 // The rules are encoding/json's: json tags (names, "-", omitempty,
 // omitzero), embedded structs promoted by Go's visibility rules, nil

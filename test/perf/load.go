@@ -534,7 +534,7 @@ func (s *sample) quantile(q float64) time.Duration {
 	return l[min(len(l)-1, int(q*float64(len(l))))]
 }
 
-// print writes the report as the README shows it.
+// print writes the report as docs/performance.md shows it.
 func (r *loadReport) print(c loadConfig) error {
 	var w strings.Builder
 	fmt.Fprintf(&w, "machine: %s, %d CPUs, %s %s/%s; example %s; %d rounds of at most %d calls or %s per phase\n\n",

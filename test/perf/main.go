@@ -7,7 +7,7 @@
 //	                             loopback mTLS and calls both side by side
 //
 // `make perf` runs the benchmarks and the load comparison in one go; the
-// README's "Performance" section explains the numbers.
+// docs/performance.md explains the numbers.
 package main
 
 import (
