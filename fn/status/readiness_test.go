@@ -43,11 +43,16 @@ func TestReady(t *testing.T) {
 }
 
 func TestComponents(t *testing.T) {
-	cs, ready := Components([]Resource{
-		{Key: "etcd-nodeclass", Component: "etcdPool", Observed: obj("kubernetes.crossplane.io/v1alpha2", "True")},
-		{Key: "etcd-nodepool", Component: "etcdPool", Observed: obj("kubernetes.crossplane.io/v1alpha2", "False")},
-		{Key: "database-instance", Component: "database", Observed: obj("rds.aws.upbound.io/v1beta3", "True")},
+	observed := NewObserved(map[string]*unstructured.Unstructured{
+		"etcd-nodeclass":    obj("kubernetes.crossplane.io/v1alpha2", "True"),
+		"etcd-nodepool":     obj("kubernetes.crossplane.io/v1alpha2", "False"),
+		"database-instance": obj("rds.aws.upbound.io/v1beta3", "True"),
 	})
+	cs, ready := Components([]Resource{
+		{Key: "etcd-nodeclass", Component: "etcdPool"},
+		{Key: "etcd-nodepool", Component: "etcdPool"},
+		{Key: "database-instance", Component: "database"},
+	}, observed)
 	want := []spec.ComponentStatus{
 		{Name: "etcdPool", Ready: false, Reason: "etcd-nodepool: Creating: in progress"},
 		{Name: "database", Ready: true},
@@ -60,5 +65,23 @@ func TestComponents(t *testing.T) {
 	}
 	if got := WaitingMessage(cs); got != "waiting for etcdPool (etcd-nodepool: Creating: in progress)" {
 		t.Errorf("WaitingMessage = %q", got)
+	}
+}
+
+// TestObservedReadsReadinessOnce: what Observed.Ready answered first it
+// answers again, without reading the resource a second time.
+func TestObservedReadsReadinessOnce(t *testing.T) {
+	o := obj("rds.aws.upbound.io/v1beta3", "False")
+	observed := NewObserved(map[string]*unstructured.Unstructured{"db": o})
+	if ok, why := observed.Ready("db"); ok || why != "Creating: in progress" {
+		t.Fatalf("Ready(db) = %v, %q", ok, why)
+	}
+	// Were the resource read again, it would now be ready.
+	o.Object["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": "True"}}}
+	if ok, why := observed.Ready("db"); ok || why != "Creating: in progress" {
+		t.Errorf("second Ready(db) = %v, %q; want the first answer", ok, why)
+	}
+	if ok, why := observed.Ready("missing"); ok || why != "not yet created" {
+		t.Errorf("Ready(missing) = %v, %q", ok, why)
 	}
 }
