@@ -75,8 +75,12 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	out.Resources = append(out.Resources, keep.Resources...)
 
 	pendingRelease := false
+	// The endpoint the database reports, read once: status.database says
+	// it, the release falls back on the one it was installed with.
+	observedEndpoint := ""
 	if out.Database != nil {
-		out.Database.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		observedEndpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		out.Database.Endpoint = observedEndpoint
 		if out.Database.Endpoint == "" {
 			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
 		}
@@ -115,7 +119,7 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	res.Status.Cloud = s.Cloud
 	if out.Database != nil {
 		ds := out.Database.Status
-		ds.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		ds.Endpoint = observedEndpoint
 		res.Status.Database = &ds
 	}
 	srs := make([]status.Resource, 0, len(res.Resources))
