@@ -85,3 +85,32 @@ func TestObservedReadsReadinessOnce(t *testing.T) {
 		t.Errorf("Ready(missing) = %v, %q", ok, why)
 	}
 }
+
+// TestConditionsReadInPlace: the Ready condition is found among others and
+// read whole, and Settled reads Ready and Synced for the generation, all
+// without changing the observed object.
+func TestConditionsReadInPlace(t *testing.T) {
+	cond := func(typ, status string, gen int64) map[string]any {
+		return map[string]any{"type": typ, "status": status, "reason": "Available", "lastTransitionTime": "2026-01-02T03:04:05Z", "observedGeneration": gen}
+	}
+	o := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "rds.aws.upbound.io/v1beta3", "kind": "Instance", "metadata": map[string]any{"generation": int64(2)},
+		"status": map[string]any{"conditions": []any{cond("Synced", "True", 2), cond("Ready", "True", 2)}},
+	}}
+	c := ReadyCondition(o)
+	if c.Status != "True" || c.Reason != "Available" || c.LastTransitionTime.UTC().Format("15:04:05") != "03:04:05" {
+		t.Errorf("ReadyCondition = %+v", c)
+	}
+	if !Settled(o) {
+		t.Error("Settled = false, want true")
+	}
+	o.Object["status"].(map[string]any)["conditions"].([]any)[1].(map[string]any)["observedGeneration"] = int64(1)
+	if Settled(o) {
+		t.Error("Settled = true for a Ready condition of an older generation")
+	}
+	if ok, _ := Ready(&unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "rds.aws.upbound.io/v1beta3", "status": map[string]any{"conditions": map[string]any{"type": "Ready"}},
+	}}); ok {
+		t.Error("Ready = true for conditions that are not a list")
+	}
+}
