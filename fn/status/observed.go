@@ -21,7 +21,7 @@ type readiness struct {
 // NewObserved wraps a request's observed composed resources; objects is
 // read, never written.
 func NewObserved(objects map[string]*unstructured.Unstructured) *Observed {
-	return &Observed{objects: objects, ready: make(map[string]readiness, len(objects))}
+	return &Observed{objects: objects}
 }
 
 // Objects are the observed composed resources by key. Read-only.
@@ -35,11 +35,19 @@ func (o *Observed) Get(key string) *unstructured.Unstructured {
 }
 
 // Ready is Ready of the observed resource key, read on the first call.
+// What is not observed is not kept: its answer reads nothing.
 func (o *Observed) Ready(key string) (bool, string) {
+	obj := o.objects[key]
+	if obj == nil {
+		return Ready(nil)
+	}
 	if r, ok := o.ready[key]; ok {
 		return r.ok, r.why
 	}
-	ok, why := Ready(o.objects[key])
+	ok, why := Ready(obj)
+	if o.ready == nil {
+		o.ready = make(map[string]readiness, len(o.objects))
+	}
 	o.ready[key] = readiness{ok: ok, why: why}
 	return ok, why
 }
