@@ -16,8 +16,10 @@ import (
 // The reads of observed composed resources, through apimachinery's
 // Unstructured (the type the SDK's composed.Unstructured wraps) and its
 // converter into typed structs: the database's endpoint and the installed
-// release's. Readiness is fn/status's; what earlier calls recorded on the
-// XR comes with the spec (spec.Decode).
+// release's, each read once per request (Compose keeps what it read).
+// Readiness is fn/status's, read once per resource and request through
+// status.Observed; what earlier calls recorded on the XR comes with the
+// spec (spec.Decode).
 
 // newWarnings are the warnings the XR's observed status does not carry yet
 // (seen): each degraded choice is reported once, not on every reconcile.

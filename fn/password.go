@@ -109,7 +109,7 @@ func NoManagementProviderConfigWarning(secret string) string {
 
 // keepPassword decides the keeper, the restore and the hold for a rendered
 // database (db, nil without one).
-func keepPassword(req Request, s *spec.Spec, in cloud.In, db *cloud.Database) passwordKeeping {
+func keepPassword(req Request, obs *status.Observed, s *spec.Spec, in cloud.In, db *cloud.Database) passwordKeeping {
 	var out passwordKeeping
 	if db == nil {
 		return out
@@ -133,7 +133,7 @@ func keepPassword(req Request, s *spec.Spec, in cloud.In, db *cloud.Database) pa
 	if !observed {
 		out.Require = &compose.SecretReference{Name: kept, Namespace: ns}
 	}
-	if ready, _ := status.Ready(req.Observed[db.Key]); ready || req.Observed[KeyPasswordKeeper] != nil {
+	if ready, _ := obs.Ready(db.Key); ready || req.Observed[KeyPasswordKeeper] != nil {
 		out.Resources = append(out.Resources, orphaned(in.Env.Scope, mgmt.Object(KeyPasswordKeeper, cloud.ComponentDatabase,
 			compose.Name(in.Plan.XRName, "postgres", "password", "keeper"),
 			passwordSecret(kept, ns, in.Env.Labels), copyPassword(sel.Name, ns, sel.Key))))
@@ -143,7 +143,7 @@ func keepPassword(req Request, s *spec.Spec, in cloud.In, db *cloud.Database) pa
 		out.Resources = append(out.Resources, orphaned(in.Env.Scope, mgmt.Object(KeyPasswordRestore, cloud.ComponentDatabase,
 			compose.Name(in.Plan.XRName, "postgres", "password", "restore"),
 			passwordSecret(sel.Name, ns, in.Env.Labels), copyPassword(kept, ns, cloud.PasswordKey))))
-		if ready, _ := status.Ready(restoreObserved); !observed && !ready {
+		if ready, _ := obs.Ready(KeyPasswordRestore); !observed && !ready {
 			out.Hold = true
 			out.HoldReason = db.Key + ": not composed until " + KeyPasswordRestore + " restores the password Secret " + sel.Name +
 				" from " + kept + ", so that the adopted database keeps its password"

@@ -52,9 +52,11 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		return nil, errs
 	}
 	s, p, env := pr.Spec, pr.Plan, pr.Env
+	// Each observed resource's readiness is read once, for every step.
+	obs := status.NewObserved(req.Observed)
 	out := pr.Cloud.Render(p, s, env)
 	// What a change does to the running Space: pinned, staged, held.
-	ro, err := rollout(req.Observed, out.Resources, pr.Cloud)
+	ro, err := rollout(obs, out.Resources, pr.Cloud)
 	if err != nil {
 		return nil, field.ErrorList{field.InternalError(field.NewPath("spec"), errors.Wrap(err, errRender))}
 	}
@@ -66,15 +68,19 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		p = &staged
 	}
 
-	keep := keepPassword(req, s, cloud.In{Plan: p, Spec: s, Env: env}, out.Database)
+	keep := keepPassword(req, obs, s, cloud.In{Plan: p, Spec: s, Env: env}, out.Database)
 	if keep.Hold {
 		out.Resources = holdDatabase(out.Resources, out.Database.Key)
 	}
 	out.Resources = append(out.Resources, keep.Resources...)
 
 	pendingRelease := false
+	// The endpoint the database reports, read once: status.database says
+	// it, the release falls back on the one it was installed with.
+	observedEndpoint := ""
 	if out.Database != nil {
-		out.Database.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		observedEndpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		out.Database.Endpoint = observedEndpoint
 		if out.Database.Endpoint == "" {
 			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
 		}
@@ -98,7 +104,7 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	if p.Monitoring != nil {
 		out.Resources = append(out.Resources, alerts.Rule(p, env, pr.Cloud.KarpenterNodePool))
 	}
-	observing := observesRouter(req, p.Spaces.Exposure.Type, env)
+	observing := observesRouter(obs, p.Spaces.Exposure.Type, env)
 	if observing {
 		out.Resources = append(out.Resources, spaces.RouterServiceObserver(p, env))
 	}
@@ -113,14 +119,14 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	res.Status.Cloud = s.Cloud
 	if out.Database != nil {
 		ds := out.Database.Status
-		ds.Endpoint = endpoint(req.Observed[out.Database.Key], out.Database)
+		ds.Endpoint = observedEndpoint
 		res.Status.Database = &ds
 	}
 	srs := make([]status.Resource, 0, len(res.Resources))
 	for _, cr := range res.Resources {
-		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component, Observed: req.Observed[cr.Key]})
+		srs = append(srs, status.Resource{Key: cr.Key, Component: cr.Component})
 	}
-	res.Status.Components, res.Ready = status.Components(srs)
+	res.Status.Components, res.Ready = status.Components(srs, obs)
 	if keep.Hold {
 		res.Status.Components = setHoldReason(res.Status.Components, keep.HoldReason)
 	}
@@ -155,14 +161,14 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 // so that a Release upgrade does not drop it and compose it again. Before
 // that it would stay not ready and hold the XR's readiness back for a
 // Service that cannot exist yet.
-func observesRouter(req Request, exposure string, env cloud.Env) bool {
+func observesRouter(obs *status.Observed, exposure string, env cloud.Env) bool {
 	if exposure != plan.ExposeLoadBalancer || env.Delivery.Direct {
 		return false
 	}
-	if req.Observed[spaces.RouterServiceKey] != nil {
+	if obs.Get(spaces.RouterServiceKey) != nil {
 		return true
 	}
-	ready, _ := status.Ready(req.Observed[spaces.ReleaseKey])
+	ready, _ := obs.Ready(spaces.ReleaseKey)
 	return ready
 }
 

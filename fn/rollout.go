@@ -3,8 +3,6 @@ package fn
 import (
 	"slices"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
 	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
@@ -27,9 +25,9 @@ type rolledOut struct {
 // rendered resources: only those of kinds the cloud's staging or serial
 // rules or pins name, and only once something of theirs is observed;
 // every other resource passes as rendered, typed.
-func rollout(observed map[string]*unstructured.Unstructured, rs []compose.Resource, c *cloud.Cloud) (rolledOut, error) {
+func rollout(observed *status.Observed, rs []compose.Resource, c *cloud.Cloud) (rolledOut, error) {
 	obs := map[string]change.Observed{}
-	for k, o := range observed {
+	for k, o := range observed.Objects() {
 		if o == nil || o.Object == nil || !isOwnObserved(k, o) {
 			continue
 		}
@@ -37,7 +35,7 @@ func rollout(observed map[string]*unstructured.Unstructured, rs []compose.Resour
 		if !c.Changes.Concerns(c.Pins, gk.Group, gk.Kind) {
 			continue
 		}
-		ready, _ := status.Ready(o)
+		ready, _ := observed.Ready(k)
 		obs[k] = change.Observed{Object: o.Object, Ready: ready, Settled: ready && status.Settled(o)}
 	}
 	out := rolledOut{Resources: make([]compose.Resource, 0, len(rs))}

@@ -1,7 +1,12 @@
 package aws
 
-import "testing"
+import (
+	"testing"
 
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
+)
+
+// TestGP3Performance pins gp3's limits, through the rule they feed.
 func TestGP3Performance(t *testing.T) {
 	cases := []struct {
 		gib               int64
@@ -22,9 +27,9 @@ func TestGP3Performance(t *testing.T) {
 		{50, 100, 10, 3000, 125},
 	}
 	for _, tc := range cases {
-		i, m := GP3Performance(tc.gib, tc.iops, tc.mibps)
+		i, m := plan.VolumePerformance(gp3, tc.gib, tc.iops, tc.mibps)
 		if i != tc.wantIOPS || m != tc.wantMiB {
-			t.Errorf("GP3Performance(%d GiB, %d, %d) = %d, %d; want %d, %d", tc.gib, tc.iops, tc.mibps, i, m, tc.wantIOPS, tc.wantMiB)
+			t.Errorf("gp3: VolumePerformance(%d GiB, %d, %d) = %d, %d; want %d, %d", tc.gib, tc.iops, tc.mibps, i, m, tc.wantIOPS, tc.wantMiB)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/azure"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 )
 
 func TestRenderStorageClass(t *testing.T) {
@@ -44,36 +45,36 @@ func TestRenderStorageClass(t *testing.T) {
 	}
 }
 
-func TestChooseDiskPerformance(t *testing.T) {
+// TestPremiumV2Performance pins Premium SSD v2's limits, through the rule
+// they feed.
+func TestPremiumV2Performance(t *testing.T) {
+	type perf struct{ IOPS, MBps int64 }
 	cases := []struct {
 		gib              int64
 		wantIOPS, wantMB int32
-		want             azure.DiskPerformance
+		want             perf
 	}{
 		// The plan's 6,000 IOPS and 250 MB/s fit any disk of 12 GiB and more.
-		{50, 6000, 250, azure.DiskPerformance{IOPS: 6000, MBps: 250}},
-		{12, 6000, 250, azure.DiskPerformance{IOPS: 6000, MBps: 250}},
+		{50, 6000, 250, perf{IOPS: 6000, MBps: 250}},
+		{12, 6000, 250, perf{IOPS: 6000, MBps: 250}},
 		// Smaller disks are capped at 500 IOPS per GiB, never below the
-		// free 3,000; throughput at a quarter MB/s per IOPS.
-		{10, 6000, 250, azure.DiskPerformance{IOPS: 5000, MBps: 250}},
-		{5, 6000, 1000, azure.DiskPerformance{IOPS: 3000, MBps: 750}},
-		{1, 6000, 250, azure.DiskPerformance{IOPS: 3000, MBps: 250}},
+		// free 3,000 (all a disk of 6 GiB or less gets); throughput at a
+		// quarter MB/s per IOPS.
+		{10, 6000, 250, perf{IOPS: 5000, MBps: 250}},
+		{7, 6000, 250, perf{IOPS: 3500, MBps: 250}},
+		{6, 6000, 250, perf{IOPS: 3000, MBps: 250}},
+		{5, 6000, 1000, perf{IOPS: 3000, MBps: 750}},
+		{1, 6000, 250, perf{IOPS: 3000, MBps: 250}},
 		// Large asks stop at the SKU's ceilings.
-		{1000, 100000, 5000, azure.DiskPerformance{IOPS: 80000, MBps: 1200}},
+		{1000, 100000, 5000, perf{IOPS: 80000, MBps: 1200}},
 		// Small asks get the baseline.
-		{50, 100, 10, azure.DiskPerformance{IOPS: 3000, MBps: 125}},
+		{50, 100, 10, perf{IOPS: 3000, MBps: 125}},
 	}
 	for _, tc := range cases {
-		if got := azure.ChooseDiskPerformance(tc.gib, tc.wantIOPS, tc.wantMB); got != tc.want {
-			t.Errorf("ChooseDiskPerformance(%d, %d, %d) = %+v, want %+v", tc.gib, tc.wantIOPS, tc.wantMB, got, tc.want)
-		}
-	}
-}
-
-func TestVolumeGiB(t *testing.T) {
-	for in, want := range map[string]int64{"50Gi": 50, "5Gi": 5, "1Ti": 1024, "10G": 10, "500Mi": 1, "junk": 50} {
-		if got := azure.VolumeGiB(in); got != want {
-			t.Errorf("VolumeGiB(%q) = %d, want %d", in, got, want)
+		var got perf
+		got.IOPS, got.MBps = plan.VolumePerformance(azure.PremiumV2, tc.gib, tc.wantIOPS, tc.wantMB)
+		if got != tc.want {
+			t.Errorf("Premium SSD v2: VolumePerformance(%d, %d, %d) = %+v, want %+v", tc.gib, tc.wantIOPS, tc.wantMB, got, tc.want)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/gcp"
+	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
@@ -50,21 +51,24 @@ func TestHyperdiskEtcdStorageClass(t *testing.T) {
 	}
 }
 
+// TestHyperdiskPerformance pins Hyperdisk Balanced's limits, through the
+// rule they feed: each case names the limit that binds.
 func TestHyperdiskPerformance(t *testing.T) {
-	cases := []struct {
+	cases := map[string]struct {
 		gib               int64
 		iops, mibps       int32
 		wantIOPS, wantMiB int64
 	}{
-		{50, 6000, 250, 6000, 250},
-		{4, 6000, 250, 3000, 250},
-		{1000, 200000, 5000, 160000, 2400},
-		{50, 1000, 100, 3000, 140},
+		"Fits":             {50, 6000, 250, 6000, 250},
+		"BaselineIOPS":     {4, 6000, 250, 3000, 250},
+		"ThroughputByIOPS": {8, 6000, 2000, 4000, 1000},
+		"Ceilings":         {1000, 200000, 5000, 160000, 2400},
+		"Baseline":         {50, 1000, 100, 3000, 140},
 	}
-	for _, tc := range cases {
-		i, m := gcp.HyperdiskPerformance(tc.gib, tc.iops, tc.mibps)
+	for name, tc := range cases {
+		i, m := plan.VolumePerformance(gcp.HyperdiskBalanced, tc.gib, tc.iops, tc.mibps)
 		if i != tc.wantIOPS || m != tc.wantMiB {
-			t.Errorf("HyperdiskPerformance(%d GiB, %d, %d) = %d, %d; want %d, %d", tc.gib, tc.iops, tc.mibps, i, m, tc.wantIOPS, tc.wantMiB)
+			t.Errorf("%s: VolumePerformance(%d GiB, %d, %d) = %d, %d; want %d, %d", name, tc.gib, tc.iops, tc.mibps, i, m, tc.wantIOPS, tc.wantMiB)
 		}
 	}
 }

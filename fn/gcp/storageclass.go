@@ -12,17 +12,14 @@ import (
 // PDCSIProvisioner is GKE's Persistent Disk CSI driver.
 const PDCSIProvisioner = "pd.csi.storage.gke.io"
 
-// Hyperdisk Balanced's provisioning limits
-// (cloud.google.com/compute/docs/disks/hyperdisks, "Hyperdisk Balanced"):
-// 3,000 IOPS and 140 MiB/s at any size; up to 500 IOPS per GiB, at most
-// 160,000; throughput up to a quarter of the IOPS in MiB/s, at most 2,400.
+// hyperdiskBalanced is what a Hyperdisk Balanced volume may be
+// provisioned with (cloud.google.com/compute/docs/disks/hyperdisks,
+// "Hyperdisk Balanced"): 3,000 IOPS and 140 MiB/s at any size; up to 500
+// IOPS per GiB, at most 160,000; throughput up to a quarter of the IOPS in
+// MiB/s, at most 2,400.
+var hyperdiskBalanced = plan.VolumeLimits{BaselineIOPS: 3000, BaselineThroughput: 140, IOPSPerGiB: 500, MaxIOPS: 160000, IOPSPerThroughput: 4, MaxThroughput: 2400}
+
 const (
-	HyperdiskBaselineIOPS   = 3000
-	HyperdiskBaselineMiBps  = 140
-	HyperdiskIOPSPerGiB     = 500
-	HyperdiskMaxIOPS        = 160000
-	HyperdiskMaxMiBps       = 2400
-	hyperdiskIOPSPerMiBps   = 4
 	paramProvisionedIOPS    = "provisioned-iops-on-create"
 	paramProvisionedThrough = "provisioned-throughput-on-create"
 )
@@ -30,17 +27,6 @@ const (
 // pdOnly are the families that cannot attach Hyperdisk Balanced volumes
 // (cloud.google.com/compute/docs/disks/hyperdisks#machine-type-support).
 var pdOnly = map[string]bool{"n1": true, "n2": true, "n2d": true, "e2": true, "c2": true, "t2d": true}
-
-// HyperdiskPerformance caps the plan's IOPS and throughput at what a
-// Hyperdisk Balanced volume of sizeGiB may be provisioned with, so the CSI
-// driver never asks for a disk Compute Engine refuses.
-func HyperdiskPerformance(sizeGiB int64, wantIOPS, wantMiBps int32) (iops, mibps int64) {
-	maxIOPS := min(int64(HyperdiskMaxIOPS), max(int64(HyperdiskBaselineIOPS), sizeGiB*HyperdiskIOPSPerGiB))
-	iops = max(min(int64(wantIOPS), maxIOPS), HyperdiskBaselineIOPS)
-	maxMiBps := min(int64(HyperdiskMaxMiBps), max(int64(HyperdiskBaselineMiBps), iops/hyperdiskIOPSPerMiBps))
-	mibps = max(min(int64(wantMiBps), maxMiBps), HyperdiskBaselineMiBps)
-	return iops, mibps
-}
 
 // etcdOnHyperdisk is true when the etcd pool lists a Hyperdisk-only
 // family (N4, C4, ...): its volumes must be Hyperdisk Balanced, like its
@@ -64,11 +50,11 @@ func etcdOnHyperdisk(p *plan.Plan) bool {
 // follow its size (30 per GiB) and cannot be asked for; on Hyperdisk-only
 // families (which cannot attach a Persistent Disk) Hyperdisk Balanced,
 // provisioned with the plan's IOPS and throughput as far as the volume's
-// size allows.
+// size allows, so the CSI driver never asks for a disk Compute Engine
+// refuses.
 func storageClass(in cloud.In) (string, map[string]string) {
 	if etcdOnHyperdisk(in.Plan) {
-		s := in.Plan.Storage
-		iops, mibps := HyperdiskPerformance(in.Plan.Spaces.EtcdVolumeGiB(), s.MinIOPS, s.MinThroughputMiBps)
+		iops, mibps := in.Plan.EtcdVolumePerformance(hyperdiskBalanced)
 		return PDCSIProvisioner, map[string]string{
 			"type":                      DiskHyperdiskBalanced,
 			paramProvisionedIOPS:        strconv.FormatInt(iops, 10),

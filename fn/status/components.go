@@ -5,27 +5,24 @@ import (
 	"slices"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
 
-// Resource is a desired composed resource as status sees it: its key, its
-// concern, and its observed state (nil when not yet observed).
+// Resource is a desired composed resource as status sees it: its key and
+// its concern.
 type Resource struct {
 	Key       string
 	Component string
-	Observed  *unstructured.Unstructured
 }
 
 // Components reports one entry per concern, in the order the concerns first
-// appear, ready when every resource of the concern is ready. ready maps each
-// resource key to its own readiness.
-func Components(rs []Resource) (components []spec.ComponentStatus, ready map[string]bool) {
+// appear, ready when every resource of the concern is ready (as observed
+// says). ready maps each resource key to its own readiness.
+func Components(rs []Resource, observed *Observed) (components []spec.ComponentStatus, ready map[string]bool) {
 	ready = make(map[string]bool, len(rs))
 	idx := map[string]int{}
 	for _, r := range rs {
-		ok, why := Ready(r.Observed)
+		ok, why := observed.Ready(r.Key)
 		ready[r.Key] = ok
 		i, seen := idx[r.Component]
 		if !seen {

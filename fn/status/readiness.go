@@ -58,21 +58,27 @@ func ReadyCondition(o *unstructured.Unstructured) xpv2.Condition {
 // readyCondition is the resource's Ready condition, if it has one. (The
 // SDK's GetCondition cannot tell a missing condition from an Unknown one.)
 func readyCondition(o *unstructured.Unstructured) (xpv2.Condition, bool) {
-	// Only the conditions: the rest of status (atProvider, an Object's
-	// manifest read back) would go through JSON for nothing.
-	st, _, err := unstructured.NestedFieldNoCopy(o.Object, "status")
-	status, ok := st.(map[string]any)
+	// Only the Ready condition goes through the converter: the rest of
+	// status (atProvider, an Object's manifest read back) and the other
+	// conditions would go through it for nothing.
+	cs, _, err := unstructured.NestedFieldNoCopy(o.Object, "status", "conditions")
+	list, ok := cs.([]any)
 	if err != nil || !ok {
 		return xpv2.Condition{}, false
 	}
-	var cs xpv2.ConditionedStatus
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(map[string]any{"conditions": status["conditions"]}, &cs); err != nil {
-		return xpv2.Condition{}, false
-	}
-	for _, c := range cs.Conditions {
-		if c.Type == xpv2.TypeReady {
-			return c, true
+	for _, c := range list {
+		m, ok := c.(map[string]any)
+		if !ok {
+			return xpv2.Condition{}, false
 		}
+		if t, _ := m["type"].(string); t != string(xpv2.TypeReady) {
+			continue
+		}
+		var cond xpv2.Condition
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, &cond); err != nil {
+			return xpv2.Condition{}, false
+		}
+		return cond, true
 	}
 	return xpv2.Condition{}, false
 }
@@ -93,7 +99,10 @@ func Settled(o *unstructured.Unstructured) bool {
 	if o == nil || o.Object == nil {
 		return false
 	}
-	cs, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
+	// Read in place, as readyCondition does: NestedSlice would copy every
+	// condition.
+	v, _, _ := unstructured.NestedFieldNoCopy(o.Object, "status", "conditions")
+	cs, _ := v.([]any)
 	gen := o.GetGeneration()
 	seen := 0
 	for _, c := range cs {
