@@ -214,7 +214,7 @@ func crossplaneSource(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	version := regexp.MustCompile(`github.com/crossplane/crossplane/v2 (v\S+)`).FindSubmatch(b)
+	version := regexp.MustCompile(`github\.com/crossplane/crossplane/v2 (v\S+)`).FindSubmatch(b)
 	if version == nil {
 		t.Fatal("tools/crossplane/go.mod does not require github.com/crossplane/crossplane/v2")
 	}
@@ -227,7 +227,7 @@ func crossplaneSource(t *testing.T) string {
 		cache = strings.TrimSpace(string(out))
 	}
 	dir := filepath.Join(cache, "github.com", "crossplane", "crossplane", "v2@"+string(version[1]))
-	if _, err := os.Stat(dir); err != nil {
+	if _, err := os.Stat(dir); err != nil { //nolint:gosec // G703: the module cache
 		testutil.Prerequisites(t, "Crossplane's source", []string{
 			dir + ": run cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2",
 		})
@@ -291,7 +291,7 @@ func TestFunctionRuntimeConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "drc.yaml"), crd, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "drc.yaml"), crd, 0o600); err != nil { //nolint:gosec // G703: a temporary folder
 		t.Fatal(err)
 	}
 	v, err := crdvalidate.Load(dir)

@@ -24,7 +24,7 @@ func BenchmarkRunFunction(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, name := range []string{"aws-create", "aws-steady"} {
-		raw, err := os.ReadFile(filepath.Join("..", "..", "fn", "testdata", "requests", name+".json"))
+		raw, err := os.ReadFile(filepath.Join("..", "..", "fn", "testdata", "requests", name+".json")) //nolint:gosec // test fixtures
 		if err != nil {
 			b.Fatal(err)
 		}
