@@ -282,12 +282,16 @@ func (c *call) summary(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionRespon
 	return s
 }
 
-// xrIdentity is the XR's UID, else its kind, namespace and name.
+// xrIdentity is the XR's UID, else its kind, namespace and name; empty
+// for a request without an XR.
 func xrIdentity(req *fnv1.RunFunctionRequest) string {
 	xr := req.GetObserved().GetComposite().GetResource().GetFields()
 	md := xr["metadata"].GetStructValue().GetFields()
 	if uid := md["uid"].GetStringValue(); uid != "" {
 		return uid
+	}
+	if md["name"].GetStringValue() == "" {
+		return ""
 	}
 	return xr["kind"].GetStringValue() + "/" + md["namespace"].GetStringValue() + "/" + md["name"].GetStringValue()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -181,6 +182,16 @@ func TestNormalReason(t *testing.T) {
 		if got := NormalReason(in); got != want {
 			t.Errorf("NormalReason(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestMetricsPanic: a call that did not return (it panicked: the deferred
+// summary runs as the panic unwinds) is recorded as a panic, and a request
+// without an XR has no identity.
+func TestMetricsPanic(t *testing.T) {
+	c := (&call{start: time.Now()}).summary(&fnv1.RunFunctionRequest{}, nil)
+	if c.Outcome != OutcomePanic || c.XR != "" || c.Ready {
+		t.Errorf("got %+v, want a panic of no XR", c)
 	}
 }
 
