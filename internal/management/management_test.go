@@ -3,6 +3,7 @@ package management
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/yaml"
@@ -121,6 +124,21 @@ func TestAlertsParse(t *testing.T) {
 	}
 	if _, err := p.ParseExpr("sum(rate(x[5m])"); err == nil {
 		t.Error("the parser accepted a broken expression")
+	}
+
+	// As Prometheus loads a rule file: every field known, every expression
+	// and every label and annotation template parsed.
+	m, _ := readYAML(t, "example/management/alerts.yaml")
+	groups, err := yaml.Marshal(m["spec"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := rulefmt.Parse(groups, false, model.UTF8Validation, p, slog.New(slog.DiscardHandler)); len(errs) > 0 {
+		t.Errorf("Prometheus would not load the rules: %v", errs)
+	}
+	if _, errs := rulefmt.Parse([]byte("groups:\n- name: x\n  rules:\n  - alert: X\n    expr: up\n    annotations:\n      a: '{{ $value | nosuchfunc }}'\n"),
+		false, model.UTF8Validation, p, slog.New(slog.DiscardHandler)); len(errs) == 0 {
+		t.Error("rulefmt accepted a broken template")
 	}
 }
 
