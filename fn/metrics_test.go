@@ -2,6 +2,7 @@ package fn
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -203,5 +204,16 @@ func TestNoMetricsByDefault(t *testing.T) {
 	rsp := run(t, newRequest(t, readXR(t, "../example/xr-aws.yaml"), nil))
 	if fatalIn(rsp) {
 		t.Error("Fatal without metrics")
+	}
+}
+
+// TestDesiredReason: a name another step composes is the Composition's to
+// fix; any other error writing the desired state is a bug.
+func TestDesiredReason(t *testing.T) {
+	if got := desiredReason(fmt.Errorf(errNameTaken, "alerts")); got != ReasonInvalidInput {
+		t.Errorf("name taken: %q, want %s", got, ReasonInvalidInput)
+	}
+	if got := desiredReason(fmt.Errorf("cannot convert alerts: %w", context.Canceled)); got != ReasonInternal {
+		t.Errorf("conversion: %q, want %s", got, ReasonInternal)
 	}
 }
