@@ -33,6 +33,7 @@ import (
 	fnv1beta1 "github.com/crossplane/function-sdk-go/proto/v1beta1"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn"
+	"github.com/crossplane-contrib/function-space-scaling/internal/metrics"
 )
 
 // ServeCmd serves the function.
@@ -59,7 +60,12 @@ func (c *ServeCmd) Run(cli *CLI) error {
 	if c.TTL <= 0 || c.ReadyTTL <= 0 {
 		return errors.Errorf("--ttl and --ready-ttl must be positive, got %s and %s", c.TTL, c.ReadyTTL)
 	}
-	srv, err := newServer(c, fn.New(fnOptions(cli.Debug, log, c)...), log, prometheus.NewRegistry())
+	reg := prometheus.NewRegistry()
+	f, err := newFunction(c, fnOptions(cli.Debug, log, c), reg)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(c, f, log, reg)
 	if err != nil {
 		return err
 	}
@@ -78,6 +84,20 @@ func fnOptions(verbose bool, log logging.Logger, c *ServeCmd) []fn.Option {
 	return o
 }
 
+// newFunction is the function with its options and, when the metrics
+// endpoint is on, its own metrics on reg, the registry the endpoint serves
+// beside the gRPC server's metrics.
+func newFunction(c *ServeCmd, o []fn.Option, reg *prometheus.Registry) (*fn.Function, error) {
+	if c.MetricsAddress != "" {
+		m, err := metrics.New(reg, metrics.WithExpiry(max(10*time.Minute, 3*c.TTL)))
+		if err != nil {
+			return nil, errors.Wrap(err, "cannot register the function's metrics")
+		}
+		o = append(o, fn.WithMetrics(m))
+	}
+	return fn.New(o...), nil
+}
+
 // signalContext is done on SIGTERM (how Kubernetes stops a pod) or an
 // interrupt.
 func signalContext() (context.Context, context.CancelFunc) {
@@ -89,6 +109,7 @@ type server struct {
 	grpc     *grpc.Server
 	lis      net.Listener
 	metrics  *http.Server
+	mlis     net.Listener
 	log      logging.Logger
 	shutdown time.Duration
 }
@@ -110,13 +131,13 @@ func newServer(c *ServeCmd, f fnv1.FunctionRunnerServiceServer, log logging.Logg
 		return nil, errors.Errorf("--max-recv-message-size must be positive, got %d", c.MaxRecvMessageSize)
 	}
 	interceptors := []grpc.UnaryServerInterceptor{recoverPanics(log)}
-	var metrics *grpcprometheus.ServerMetrics
+	var grpcMetrics *grpcprometheus.ServerMetrics
 	if c.MetricsAddress != "" {
-		metrics = grpcprometheus.NewServerMetrics()
-		if err := reg.Register(metrics); err != nil {
+		grpcMetrics = grpcprometheus.NewServerMetrics()
+		if err := reg.Register(grpcMetrics); err != nil {
 			return nil, errors.Wrap(err, "cannot register the gRPC metrics")
 		}
-		interceptors = append([]grpc.UnaryServerInterceptor{metrics.UnaryServerInterceptor()}, interceptors...)
+		interceptors = append([]grpc.UnaryServerInterceptor{grpcMetrics.UnaryServerInterceptor()}, interceptors...)
 	}
 	g := grpc.NewServer(
 		grpc.Creds(creds),
@@ -133,8 +154,15 @@ func newServer(c *ServeCmd, f fnv1.FunctionRunnerServiceServer, log logging.Logg
 		return nil, errors.Wrapf(err, "cannot listen for %s connections at %q", c.Network, c.Address)
 	}
 	s := &server{grpc: g, lis: lis, log: log, shutdown: c.ShutdownTimeout}
-	if metrics != nil {
-		metrics.InitializeMetrics(g)
+	if grpcMetrics != nil {
+		grpcMetrics.InitializeMetrics(g)
+		// Listening here, not in Serve, reports a taken port at start and
+		// gives tests the port of ":0".
+		s.mlis, err = (&net.ListenConfig{}).Listen(context.Background(), "tcp", c.MetricsAddress)
+		if err != nil {
+			_ = lis.Close()
+			return nil, errors.Wrapf(err, "cannot listen for metrics at %q", c.MetricsAddress)
+		}
 		s.metrics = &http.Server{
 			Addr:              c.MetricsAddress,
 			Handler:           promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
@@ -192,13 +220,21 @@ func recoverPanics(log logging.Logger) grpc.UnaryServerInterceptor {
 // Addr is the address the server listens on.
 func (s *server) Addr() net.Addr { return s.lis.Addr() }
 
+// MetricsAddr is the address of the metrics endpoint, nil when it is off.
+func (s *server) MetricsAddr() net.Addr {
+	if s.mlis == nil {
+		return nil
+	}
+	return s.mlis.Addr()
+}
+
 // Serve serves until ctx is done, then stops gracefully: it stops taking
 // calls, lets those in flight finish for up to the shutdown timeout, and
 // then stops hard.
 func (s *server) Serve(ctx context.Context) error {
 	if s.metrics != nil {
 		go func() {
-			if err := s.metrics.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := s.metrics.Serve(s.mlis); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				s.log.Info("the metrics server stopped", "error", err.Error())
 			}
 		}()

@@ -27,6 +27,7 @@ type Function struct {
 	ttl      time.Duration
 	readyTTL time.Duration
 	trace    *verdictTrace
+	metrics  Metrics
 }
 
 // Option configures a Function.
@@ -78,16 +79,18 @@ const (
 	errNameTaken  = "an earlier pipeline step composes a resource named %q, a name this function composes too: rename that step's resource"
 )
 
-// RunFunction runs the function. It never panics on bad input: every
+// runFunction runs the function. It never panics on bad input: every
 // problem is a Fatal result naming the field to fix. (Should a bug panic,
-// the server's interceptor turns it into an error for that call.)
-func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
+// the server's interceptor turns it into an error for that call.) c records
+// the call for Metrics (metrics.go); it is nil without them.
+func (f *Function) runFunction(_ context.Context, req *fnv1.RunFunctionRequest, c *call) (*fnv1.RunFunctionResponse, error) {
 	rsp := newResponse(req, f.ttl)
 	xr := req.GetObserved().GetComposite().GetResource()
 	in := &v1beta1.Input{}
 	if req.GetInput() != nil {
 		if err := getInput(req, in); err != nil {
 			addFatal(rsp, errors.Wrap(err, errGetInput))
+			c.fatalBecause(ReasonInvalidInput)
 			return rsp, nil
 		}
 	}
@@ -113,6 +116,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	if len(errs) > 0 {
 		log.Debug("invalid XR", "errors", len(errs))
 		addFatal(rsp, errors.New(errInvalid+": "+FormatErrors(errs)))
+		c.fatalBecause(FatalReason(errs))
 		return rsp, nil
 	}
 
@@ -120,6 +124,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	rd := readiness(xr, &res.Status, rsp.GetDesired().GetResources())
 	if err := writeDesired(rsp, res); err != nil {
 		addFatal(rsp, errors.Wrap(err, errSetDesired))
+		c.fatalBecause(desiredReason(err))
 		return rsp, nil
 	}
 	if res.KeptPassword != nil {
@@ -150,6 +155,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			xr.GetFields()["kind"].GetStringValue()+"/"+md.GetFields()["namespace"].GetStringValue()+"/"+md.GetFields()["name"].GetStringValue(),
 			res.Ready, observed, rd)
 	}
+	c.composed(res)
 	log.Debug("composed", "resources", len(res.Resources))
 	return rsp, nil
 }
