@@ -204,6 +204,9 @@ func (rs Rules) RolloutPaths() []string {
 		if r.Stage != NoStage || r.Serial {
 			out = append(out, r.Path, ManifestPath+"."+r.Path)
 		}
+		if rp, ok := reportedPath(r.Path); ok && r.Serial {
+			out = append(out, rp)
+		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -526,7 +529,7 @@ func serial(items []Item, held map[string]bool, observed map[string]Observed, ru
 			continue
 		}
 		gk, _, prefix := target(it.Object)
-		if !o.Settled && busy[it.Component] == "" {
+		if busy[it.Component] == "" && (!o.Settled || !caughtUp(cloudSide(o.Object, gk.Group, gk.Kind, pins), rules, gk.Group, gk.Kind)) {
 			busy[it.Component] = it.Key
 		}
 		proj := projectMap(it.Object, rules.Paths(gk.Group, gk.Kind, prefix))
@@ -565,6 +568,39 @@ func serial(items []Item, held map[string]bool, observed map[string]Observed, ru
 		}
 	}
 	return pending
+}
+
+// reportedPath is where a managed resource reports the value the cloud
+// has for a spec.forProvider field: the same path under
+// status.atProvider (upjet's convention).
+func reportedPath(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, "spec.forProvider.")
+	if !ok {
+		return "", false
+	}
+	return "status.atProvider." + rest, true
+}
+
+// caughtUp is false while the cloud reports another value than the spec
+// for a field a serial rule names: an update still running. upjet's
+// asynchronous update leaves Ready and Synced True while it runs (an AKS
+// pool keeps reporting its old vmSize until the cycle ends), so only the
+// reported value tells. A field the provider does not report says nothing.
+func caughtUp(o map[string]any, rules Rules, group, kind string) bool {
+	for i := range rules {
+		r := &rules[i]
+		if !r.Serial || !r.matches(group, kind) {
+			continue
+		}
+		rp, ok := reportedPath(r.Path)
+		if !ok {
+			continue
+		}
+		if at := get(o, rp); at != nil && !equal(get(o, r.Path), at) {
+			return false
+		}
+	}
+	return true
 }
 
 // projectMap is the part of a normalized object at the given dotted paths.

@@ -188,8 +188,18 @@ func TestRolloutChangesZonalPoolsOneAtATime(t *testing.T) {
 	if diff := cmp.Diff([]string{"D16", "D8", "D8"}, vm(Rollout(items(), observed, rolloutRules, nil))); diff != "" {
 		t.Errorf("zone 1 cycling (-want +got):\n%s", diff)
 	}
-	// Zone 1 ready again: zone 2 goes.
-	observed["etcd-zone-1"] = Observed{Object: zonal("etcd-1", "D16"), Ready: true, Settled: true}
+	// upjet's asynchronous update: Ready and Synced True at the new
+	// generation while the pool cycles; only atProvider tells.
+	cycling := zonal("etcd-1", "D16")
+	cycling["status"] = map[string]any{"atProvider": map[string]any{"vmSize": "D8"}}
+	observed["etcd-zone-1"] = Observed{Object: cycling, Ready: true, Settled: true}
+	if diff := cmp.Diff([]string{"D16", "D8", "D8"}, vm(Rollout(items(), observed, rolloutRules, nil))); diff != "" {
+		t.Errorf("zone 1 still reports its old size (-want +got):\n%s", diff)
+	}
+	// Zone 1 ready again, the cloud reporting the new size: zone 2 goes.
+	done := zonal("etcd-1", "D16")
+	done["status"] = map[string]any{"atProvider": map[string]any{"vmSize": "D16"}}
+	observed["etcd-zone-1"] = Observed{Object: done, Ready: true, Settled: true}
 	o = Rollout(items(), observed, rolloutRules, nil)
 	if diff := cmp.Diff([]string{"D16", "D16", "D8"}, vm(o)); diff != "" {
 		t.Errorf("zone 1 ready (-want +got):\n%s", diff)
