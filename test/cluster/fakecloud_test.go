@@ -309,17 +309,6 @@ func (f *fakeCloud) cyclesOf(xr string) []cycleRecord {
 	return out
 }
 
-// externalParams returns the parameters the cloud holds for a managed
-// resource, or nil.
-func (f *fakeCloud) externalParams(o *unstructured.Unstructured) map[string]any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if r := f.external[externalKey(o)]; r != nil {
-		return normalizeMap(r.params)
-	}
-	return nil
-}
-
 func aksCyclesOf(kind string, external, desired map[string]any) []string {
 	if kind != "KubernetesClusterNodePool" {
 		return nil
@@ -340,12 +329,12 @@ func filledIn(kind string, external, desired map[string]any) map[string]any {
 			setPath(out, path, v)
 			continue
 		}
-		switch {
-		case path == "vnetSubnetId":
+		switch path {
+		case "vnetSubnetId":
 			setPath(out, path, fakeSubnetID)
-		case path == "zone":
+		case "zone":
 			out["zone"] = "1"
-		case path == "highAvailability.standbyAvailabilityZone":
+		case "highAvailability.standbyAvailabilityZone":
 			if _, ha := out["highAvailability"].(map[string]any); ha {
 				standby := "2"
 				if out["zone"] == "2" {
@@ -748,22 +737,4 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// observedGeneration returns the observedGeneration of a condition.
-func observedGeneration(o *unstructured.Unstructured, typ string) int64 {
-	cs, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
-	for _, c := range cs {
-		m, _ := c.(map[string]any)
-		if m["type"] != typ {
-			continue
-		}
-		switch v := m["observedGeneration"].(type) {
-		case int64:
-			return v
-		case float64:
-			return int64(v)
-		}
-	}
-	return 0
 }
