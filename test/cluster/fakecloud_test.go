@@ -19,6 +19,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
+// fakeCreateDuration is how long a create takes at least, once the XR is
+// released: a resource composed to replace another is not Ready at once.
+const fakeCreateDuration = 5 * time.Second
+
 // fakeFinalizer is the finalizer every Crossplane managed resource
 // reconciler adds (crossplane-runtime pkg/reconciler/managed).
 const fakeFinalizer = "finalizer.managedresource.crossplane.io"
@@ -191,7 +195,7 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 	rec := f.external[externalKey(o)]
 	switch {
 	case rec == nil || rec.state == externalDeleted:
-		rec = &externalRecord{state: externalExists, params: filledIn(kind, nil, desired)}
+		rec = &externalRecord{state: externalExists, params: filledIn(kind, nil, desired), created: time.Now()}
 		f.external[externalKey(o)] = rec
 	case rec.state == externalOrphaned:
 		// Observed again under the same external name: adopted, with
@@ -199,6 +203,9 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 		rec.state = externalExists
 	}
 	failure := ""
+	if time.Since(rec.created) < fakeCreateDuration {
+		released = false // a create takes a while even once released
+	}
 	switch {
 	case !released:
 		// Still being created: the create applies the latest spec.
@@ -281,6 +288,8 @@ type externalRecord struct {
 	params map[string]any
 	// revision counts the updates applied in place (a Release's revision).
 	revision int64
+	// created is when the fake first saw the managed resource.
+	created time.Time
 	// cycle is the AKS pool cycle running, and cycleTo what it applies.
 	cycle   *cycleRecord
 	cycleTo map[string]any
