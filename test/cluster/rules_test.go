@@ -3,6 +3,7 @@ package cluster_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -169,5 +170,25 @@ func TestFlexibleServerUpdates(t *testing.T) {
 	swap := normalizeMap(map[string]any{"zone": "2", "highAvailability": map[string]any{"mode": "ZoneRedundant", "standbyAvailabilityZone": "1"}})
 	if got := flexibleServerZoneError(created, swap); got != "" {
 		t.Errorf("a swap with the standby zone: %q", got)
+	}
+}
+
+func TestOverlappingCycles(t *testing.T) {
+	at := func(s int) time.Time { return time.Unix(1000+int64(s), 0) }
+	one := cycleRecord{Name: "a", Resource: "etcd-nodepool-zone-1", Start: at(0), End: at(8)}
+	next := cycleRecord{Name: "b", Resource: "etcd-nodepool-zone-2", Start: at(8), End: at(16)}
+	during := cycleRecord{Name: "c", Resource: "etcd-nodepool-zone-3", Start: at(5), End: at(13)}
+	running := cycleRecord{Name: "c", Resource: "etcd-nodepool-zone-3", Start: at(20)}
+	if o := overlapping([]cycleRecord{one, next}); o != "" {
+		t.Errorf("back to back: %s", o)
+	}
+	if o := overlapping([]cycleRecord{one, during}); o == "" {
+		t.Error("overlapping cycles not reported")
+	}
+	if o := overlapping([]cycleRecord{one, next, running}); o != "" {
+		t.Errorf("one running after the others ended: %s", o)
+	}
+	if got := etcdCycles([]cycleRecord{one, {Resource: "apiServer-nodepool"}}); len(got) != 1 {
+		t.Errorf("etcdCycles kept %d, want 1", len(got))
 	}
 }

@@ -59,6 +59,10 @@ const (
 	// when zone changes other than by a swap with the standby zone
 	// (terraform-provider-azurerm internal/services/postgres/
 	// postgresql_flexible_server_resource.go, resourcePostgresqlFlexibleServerUpdate).
+	// A server created without a zone gets one from Azure, and an update
+	// for any other reason then plans the zone away and fails with it
+	// (hashicorp/terraform-provider-azurerm#14397; Terraform users pin the
+	// zone or ignore_changes it).
 	azurermZoneMessage = "`zone` can only be changed when exchanged with the zone specified in `high_availability.0.standby_availability_zone`"
 
 	// aksCycleDuration is how long the fake takes to cycle an AKS node pool
