@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,12 +52,18 @@ func (s *suite) day2(ctx context.Context, t *testing.T) { //nolint:thelper // th
 		{"aws-spaces-version", s.day2SpacesVersion},
 		{"aws-orphan-readopt", s.day2OrphanReadopt},
 	}
+	// Each subtest runs in its own goroutine rather than with t.Parallel,
+	// which go test caps at GOMAXPROCS (-parallel): on two CPUs that ran
+	// the sequences two at a time, though they mostly wait.
+	var wg sync.WaitGroup
 	for _, q := range seqs {
-		t.Run(q.name, func(t *testing.T) {
-			t.Parallel()
-			q.run(ctx, t)
-		})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.Run(q.name, func(t *testing.T) { q.run(ctx, t) })
+		}()
 	}
+	wg.Wait()
 }
 
 // day2XR is an example XR renamed, in a Spaces namespace of its own (in-Space
@@ -646,6 +653,12 @@ func (s *suite) day2OrphanReadopt(ctx context.Context, t *testing.T) { //nolint:
 	}
 	gvk, name := x.GroupVersionKind(), x.GetName()
 	report := s.xrReport(ctx, gvk, "", name)
+	if err := s.k.apply(ctx, x.DeepCopy()); err != nil && strings.Contains(err.Error(), "field not declared in schema") {
+		// The XRD does not know the field yet: say so, and go on without
+		// it, so the rest of the sequence still runs.
+		t.Errorf("the XRD has no spec.providerConfigs.management, which keeps the generated password in the management cluster: %v", err)
+		unstructured.RemoveNestedField(x.Object, "spec", "providerConfigs", "management")
+	}
 	s.ready(ctx, t, x.DeepCopy())
 
 	_, cs, err := s.composedOf(ctx, gvk, name)
