@@ -51,6 +51,7 @@ func (s *suite) day2(ctx context.Context, t *testing.T) { //nolint:thelper // th
 		{"azure-etcd-vmsize", s.day2AKSVMSize},
 		{"aws-spaces-version", s.day2SpacesVersion},
 		{"aws-orphan-readopt", s.day2OrphanReadopt},
+		{"fake-cloud-upjet", s.day2FakeFidelity},
 	}
 	// Each subtest runs in its own goroutine rather than with t.Parallel,
 	// which go test caps at GOMAXPROCS (-parallel): on two CPUs that ran
@@ -758,4 +759,138 @@ func secretHash(s *unstructured.Unstructured, k string) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// The fake cloud's upjet behaviour, on managed resources of no XR (nothing
+// reverts their edits): a ForceNew edit refused with upjet's message and
+// Ready kept, then accepted again once put back; an AKS vmSize edit cycling
+// the pool with the old size observed until the cycle ends; a Flexible
+// Server update without its zone failing with azurerm's message.
+func (s *suite) day2FakeFidelity(ctx context.Context, t *testing.T) { //nolint:thelper // the body of a subtest.
+	const owner = "fake-fidelity"
+	s.fake.release(owner)
+	mr := func(apiVersion, kind, name string, forProvider map[string]any) *unstructured.Unstructured {
+		return &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": apiVersion, "kind": kind,
+			"metadata": map[string]any{"name": name, "labels": map[string]any{compositeLabel: owner},
+				"annotations": map[string]any{compositionResourceName: "fidelity-" + strings.ToLower(kind)}},
+			"spec": map[string]any{"forProvider": forProvider, "managementPolicies": []any{"Observe", "Create", "Update", "Delete"}},
+		}}
+	}
+	gke := mr("container.gcp.upbound.io/v1beta2", "NodePool", "fidelity-gke", map[string]any{
+		"cluster": "spaces-prod", "location": "us-central1",
+		"nodeConfig": map[string]any{"serviceAccount": "a@p.iam.gserviceaccount.com", "machineType": "n2-standard-8"},
+	})
+	aks := mr("containerservice.azure.upbound.io/v1beta2", "KubernetesClusterNodePool", "fidelity-aks", map[string]any{
+		"kubernetesClusterId": "/subscriptions/0/resourceGroups/spaces-rg/providers/Microsoft.ContainerService/managedClusters/spaces-prod",
+		"vmSize":              "Standard_D8s_v5", "zones": []any{"1"}, "minCount": int64(1), "maxCount": int64(3),
+	})
+	server := mr("dbforpostgresql.azure.upbound.io/v1beta2", "FlexibleServer", "fidelity-pg", map[string]any{
+		"location": "eastus", "resourceGroupName": "spaces-rg", "skuName": "GP_Standard_D2ds_v5",
+		"highAvailability": map[string]any{"mode": "ZoneRedundant"},
+	})
+	objs := []*unstructured.Unstructured{gke, aks, server}
+	t.Cleanup(func() {
+		for _, o := range objs {
+			_ = s.k.delete(ctx, o.GroupVersionKind(), "", o.GetName())
+		}
+	})
+	for _, o := range objs {
+		mustApply(ctx, t, s.k, o)
+	}
+	get := func(o *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+		return s.k.get(ctx, o.GroupVersionKind(), "", o.GetName())
+	}
+	report := func(o *unstructured.Unstructured) func() string {
+		return func() string { g, _ := get(o); return dump(g) + s.report() }
+	}
+	until := func(o *unstructured.Unstructured, what string, ok func(*unstructured.Unstructured) (bool, string)) *unstructured.Unstructured {
+		t.Helper()
+		var last *unstructured.Unstructured
+		eventually(ctx, t, stepTimeout, o.GetKind()+" "+o.GetName()+" "+what, func() (bool, string, error) {
+			g, err := get(o)
+			if err != nil || g == nil {
+				return false, "absent", err
+			}
+			last = g
+			done, msg := ok(g)
+			return done, msg, nil
+		}, report(o))
+		return last
+	}
+	conds := func(g *unstructured.Unstructured) string {
+		ss, sr, sm := condition(g, "Synced")
+		rs, rr, _ := condition(g, "Ready")
+		return fmt.Sprintf("Synced=%s %s %q; Ready=%s %s", ss, sr, sm, rs, rr)
+	}
+	readyAndSynced := func(g *unstructured.Unstructured) (bool, string) {
+		ss, _, _ := condition(g, "Synced")
+		return ss == "True" && readyTrue(g), conds(g)
+	}
+	for _, o := range objs {
+		until(o, "Ready and Synced", readyAndSynced)
+	}
+	// What the cloud filled in.
+	if g, _ := get(aks); g != nil {
+		if v, _, _ := unstructured.NestedString(g.Object, "status", "atProvider", "vnetSubnetId"); v != fakeSubnetID {
+			t.Errorf("the AKS pool's atProvider.vnetSubnetId is %q, want the cluster's subnet %q", v, fakeSubnetID)
+		}
+	}
+	if g, _ := get(server); g != nil {
+		zone, _, _ := unstructured.NestedString(g.Object, "status", "atProvider", "zone")
+		standby, _, _ := unstructured.NestedString(g.Object, "status", "atProvider", "highAvailability", "standbyAvailabilityZone")
+		if zone != "1" || standby != "2" {
+			t.Errorf("the Flexible Server's atProvider zone %q and standby zone %q, want 1 and 2", zone, standby)
+		}
+	}
+
+	// A ForceNew edit: refused, Ready kept; put back: Synced again.
+	patch := func(o *unstructured.Unstructured, fp map[string]any) {
+		t.Helper()
+		if err := s.k.mergePatch(ctx, o, mustJSON(map[string]any{"spec": map[string]any{"forProvider": fp}})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	patch(gke, map[string]any{"nodeConfig": map[string]any{"serviceAccount": "b@p.iam.gserviceaccount.com"}})
+	want := forceNewMessage(`cannot change the value of the argument "node_config.0.service_account" from "a@p.iam.gserviceaccount.com" to "b@p.iam.gserviceaccount.com"`)
+	until(gke, "refused by upjet, Ready kept", func(g *unstructured.Unstructured) (bool, string) {
+		ss, sr, sm := condition(g, "Synced")
+		return ss == "False" && sr == "ReconcileError" && sm == want && readyTrue(g), conds(g)
+	})
+	patch(gke, map[string]any{"nodeConfig": map[string]any{"serviceAccount": "a@p.iam.gserviceaccount.com"}})
+	until(gke, "Synced again once put back", readyAndSynced)
+
+	// A vmSize edit cycles the AKS pool: the old size observed until the
+	// cycle ends, Ready kept all along (upjet's async update).
+	patch(aks, map[string]any{"vmSize": "Standard_D16s_v5", "vnetSubnetId": fakeSubnetID})
+	eventually(ctx, t, stepTimeout, "the AKS pool's cycle to start", func() (bool, string, error) {
+		cs := s.fake.cyclesOf(owner)
+		return len(cs) > 0, "no cycle recorded", nil
+	}, report(aks))
+	if g, _ := get(aks); g != nil {
+		v, _, _ := unstructured.NestedString(g.Object, "status", "atProvider", "vmSize")
+		if c := s.fake.cyclesOf(owner); len(c) > 0 && c[0].End.IsZero() && (v != "Standard_D8s_v5" || !readyTrue(g)) {
+			t.Errorf("while the pool cycles: atProvider.vmSize %q (want the old Standard_D8s_v5) and %s (want Ready kept)", v, conds(g))
+		}
+	}
+	until(aks, "cycled to Standard_D16s_v5", func(g *unstructured.Unstructured) (bool, string) {
+		v, _, _ := unstructured.NestedString(g.Object, "status", "atProvider", "vmSize")
+		return v == "Standard_D16s_v5" && readyTrue(g), "atProvider.vmSize " + v + "; " + conds(g)
+	})
+	if c := s.fake.cyclesOf(owner); len(c) != 1 || c[0].End.Sub(c[0].Start) < aksCycleDuration || !slices.Equal(c[0].Fields, []string{"vmSize"}) {
+		t.Errorf("want one cycle of at least %s for vmSize, got %s", aksCycleDuration, describeCycles(c))
+	}
+
+	// An update of a Flexible Server that leaves its zone out fails.
+	patch(server, map[string]any{"skuName": "GP_Standard_D4ds_v5"})
+	until(server, "failing with azurerm's zone error", func(g *unstructured.Unstructured) (bool, string) {
+		ss, _, sm := condition(g, "Synced")
+		return ss == "False" && strings.Contains(sm, azurermZoneMessage) && readyTrue(g), conds(g)
+	})
+	patch(server, map[string]any{"zone": "1"})
+	until(server, "updated once its zone is named", func(g *unstructured.Unstructured) (bool, string) {
+		sku, _, _ := unstructured.NestedString(g.Object, "status", "atProvider", "skuName")
+		ok, msg := readyAndSynced(g)
+		return ok && sku == "GP_Standard_D4ds_v5", "atProvider.skuName " + sku + "; " + msg
+	})
 }
