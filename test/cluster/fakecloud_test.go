@@ -3,18 +3,25 @@ package cluster_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
+
+// fakeCreateDuration is how long a create takes at least, once the XR is
+// released: a resource composed to replace another is not Ready at once.
+const fakeCreateDuration = 5 * time.Second
 
 // fakeFinalizer is the finalizer every Crossplane managed resource
 // reconciler adds (crossplane-runtime pkg/reconciler/managed).
@@ -45,8 +52,10 @@ type fakeCloud struct {
 	karp  []schema.GroupVersionKind // Karpenter objects to play the controller for
 
 	mu       sync.Mutex
-	released map[string]bool          // XR names whose resources may become ready
-	external map[string]externalState // "kind/namespace/name" -> state
+	released map[string]bool            // XR names whose resources may become ready
+	external map[string]*externalRecord // "kind/namespace/name" -> what the cloud holds
+	cycles   []*cycleRecord             // every AKS node pool cycle, in order
+	writes   map[string]int             // status writes per resource and generation
 	errs     []string
 }
 
@@ -58,7 +67,7 @@ func fakeManaged(group string) bool {
 
 func startFakeCloud(ctx context.Context, t *testing.T, k *kube, crds []*unstructured.Unstructured) *fakeCloud {
 	t.Helper()
-	f := &fakeCloud{k: k, released: map[string]bool{}, external: map[string]externalState{}}
+	f := &fakeCloud{k: k, released: map[string]bool{}, external: map[string]*externalRecord{}, writes: map[string]int{}}
 	for _, c := range crds {
 		group, _, _ := unstructured.NestedString(c.Object, "spec", "group")
 		kind, _, _ := unstructured.NestedString(c.Object, "spec", "names", "kind")
@@ -107,7 +116,10 @@ func (f *fakeCloud) release(xr string) {
 func (f *fakeCloud) state(o *unstructured.Unstructured) externalState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.external[externalKey(o)]
+	if r := f.external[externalKey(o)]; r != nil {
+		return r.state
+	}
+	return ""
 }
 
 func externalKey(o *unstructured.Unstructured) string {
@@ -157,7 +169,11 @@ func (f *fakeCloud) reconcile(ctx context.Context) {
 	}
 }
 
-// reconcileManaged does for one managed resource what its provider does.
+// reconcileManaged does for one managed resource what its provider does:
+// generate its password (an upjet initializer, before anything else), create
+// the external resource, and on a later change of spec.forProvider update it
+// the way upjet does (upjet_test.go): refuse a ForceNew change, fail an update
+// azurerm fails, cycle an AKS node pool, or apply the change in place.
 func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstructured) error {
 	if o.GetDeletionTimestamp() != nil {
 		return f.deleteManaged(ctx, o)
@@ -167,19 +183,76 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 			"finalizers": append(o.GetFinalizers(), fakeFinalizer),
 		}}))
 	}
+	if err := f.generatePasswords(ctx, o); err != nil {
+		return err
+	}
+	fp, _, _ := unstructured.NestedMap(o.Object, "spec", "forProvider")
+	desired := normalizeMap(parameters(fp))
+	kind := o.GetKind()
+
 	f.mu.Lock()
 	released := f.released[o.GetLabels()["crossplane.io/composite"]]
-	f.external[externalKey(o)] = externalExists
+	rec := f.external[externalKey(o)]
+	switch {
+	case rec == nil || rec.state == externalDeleted:
+		rec = &externalRecord{state: externalExists, params: filledIn(kind, nil, desired), created: time.Now()}
+		f.external[externalKey(o)] = rec
+	case rec.state == externalOrphaned:
+		// Observed again under the same external name: adopted, with
+		// what the cloud still has.
+		rec.state = externalExists
+	}
+	failure := ""
+	if time.Since(rec.created) < fakeCreateDuration {
+		released = false // a create takes a while even once released
+	}
+	switch {
+	case !released:
+		// Still being created: the create applies the latest spec.
+		rec.params = filledIn(kind, rec.params, desired)
+	case rec.cycle != nil && time.Since(rec.cycle.Start) < aksCycleDuration:
+		// An async update runs: upjet's Observe reports the resource up
+		// to date and leaves its status as it is.
+		f.mu.Unlock()
+		return nil
+	default:
+		if rec.cycle != nil {
+			rec.cycle.End = time.Now()
+			rec.params, rec.cycle = rec.cycleTo, nil
+		}
+		if diff := differs(kind, rec.params, desired); len(diff) > 0 {
+			group := o.GroupVersionKind().Group
+			switch fields := aksCyclesOf(kind, rec.params, desired); {
+			case forceNewChange(group, kind, rec.params, desired) != "":
+				failure = forceNewMessage(forceNewChange(group, kind, rec.params, desired))
+			case kind == "FlexibleServer" && flexibleServerZoneError(rec.params, desired) != "":
+				failure = flexibleServerZoneError(rec.params, desired)
+			case len(fields) > 0:
+				c := &cycleRecord{XR: o.GetLabels()["crossplane.io/composite"], Name: o.GetName(),
+					Resource: o.GetAnnotations()["crossplane.io/composition-resource-name"], Fields: fields, Start: time.Now()}
+				rec.cycle, rec.cycleTo = c, filledIn(kind, rec.params, desired)
+				f.cycles = append(f.cycles, c)
+				f.mu.Unlock()
+				return nil
+			default:
+				rec.params = filledIn(kind, rec.params, desired)
+				rec.revision++
+			}
+		}
+	}
+	params, revision := rec.params, rec.revision
 	f.mu.Unlock()
 
-	now := time.Now().UTC().Format(time.RFC3339)
-	gen := o.GetGeneration()
-	synced := map[string]any{"type": "Synced", "status": "True", "reason": "ReconcileSuccess", "lastTransitionTime": now, "observedGeneration": gen}
-	ready := map[string]any{"type": "Ready", "status": "False", "reason": "Creating", "lastTransitionTime": now, "observedGeneration": gen}
-	status := map[string]any{"conditions": []any{synced, ready}}
-	if released {
-		ready["status"], ready["reason"] = "True", "Available"
-		status["atProvider"] = atProvider(o)
+	status := map[string]any{"conditions": f.conditions(o, released, failure)}
+	if released && failure == "" {
+		at := atProvider(o)
+		for k, v := range observedParams(kind, params) {
+			at[k] = v
+		}
+		if kind == "Release" {
+			at["revision"] = revision + 1
+		}
+		status["atProvider"] = at
 		if err := f.writeSecrets(ctx, o); err != nil {
 			return err
 		}
@@ -187,15 +260,232 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 			return err
 		}
 	}
-	if s, r, _ := condition(o, "Ready"); s == ready["status"] && r == ready["reason"] && observedGeneration(o, "Synced") == gen {
+	if !saysNew(o, status) {
 		return nil // nothing new to say; keep lastTransitionTime
 	}
+	f.countWrite(o)
 	return f.k.mergePatchStatus(ctx, o, mustJSON(map[string]any{"status": status}))
+}
+
+// countWrite notes a status write; a resource written at every pass for
+// one generation means the fake says something the API server does not
+// keep (a field the CRD prunes), which would churn the XR: reported once.
+func (f *fakeCloud) countWrite(o *unstructured.Unstructured) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k := fmt.Sprintf("%s@%d", externalKey(o), o.GetGeneration())
+	f.writes[k]++
+	if f.writes[k] == 20 {
+		f.errs = append(f.errs, fmt.Sprintf("%s %s: status written 20 times for generation %d: what the fake writes does not stick", o.GetKind(), key(o), o.GetGeneration()))
+	}
+}
+
+// externalRecord is what the fake cloud holds for one managed resource.
+type externalRecord struct {
+	state externalState
+	// params are the parameters last applied, normalized, with what the
+	// cloud filled in.
+	params map[string]any
+	// revision counts the updates applied in place (a Release's revision).
+	revision int64
+	// created is when the fake first saw the managed resource.
+	created time.Time
+	// cycle is the AKS pool cycle running, and cycleTo what it applies.
+	cycle   *cycleRecord
+	cycleTo map[string]any
+}
+
+// cycleRecord is one cycle of an AKS node pool.
+type cycleRecord struct {
+	XR, Name string
+	// Resource is the composition resource name (etcd-nodepool-zone-1).
+	Resource   string
+	Fields     []string // what made it cycle
+	Start, End time.Time
+}
+
+// cyclesOf returns every AKS pool cycle of an XR's resources so far (End
+// is zero while one runs).
+func (f *fakeCloud) cyclesOf(xr string) []cycleRecord {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []cycleRecord
+	for _, c := range f.cycles {
+		if c.XR == xr {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+func aksCyclesOf(kind string, external, desired map[string]any) []string {
+	if kind != "KubernetesClusterNodePool" {
+		return nil
+	}
+	return aksCycles(external, desired)
+}
+
+// filledIn is what the cloud holds once desired is applied: desired, and
+// the fields the cloud fills in where the spec leaves them out (what it
+// filled in before, or what Azure picks on creation).
+func filledIn(kind string, external, desired map[string]any) map[string]any {
+	out := normalizeMap(desired)
+	for _, path := range cloudFilled[kind] {
+		if _, set := getPath(out, path); set {
+			continue
+		}
+		if v, ok := getPath(external, path); ok {
+			setPath(out, path, v)
+			continue
+		}
+		switch path {
+		case "vnetSubnetId":
+			setPath(out, path, fakeSubnetID)
+		case "zone":
+			out["zone"] = "1"
+		case "highAvailability.standbyAvailabilityZone":
+			if _, ha := out["highAvailability"].(map[string]any); ha {
+				standby := "2"
+				if out["zone"] == "2" {
+					standby = "1"
+				}
+				setPath(out, path, standby)
+			}
+		}
+	}
+	return out
+}
+
+// observedParams are the parameters the fake reports in status.atProvider
+// beside atProvider's: what the cloud filled in and what the cycle of an
+// AKS pool changes (read from the cloud, so old until a cycle ends).
+func observedParams(kind string, params map[string]any) map[string]any {
+	out := map[string]any{}
+	var keys []string
+	switch kind {
+	case "KubernetesClusterNodePool":
+		keys = append(slices.Clone(aksCycledFields), "minCount", "maxCount")
+	case "FlexibleServer":
+		keys = []string{"zone", "highAvailability", "storageMb", "skuName"}
+	}
+	for _, k := range keys {
+		if v, ok := params[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// conditions returns the conditions to report: Synced and Ready, and for
+// upjet resources LastAsyncOperation once an async operation ended. A
+// condition equal in everything but its time to the one reported keeps its
+// lastTransitionTime (crossplane-runtime Conditioned.SetConditions keeps a
+// condition that is Equal). A failed update leaves Ready as it was.
+func (f *fakeCloud) conditions(o *unstructured.Unstructured, released bool, failure string) []any {
+	gen := o.GetGeneration()
+	cond := func(typ, status, reason, message string) map[string]any {
+		c := map[string]any{"type": typ, "status": status, "reason": reason, "lastTransitionTime": time.Now().UTC().Format(time.RFC3339), "observedGeneration": gen}
+		if message != "" {
+			c["message"] = message
+		}
+		return c
+	}
+	upjet := strings.HasSuffix(o.GroupVersionKind().Group, ".upbound.io")
+	var out []map[string]any
+	switch {
+	case !released:
+		out = append(out, cond("Synced", "True", "ReconcileSuccess", ""), cond("Ready", "False", "Creating", ""))
+	case failure != "":
+		out = append(out, cond("Synced", "False", "ReconcileError", failure))
+		if old := existingCondition(o, "Ready"); old != nil {
+			out = append(out, old)
+		} else {
+			out = append(out, cond("Ready", "False", "Creating", ""))
+		}
+		if upjet {
+			out = append(out, cond(typeLastAsyncOperation, "False", reasonAsyncUpdateFailure, strings.TrimPrefix(failure, upjetUpdateFailed+": ")))
+		}
+	default:
+		out = append(out, cond("Synced", "True", "ReconcileSuccess", ""), cond("Ready", "True", "Available", ""))
+		if upjet {
+			out = append(out, cond(typeLastAsyncOperation, "True", reasonSuccess, ""))
+		}
+	}
+	res := make([]any, 0, len(out)+2)
+	types := map[string]bool{}
+	for _, c := range out {
+		typ, _ := c["type"].(string)
+		types[typ] = true
+		if old := existingCondition(o, typ); old != nil && sameCondition(old, c) {
+			c = old
+		}
+		res = append(res, c)
+	}
+	// Keep what others reported.
+	cs, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		if typ, _ := m["type"].(string); !types[typ] {
+			res = append(res, m)
+		}
+	}
+	return res
+}
+
+func existingCondition(o *unstructured.Unstructured, typ string) map[string]any {
+	cs, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
+	for _, c := range cs {
+		if m, ok := c.(map[string]any); ok && m["type"] == typ {
+			return m
+		}
+	}
+	return nil
+}
+
+// sameCondition is crossplane-runtime's Condition.Equal: all but the time.
+func sameCondition(a, b map[string]any) bool {
+	for _, k := range []string{"type", "status", "reason", "message"} {
+		as, _ := a[k].(string)
+		bs, _ := b[k].(string)
+		if as != bs {
+			return false
+		}
+	}
+	ag, _ := number(normalize(a["observedGeneration"]))
+	bg, _ := number(normalize(b["observedGeneration"]))
+	return ag == bg
+}
+
+// saysNew reports whether status says anything o's status does not: a
+// condition that is not the same, or an atProvider field of another value.
+func saysNew(o *unstructured.Unstructured, status map[string]any) bool {
+	cs, _ := status["conditions"].([]any)
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		typ, _ := m["type"].(string)
+		old := existingCondition(o, typ)
+		if old == nil || !sameCondition(old, m) {
+			return true
+		}
+	}
+	at, ok := status["atProvider"].(map[string]any)
+	if !ok {
+		return false
+	}
+	have, _, _ := unstructured.NestedMap(o.Object, "status", "atProvider")
+	have = normalizeMap(have)
+	for k, v := range normalizeMap(at) {
+		if !reflect.DeepEqual(have[k], v) {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteManaged deletes the external resource unless the managed resource
 // says to keep it: deletionPolicy Orphan, or management policies without
-// Delete (crossplane-runtime's managed reconciler).
+// Delete (crossplane-runtime's managed reconciler). A running AKS cycle
+// delays it (upjet: "update operation ... is still running").
 func (f *fakeCloud) deleteManaged(ctx context.Context, o *unstructured.Unstructured) error {
 	if !slices.Contains(o.GetFinalizers(), fakeFinalizer) {
 		return nil
@@ -209,7 +499,23 @@ func (f *fakeCloud) deleteManaged(ctx context.Context, o *unstructured.Unstructu
 		state = externalOrphaned
 	}
 	f.mu.Lock()
-	f.external[externalKey(o)] = state
+	rec := f.external[externalKey(o)]
+	if rec == nil {
+		rec = &externalRecord{}
+		f.external[externalKey(o)] = rec
+	}
+	if rec.cycle != nil {
+		if time.Since(rec.cycle.Start) < aksCycleDuration {
+			f.mu.Unlock()
+			return nil
+		}
+		rec.cycle.End = time.Now()
+		rec.params, rec.cycle = rec.cycleTo, nil
+	}
+	rec.state = state
+	if state == externalDeleted {
+		rec.params = nil
+	}
 	f.mu.Unlock()
 	fins := slices.DeleteFunc(slices.Clone(o.GetFinalizers()), func(s string) bool { return s == fakeFinalizer })
 	return f.k.mergePatch(ctx, o, mustJSON(map[string]any{"metadata": map[string]any{"finalizers": fins}}))
@@ -241,9 +547,9 @@ func atProvider(o *unstructured.Unstructured) map[string]any {
 	}
 }
 
-// writeSecrets writes the Secrets the provider writes for o: a generated
-// password where autoGeneratePassword asks for one, and the connection
-// Secret with the keys that provider really writes (see FACTS: RDS endpoint
+// writeSecrets writes the connection Secret the provider writes for o once
+// the external resource exists, with the generated password if there is
+// one, and with the keys that provider really writes (see FACTS: RDS endpoint
 // host:port, address, port, username, password; Cloud SQL connection name,
 // IPs and CA, no credentials; Azure username with an @server suffix).
 func (f *fakeCloud) writeSecrets(ctx context.Context, o *unstructured.Unstructured) error {
@@ -252,27 +558,12 @@ func (f *fakeCloud) writeSecrets(ctx context.Context, o *unstructured.Unstructur
 		return s
 	}
 	password := ""
-	if gen, _, _ := unstructured.NestedBool(o.Object, "spec", "forProvider", "autoGeneratePassword"); gen {
-		for _, ref := range []string{"passwordSecretRef", "administratorPasswordSecretRef"} {
-			name := fp(ref, "name")
-			if name == "" {
-				continue
-			}
-			ns := fp(ref, "namespace")
-			if ns == "" {
-				ns = o.GetNamespace()
-			}
-			existing, err := f.k.get(ctx, gvkSecret, ns, name)
-			if err != nil {
-				return err
-			}
-			if existing == nil {
-				password = randomPassword()
-				if err := f.k.apply(ctx, secretObject(ns, name, map[string]string{fp(ref, "key"): password})); err != nil {
-					return err
-				}
-			}
+	if ref := passwordRef(o); ref.name != "" {
+		p, err := f.secretValue(ctx, ref.namespace, ref.name, ref.key)
+		if err != nil {
+			return err
 		}
+		password = p
 	}
 	if password == "" {
 		password = randomPassword()
@@ -305,6 +596,74 @@ func (f *fakeCloud) writeSecrets(ctx context.Context, o *unstructured.Unstructur
 		data = map[string]string{}
 	}
 	return f.k.apply(ctx, secretObject(ns, name, data))
+}
+
+// secretKeyRef is a SecretKeySelector of a managed resource.
+type secretKeyRef struct{ namespace, name, key string }
+
+// passwordRef is the Secret key a managed resource's password is in (RDS
+// passwordSecretRef, Flexible Server administratorPasswordSecretRef), in
+// the resource's namespace when the reference names none.
+func passwordRef(o *unstructured.Unstructured) secretKeyRef {
+	for _, f := range []string{"passwordSecretRef", "administratorPasswordSecretRef"} {
+		m, ok, _ := unstructured.NestedStringMap(o.Object, "spec", "forProvider", f)
+		if !ok || m["name"] == "" {
+			continue
+		}
+		ns := m["namespace"]
+		if ns == "" {
+			ns = o.GetNamespace()
+		}
+		return secretKeyRef{namespace: ns, name: m["name"], key: m["key"]}
+	}
+	return secretKeyRef{}
+}
+
+// generatePasswords does what the upjet providers' PasswordGenerator
+// initializer does before every reconcile (provider-upjet-aws and -azure
+// config/cluster/common/common.go): when autoGeneratePassword is true and
+// the password Secret does not exist or has no value under the key, it
+// writes a generated password there; a Secret it creates gets an owner
+// reference to the managed resource, meta.AsOwner (apiVersion, kind, name,
+// uid; neither controller nor blockOwnerDeletion), so the garbage collector
+// deletes it with the managed resource; a Secret someone else created gets
+// none. A Secret holding a password is never written again.
+func (f *fakeCloud) generatePasswords(ctx context.Context, o *unstructured.Unstructured) error {
+	if gen, _, _ := unstructured.NestedBool(o.Object, "spec", "forProvider", "autoGeneratePassword"); !gen {
+		return nil
+	}
+	ref := passwordRef(o)
+	if ref.name == "" {
+		return nil
+	}
+	existing, err := f.k.get(ctx, gvkSecret, ref.namespace, ref.name)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		if v, _, _ := unstructured.NestedString(existing.Object, "data", ref.key); v != "" {
+			return nil
+		}
+	}
+	s := secretObject(ref.namespace, ref.name, map[string]string{ref.key: randomPassword()})
+	if existing == nil {
+		s.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: o.GetAPIVersion(), Kind: o.GetKind(), Name: o.GetName(), UID: o.GetUID()}})
+	}
+	return f.k.apply(ctx, s)
+}
+
+// secretValue reads one key of a Secret, "" when either is missing.
+func (f *fakeCloud) secretValue(ctx context.Context, ns, name, key string) (string, error) {
+	s, err := f.k.get(ctx, gvkSecret, ns, name)
+	if err != nil || s == nil {
+		return "", err
+	}
+	v, _, _ := unstructured.NestedString(s.Object, "data", key)
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return "", fmt.Errorf("secret %s/%s key %s: %w", ns, name, key, err)
+	}
+	return string(b), nil
 }
 
 // createReleaseNamespace creates the namespace of a Release, as Helm does
@@ -387,22 +746,4 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// observedGeneration returns the observedGeneration of a condition.
-func observedGeneration(o *unstructured.Unstructured, typ string) int64 {
-	cs, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
-	for _, c := range cs {
-		m, _ := c.(map[string]any)
-		if m["type"] != typ {
-			continue
-		}
-		switch v := m["observedGeneration"].(type) {
-		case int64:
-			return v
-		case float64:
-			return int64(v)
-		}
-	}
-	return 0
 }
