@@ -56,14 +56,6 @@ func Classify(observed map[string]*unstructured.Unstructured, desired []compose.
 	return out, nil
 }
 
-// observedObject is o's object, nil for none.
-func observedObject(o *unstructured.Unstructured) map[string]any {
-	if o == nil {
-		return nil
-	}
-	return o.Object
-}
-
 // cloudSideObject is o's object as the cloud has it (change.CloudSide),
 // nil for none.
 func cloudSideObject(o *unstructured.Unstructured, pins change.Pins) map[string]any {
