@@ -5,7 +5,8 @@
 #
 #   ./hack/xpkg.sh v0.1.0        # or: make xpkg VERSION=v0.1.0
 #
-# Writes $OUTPUT_DIR/function-space-scaling-<arch>.xpkg (default _output/).
+# Writes $OUTPUT_DIR/function-space-scaling-<arch>.xpkg (default _output/), and the
+# Configuration packages $OUTPUT_DIR/configuration-space-scaling{,-aws,-gcp,-azure}.xpkg.
 # Environment:
 #   OUTPUT_DIR  where packages go (default _output)
 #   PLATFORMS   comma-separated os/arch list (default linux/amd64,linux/arm64)
@@ -75,3 +76,31 @@ for line in "${BUILT[@]}"; do
 done
 
 ls -l "${OUTPUT_DIR}"/${NAME}-*.xpkg >&2
+
+# The Configuration packages (docs/install.md): configuration-space-scaling
+# holds the XRD and the Composition of example/, each cloud's package only
+# its crossplane.yaml (dependsOn). They hold no image, so one file each
+# serves every platform.
+CONFIGS="${OUTPUT_DIR}/configuration"
+rm -rf "${CONFIGS}"
+for cfg in base aws gcp azure; do
+	root="${CONFIGS}/${cfg}/package"
+	examples="${CONFIGS}/${cfg}/examples"
+	mkdir -p "${root}" "${examples}"
+	cp "configuration/${cfg}/crossplane.yaml" "${root}/"
+	if [[ "${cfg}" == base ]]; then
+		cp example/xrd.yaml example/composition.yaml "${root}/"
+		name=configuration-space-scaling
+	else
+		cp "example/xr-${cfg}.yaml" "${examples}/"
+		name="configuration-space-scaling-${cfg}"
+	fi
+	out="${OUTPUT_DIR}/${name}.xpkg"
+	rm -f "${out}"
+	echo "xpkg: ${name} -> ${out}" >&2
+	"${CROSSPLANE}" xpkg build \
+		--package-root="${root}" \
+		--examples-root="${examples}" \
+		--package-file="${out}"
+done
+ls -l "${OUTPUT_DIR}"/configuration-space-scaling*.xpkg >&2
