@@ -179,7 +179,7 @@ func docsCheckComposition(t *testing.T, where, doc string) {
 		return
 	}
 	for _, step := range c.Spec.Pipeline {
-		if step.FunctionRef.Name != "function-space-scaling" || step.Input == nil {
+		if step.FunctionRef.Name != "crossplane-contrib-function-space-scaling" || step.Input == nil {
 			continue
 		}
 		var in v1beta1.Input

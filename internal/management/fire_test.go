@@ -34,7 +34,7 @@ func TestAlertsFire(t *testing.T) {
 	}
 	const (
 		ctl = `controller="composite/xspacescalings.spacescaling.crossplane.io"`
-		fnc = `function_name="function-space-scaling"`
+		fnc = `function_name="crossplane-contrib-function-space-scaling"`
 	)
 	cases := map[string]struct {
 		alert string

@@ -13,4 +13,4 @@ const Namespace = "crossplane-system"
 
 // FunctionName is the Function's name in example/functions.yaml: Crossplane
 // labels the function's pods and its metrics (function_name) with it.
-const FunctionName = "function-space-scaling"
+const FunctionName = "crossplane-contrib-function-space-scaling"

@@ -37,7 +37,7 @@ func v1Platform() ggcrv1.Platform { return ggcrv1.Platform{OS: "linux", Architec
 
 const (
 	crossplaneNS = "crossplane-system"
-	fnName       = "function-space-scaling"
+	fnName       = "crossplane-contrib-function-space-scaling"
 	fnVersion    = "v0.1.0"
 
 	// The names the Crossplane Helm chart gives these Secrets.

@@ -18,7 +18,7 @@ import (
 )
 
 // The function's name in example/functions.yaml and in the Composition.
-const functionName = "function-space-scaling"
+const functionName = "crossplane-contrib-function-space-scaling"
 
 // Annotations that make render reach a function that runs as a local process.
 const (

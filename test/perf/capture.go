@@ -188,7 +188,7 @@ func functionsYAML(addr string) string {
 	return `apiVersion: pkg.crossplane.io/v1
 kind: Function
 metadata:
-  name: function-space-scaling
+  name: crossplane-contrib-function-space-scaling
   annotations:
     render.crossplane.io/runtime: Development
     render.crossplane.io/runtime-development-target: ` + addr + `
