@@ -46,15 +46,11 @@ func TestCluster(t *testing.T) {
 	defer cancel()
 
 	dir := t.TempDir()
-	p := &procs{dir: filepath.Join(dir, "logs")}
-	if err := os.MkdirAll(p.dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
 	// CLUSTER_KEEP_LOGS=DIR keeps every process log there (the temp folder
 	// goes with the test).
 	if keep := os.Getenv("CLUSTER_KEEP_LOGS"); keep != "" {
 		t.Cleanup(func() {
-			if err := os.CopyFS(keep, os.DirFS(p.dir)); err != nil {
+			if err := os.CopyFS(keep, os.DirFS(filepath.Join(dir, "logs"))); err != nil {
 				t.Logf("cannot keep the logs in %s: %v", keep, err)
 			}
 		})
@@ -63,51 +59,8 @@ func TestCluster(t *testing.T) {
 		t.Logf("[%6.1fs] %s", time.Since(start).Seconds(), name)
 	}
 
-	step("building and pushing the function package")
-	reg := startRegistry(t, dir)
-	ref := pushFunction(ctx, t, e, reg, dir)
-
-	step("starting etcd, kube-apiserver, kube-controller-manager")
-	cp := startControlPlane(ctx, t, e, p, dir)
-	k := newKube(t, cp.kubeconfig)
-
-	step("starting Crossplane")
-	xp := startCrossplane(ctx, t, e, p, k, cp, reg, dir)
-
-	var fake *fakeCloud
-	report := func() string {
-		s := p.logs()
-		if fake != nil {
-			s += fake.errors()
-		}
-		return s
-	}
-
-	step("installing the function from its package")
-	installFunction(ctx, t, k, p, xp, reg, ref, dir, report)
-
-	step("starting provider-kubernetes and installing the upstream CRDs")
-	own := startProviderKubernetes(ctx, t, e, p, k, cp, dir, report)
-	upstream := yamlFiles(t, e.crdsDir)
-	installCRDs(ctx, t, k, upstream, own, report)
-	var crds []*unstructured.Unstructured
-	for _, f := range upstream {
-		crds = append(crds, readObjects(t, f)...)
-	}
-	fake = startFakeCloud(ctx, t, k, crds)
-	providerConfigs(ctx, t, k, cp, namespacedXRNamespace)
-	// The user's part on GCP: a Cloud SQL user cannot generate its password.
-	mustApply(ctx, t, k, secretObject(crossplaneNS, "spaces-prod-postgres-password", map[string]string{"password": randomPassword()}))
-	// The user's CA bundles the AWS and Azure examples name
-	// (queryAPI.postgres.caSecretName), copied into the Space by an Object.
-	fakeCA := map[string]string{"ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"}
-	for _, name := range []string{"rds-ca-bundle", "azure-postgres-ca"} {
-		mustApply(ctx, t, k, secretObject(crossplaneNS, name, fakeCA))
-	}
-	// The namespaced XR reads it in its own namespace.
-	mustApply(ctx, t, k, secretObject(namespacedXRNamespace, "rds-ca-bundle", fakeCA))
-
-	s := &suite{t: t, k: k, fake: fake, report: report, root: e.root, functionLog: filepath.Join(p.dir, "function.log")}
+	pl := newPlane(ctx, t, e, dir, step)
+	s, xp := pl.s, pl.xp
 
 	// CLUSTER_ONLY=day2 (a comma-separated list of cluster-scoped, load,
 	// day2, namespaced) runs only those phases after the setup; unset, all.
@@ -177,6 +130,79 @@ func TestCluster(t *testing.T) {
 		})
 	}
 	step("done")
+}
+
+// plane is one control plane with the function installed, as TestCluster
+// and the chaos suite start it: the handles experiments need to stop,
+// kill or restart its processes and to install other package versions.
+type plane struct {
+	s   *suite
+	p   *procs
+	xp  *crossplane
+	cp  controlPlane
+	reg ociRegistry
+	ref string // the function package's reference in reg
+	dir string
+}
+
+// newPlane builds and pushes the function package, starts etcd,
+// kube-apiserver, kube-controller-manager and Crossplane, installs the
+// function from its package, starts provider-kubernetes, installs the
+// upstream CRDs, the fake cloud, the ProviderConfigs and the Secrets the
+// examples name. Process logs go to dir/logs; step logs each stage.
+func newPlane(ctx context.Context, t *testing.T, e env, dir string, step func(string)) *plane {
+	t.Helper()
+	p := &procs{dir: filepath.Join(dir, "logs")}
+	if err := os.MkdirAll(p.dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	step("building and pushing the function package")
+	reg := startRegistry(t, dir)
+	ref := pushFunction(ctx, t, e, reg, dir)
+
+	step("starting etcd, kube-apiserver, kube-controller-manager")
+	cp := startControlPlane(ctx, t, e, p, dir)
+	k := newKube(t, cp.kubeconfig)
+
+	step("starting Crossplane")
+	xp := startCrossplane(ctx, t, e, p, k, cp, reg, dir)
+
+	var fake *fakeCloud
+	report := func() string {
+		s := p.logs()
+		if fake != nil {
+			s += fake.errors()
+		}
+		return s
+	}
+
+	step("installing the function from its package")
+	installFunction(ctx, t, k, p, xp, reg, ref, dir, report)
+
+	step("starting provider-kubernetes and installing the upstream CRDs")
+	own := startProviderKubernetes(ctx, t, e, p, k, cp, dir, report)
+	upstream := yamlFiles(t, e.crdsDir)
+	installCRDs(ctx, t, k, upstream, own, report)
+	var crds []*unstructured.Unstructured
+	for _, f := range upstream {
+		crds = append(crds, readObjects(t, f)...)
+	}
+	fake = startFakeCloud(ctx, t, k, crds)
+	providerConfigs(ctx, t, k, cp, namespacedXRNamespace)
+	// The user's part on GCP: a Cloud SQL user cannot generate its password.
+	mustApply(ctx, t, k, secretObject(crossplaneNS, "spaces-prod-postgres-password", map[string]string{"password": randomPassword()}))
+	// The user's CA bundles the AWS and Azure examples name
+	// (queryAPI.postgres.caSecretName), copied into the Space by an Object.
+	fakeCA := map[string]string{"ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"}
+	for _, name := range []string{"rds-ca-bundle", "azure-postgres-ca"} {
+		mustApply(ctx, t, k, secretObject(crossplaneNS, name, fakeCA))
+	}
+	// The namespaced XR reads it in its own namespace.
+	mustApply(ctx, t, k, secretObject(namespacedXRNamespace, "rds-ca-bundle", fakeCA))
+
+	s := &suite{t: t, k: k, fake: fake, report: report, root: e.root, functionLog: filepath.Join(p.dir, "function.log")}
+	return &plane{s: s, p: p, xp: xp, cp: cp, reg: reg, ref: ref, dir: dir}
 }
 
 // phases parses CLUSTER_ONLY: the phases to run, all when empty.
