@@ -169,6 +169,10 @@ func testExample(t *testing.T, e env, crds crdIndex, functions string, ex exampl
 	resources := filepath.Join(dir, "rendered.yaml")
 	writeStream(t, resources, append([]object{r.xr}, r.composed...))
 	validate(t, e, e.crdsDir+","+ex.xrd, resources)
+	// The packages ship the cluster-scoped XRD (docs/install.md).
+	if !ex.namespaced {
+		validateWithPackage(t, e, r, resources)
+	}
 
 	// validate does not look inside an Object's free-form manifest: check those on their own.
 	var manifests []object
