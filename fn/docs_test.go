@@ -21,6 +21,7 @@ import (
 	xppkgv1 "github.com/crossplane/crossplane/apis/v2/pkg/v1"
 
 	"github.com/crossplane-contrib/function-space-scaling/input/v1beta1"
+	"github.com/crossplane-contrib/function-space-scaling/internal/configpkg"
 	"github.com/crossplane-contrib/function-space-scaling/internal/crdvalidate"
 )
 
@@ -134,6 +135,8 @@ func TestDocsYAMLSnippets(t *testing.T) {
 					if err := yaml.UnmarshalStrict([]byte(doc), &f); err != nil {
 						t.Errorf("%s: not a valid Function: %v", where, err)
 					}
+				case kind == "Configuration" && strings.HasPrefix(apiVersion, "pkg.crossplane.io/"):
+					docsCheckConfiguration(t, where, doc)
 				case kind == "Input" && apiVersion == "spacescaling.fn.crossplane.io/v1beta1":
 					var in v1beta1.Input
 					if err := yaml.UnmarshalStrict([]byte(doc), &in); err != nil {
@@ -532,4 +535,26 @@ func TestDocsTroubleshootingFatals(t *testing.T) {
 			t.Errorf("docs/troubleshooting.md's table of Fatal results lacks %s (Fatal: %s)", key, fatal)
 		}
 	}
+}
+
+// docsCheckConfiguration checks that a Configuration in the docs installs
+// one of the project's packages (configuration/*/crossplane.yaml) under the
+// name it has.
+func docsCheckConfiguration(t *testing.T, where, doc string) {
+	t.Helper()
+	var c xppkgv1.Configuration
+	if err := yaml.UnmarshalStrict([]byte(doc), &c); err != nil {
+		t.Errorf("%s: not a valid Configuration: %v", where, err)
+		return
+	}
+	for _, dir := range append([]string{configpkg.Base}, configpkg.Clouds...) {
+		meta, err := configpkg.Load("..", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Spec.Package == "xpkg.crossplane.io/crossplane-contrib/"+meta.Metadata.Name+":"+meta.Spec.DependsOn[0].Version && c.Name == meta.Metadata.Name {
+			return
+		}
+	}
+	t.Errorf("%s: Configuration %s installs %s, not one of the project's packages at its version", where, c.Name, c.Spec.Package)
 }
