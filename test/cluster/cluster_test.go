@@ -68,8 +68,12 @@ func TestCluster(t *testing.T) {
 	// within a phase.
 	only := phases(os.Getenv("CLUSTER_ONLY"))
 
-	step("cluster-scoped XRD, Composition and the AWS, GCP and Azure XRs")
-	s.install(ctx, t, "example/xrd.yaml", "example/composition.yaml")
+	step("the AWS, GCP and Azure Configuration packages, through the package manager")
+	pl.installConfigurations(ctx, t)
+	if t.Failed() {
+		return
+	}
+	step("the AWS, GCP and Azure XRs, on the XRD and Composition the packages installed")
 	// One XR at a time: every XR's "Space cluster" is this same API server,
 	// and the XRs of different Spaces give some in-Space objects the same
 	// name (the Query API credentials Secret), which separate Space clusters
@@ -118,6 +122,9 @@ func TestCluster(t *testing.T) {
 		// The namespaced XRD defines the same kind, so it replaces the
 		// cluster-scoped one, as it would in a cluster moving to namespaced XRs.
 		step("replacing the XRD with the namespaced one")
+		// The base package owns the XRD and would bring it back: the
+		// packages go first, as a user uninstalling them would.
+		pl.uninstallConfigurations(ctx, t)
 		s.uninstall(ctx, t, "example/xrd.yaml")
 		// Observed with Crossplane v2.4: an XRD deleted and created again with
 		// the other scope is Established, but its XRs are never reconciled until
@@ -177,6 +184,10 @@ func newPlane(ctx context.Context, t *testing.T, e env, dir string, step func(st
 		return s
 	}
 
+	// The packages name the public registries; these send Crossplane to
+	// the loopback one (packages_test.go).
+	mustApply(ctx, t, k, imageConfigs(reg)...)
+
 	step("installing the function from its package")
 	installFunction(ctx, t, k, p, xp, reg, ref, dir, report)
 
@@ -234,6 +245,14 @@ func (s *suite) install(ctx context.Context, t *testing.T, xrdFile, compFile str
 	t.Helper()
 	xrd := readObjects(t, filepath.Join(s.root, xrdFile))[0]
 	mustApply(ctx, t, s.k, xrd)
+	s.waitServed(ctx, t, xrd)
+	mustApply(ctx, t, s.k, readObjects(t, filepath.Join(s.root, compFile))...)
+}
+
+// waitServed waits until an XRD is established and discovery serves its
+// kind with its scope.
+func (s *suite) waitServed(ctx context.Context, t *testing.T, xrd *unstructured.Unstructured) {
+	t.Helper()
 	eventually(ctx, t, stepTimeout, "XRD "+xrd.GetName()+" to be established", func() (bool, string, error) {
 		o, err := s.k.get(ctx, gvkXRD, "", xrd.GetName())
 		if err != nil || o == nil {
@@ -262,7 +281,6 @@ func (s *suite) install(ctx context.Context, t *testing.T, xrdFile, compFile str
 		}
 		return m.Scope.Name() == want, fmt.Sprintf("served with scope %q", m.Scope.Name()), nil
 	}, s.report)
-	mustApply(ctx, t, s.k, readObjects(t, filepath.Join(s.root, compFile))...)
 }
 
 // uninstall deletes an XRD and waits until its CRD is gone.

@@ -31,6 +31,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/configpkg"
 )
 
 func v1Platform() ggcrv1.Platform { return ggcrv1.Platform{OS: "linux", Architecture: runtime.GOARCH} }
@@ -82,8 +84,10 @@ func startRegistry(t *testing.T, dir string) ociRegistry {
 }
 
 // pushFunction builds the function's package for this machine's platform the
-// way a release does (hack/xpkg.sh) and pushes it with the Crossplane CLI.
-// It returns the package reference.
+// way a release does (hack/xpkg.sh) and pushes it with the Crossplane CLI,
+// with the Configuration packages and the providers' stand-ins
+// (packages_test.go). It returns the function's public reference, which the
+// ImageConfigs rewrite to the loopback registry.
 func pushFunction(ctx context.Context, t *testing.T, e env, r ociRegistry, dir string) string {
 	t.Helper()
 	out := filepath.Join(dir, "xpkg")
@@ -91,12 +95,13 @@ func pushFunction(ctx context.Context, t *testing.T, e env, r ociRegistry, dir s
 	defer cancel()
 	run(ctx, t, e.root, []string{"OUTPUT_DIR=" + out, "PLATFORMS=linux/" + runtime.GOARCH, "CROSSPLANE=" + e.tool("crossplane")},
 		filepath.Join(e.root, "hack", "xpkg.sh"), fnVersion)
-	ref := fmt.Sprintf("%s/crossplane-contrib/%s:%s", r.addr, fnName, fnVersion)
-	pkg := filepath.Join(out, fmt.Sprintf("%s-%s.xpkg", fnName, runtime.GOARCH))
+	ref := configpkg.FunctionPackage + ":" + fnVersion
+	pkg := filepath.Join(out, fmt.Sprintf("function-space-scaling-%s.xpkg", runtime.GOARCH))
 	// The CLI trusts the registry through SSL_CERT_FILE; an empty Docker
 	// config keeps anyone's credentials out.
 	run(ctx, t, e.root, []string{"SSL_CERT_FILE=" + r.caPEM, "DOCKER_CONFIG=" + t.TempDir()},
-		e.tool("crossplane"), "xpkg", "push", "--package-files="+pkg, ref)
+		e.tool("crossplane"), "xpkg", "push", "--package-files="+pkg, loopback(r, ref))
+	pushPackages(ctx, t, e, r, out)
 	return ref
 }
 
@@ -244,11 +249,20 @@ func installFunction(ctx context.Context, t *testing.T, k *kube, p *procs, xp *c
 		}
 		return b.String() + base()
 	}
+	// The function's own HA, as docs/management-alerts.md tells users to
+	// install it: the DeploymentRuntimeConfig and the PodDisruptionBudget
+	// of example/management/.
+	runtimeConfig := readObjects(t, filepath.Join(repoRoot(t), "example", "management", "function-runtime.yaml"))
+	pdb := readObjects(t, filepath.Join(repoRoot(t), "example", "management", "function-pdb.yaml"))
+	mustApply(ctx, t, k, append(runtimeConfig, pdb...)...)
 	fn := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "pkg.crossplane.io/v1",
 		"kind":       "Function",
 		"metadata":   map[string]any{"name": fnName},
-		"spec":       map[string]any{"package": ref},
+		"spec": map[string]any{
+			"package":          ref,
+			"runtimeConfigRef": map[string]any{"name": runtimeConfig[0].GetName()},
+		},
 	}}
 	mustApply(ctx, t, k, fn)
 
@@ -275,6 +289,7 @@ func installFunction(ctx context.Context, t *testing.T, k *kube, p *procs, xp *c
 		return false, fmt.Sprintf("no Deployment yet; Function Installed=%s %s %s", s, r, m), nil
 	}, report)
 
+	checkRuntimeConfig(t, &d, pdb[0])
 	c := d.Spec.Template.Spec.Containers[0]
 	entrypoint, imgEnv := extractEntrypoint(ctx, t, reg, c.Image, filepath.Join(dir, "function"))
 	mounts := map[string]string{} // mount path -> local folder
@@ -445,5 +460,48 @@ func mustApply(ctx context.Context, t *testing.T, k *kube, objs ...*unstructured
 		if err := k.apply(ctx, o); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkRuntimeConfig checks that the Deployment Crossplane made for the
+// function carries example/management/function-runtime.yaml (two replicas
+// spread over nodes, requests and limits, GOMEMLIMIT) and that the
+// selectors there and in the PodDisruptionBudget match its pods' labels.
+func checkRuntimeConfig(t *testing.T, d *appsv1.Deployment, pdb *unstructured.Unstructured) {
+	t.Helper()
+	if d.Spec.Replicas == nil || *d.Spec.Replicas != 2 {
+		t.Errorf("the function's Deployment has replicas %v, want the runtime config's 2", d.Spec.Replicas)
+	}
+	pod := d.Spec.Template
+	matches := func(sel map[string]string) bool {
+		for k, v := range sel {
+			if pod.Labels[k] != v {
+				return false
+			}
+		}
+		return len(sel) > 0
+	}
+	if len(pod.Spec.TopologySpreadConstraints) == 0 {
+		t.Error("the function's pods have no topology spread constraints")
+	}
+	for _, c := range pod.Spec.TopologySpreadConstraints {
+		if c.LabelSelector == nil || !matches(c.LabelSelector.MatchLabels) {
+			t.Errorf("a topology spread constraint selects %v, not the function's pods %v", c.LabelSelector, pod.Labels)
+		}
+	}
+	sel, _, _ := unstructured.NestedStringMap(pdb.Object, "spec", "selector", "matchLabels")
+	if !matches(sel) {
+		t.Errorf("PodDisruptionBudget %s selects %v, not the function's pods %v", pdb.GetName(), sel, pod.Labels)
+	}
+	c := pod.Spec.Containers[0]
+	if c.Resources.Requests.Cpu().IsZero() || c.Resources.Limits.Memory().IsZero() {
+		t.Errorf("the function's container has resources %v, want the runtime config's requests and limits", c.Resources)
+	}
+	var memLimit bool
+	for _, ev := range c.Env {
+		memLimit = memLimit || ev.Name == "GOMEMLIMIT"
+	}
+	if !memLimit {
+		t.Error("the function's container has no GOMEMLIMIT from the runtime config")
 	}
 }

@@ -63,3 +63,13 @@ func setup(t *testing.T) env {
 	testutil.Prerequisites(t, "cluster suite", missing)
 	return e
 }
+
+// repoRoot is the module root, for the helpers that are not handed env.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		t.Fatalf("cannot find the module root: %v", err)
+	}
+	return root
+}
