@@ -101,15 +101,15 @@ func Build(p *plan.Plan, pools []alerts.Pool) *Dashboard {
 
 	g.row("Control plane health")
 	g.add(8, 6, stat("Control planes", "Control planes of the Space; orange from the number spec.capacity.controlPlanes sized the pools for.",
-		controlPlanes(alerts.MetricExists), steps(green, at(orange, float64(p.Capacity.ControlPlanes)))))
+		controlPlanes(alerts.MetricExists), steps(at(orange, float64(p.Capacity.ControlPlanes)))))
 	g.add(5, 6, stat("Degraded", "Control planes not Synced, Ready and Healthy; red above spec.monitoring.degradedControlPlanes (the SpacesControlPlanesDegraded alert).",
-		controlPlanes(alerts.MetricDegraded), steps(green, at(red, float64(m.DegradedControlPlanes)+1))))
+		controlPlanes(alerts.MetricDegraded), steps(at(red, float64(m.DegradedControlPlanes)+1))))
 	g.add(5, 6, stat("Stuck provisioning", "Control planes provisioning too long; orange above spec.monitoring.stuckControlPlanes.",
-		controlPlanes(alerts.MetricStuck), steps(green, at(orange, float64(m.StuckControlPlanes)+1))))
+		controlPlanes(alerts.MetricStuck), steps(at(orange, float64(m.StuckControlPlanes)+1))))
 	g.add(6, 6, stat("Stuck deleting", "Control planes deleting too long; orange above spec.monitoring.stuckControlPlanes.",
-		controlPlanes(alerts.MetricDeletionStuck), steps(green, at(orange, float64(m.StuckControlPlanes)+1))))
+		controlPlanes(alerts.MetricDeletionStuck), steps(at(orange, float64(m.StuckControlPlanes)+1))))
 	g.add(24, 8, series("Control planes over time", "The line is spec.capacity.controlPlanes, what the pools are sized for.", "short",
-		steps(green, at(orange, float64(p.Capacity.ControlPlanes))), nil,
+		steps(at(orange, float64(p.Capacity.ControlPlanes))), nil,
 		target(controlPlanes(alerts.MetricExists), "control planes"),
 		target(controlPlanes(alerts.MetricDegraded), "degraded"),
 		target(controlPlanes(alerts.MetricStuck), "stuck provisioning"),
@@ -119,9 +119,9 @@ func Build(p *plan.Plan, pools []alerts.Pool) *Dashboard {
 	g.add(12, 8, series("Requests by response class", "Responses of the Spaces router per second, by status class (its admin listener, the scrapes, left out).", "reqps",
 		nil, nil, target(fmt.Sprintf(`sum by (envoy_response_code_class) (rate(%s{%s}[%s]))`, alerts.MetricRequestsByClass, routerRequests(ns), RateWindow), "{{envoy_response_code_class}}xx")))
 	g.add(12, 8, series("Error responses", "Share of the router's responses that are 5xx and 4xx; the line is spec.monitoring.errorRatePercent, where the SpacesRouter*ErrorRateHigh alerts fire.", "percent",
-		steps(green, at(red, float64(m.ErrorRatePercent))), nil,
+		steps(at(red, float64(m.ErrorRatePercent))), nil,
 		target(errorRatio("5", ns), "5xx"), target(errorRatio("4", ns), "4xx")))
-	latency := steps(green, at(red, float64(m.RouterLatencySeconds)*1000))
+	latency := steps(at(red, float64(m.RouterLatencySeconds)*1000))
 	g.add(12, 8, series("Upstream request time", "Quantiles of the router's upstream request time, every upstream; the line is spec.monitoring.routerLatencySeconds, where SpacesRouterLatencyHigh fires on the 90th percentile. Watches count with their whole length.", "ms",
 		latency, nil,
 		target(quantile("0.5", ns, "le"), "p50"), target(quantile(alerts.LatencyQuantile, ns, "le"), "p90"), target(quantile("0.99", ns, "le"), "p99")))
@@ -131,11 +131,11 @@ func Build(p *plan.Plan, pools []alerts.Pool) *Dashboard {
 	g.add(8, 8, series("Upstream timeouts", "Requests from the router that timed out, per upstream (SpacesRouterUpstreamTimeouts).", "reqps",
 		nil, nil, target(fmt.Sprintf(`sum by (envoy_cluster_name) (rate(%s{namespace=%s}[%s]))`, alerts.MetricUpstreamTimeouts, strconv.Quote(ns), RateWindow), "{{envoy_cluster_name}}")))
 	g.add(8, 8, series("Circuit breakers open", "1 while a circuit breaker of the router to an upstream is open (SpacesRouterCircuitBreakerOpen).", "short",
-		steps(green, at(red, 1)), nil,
+		steps(at(red, 1)), nil,
 		target(fmt.Sprintf(`max by (envoy_cluster_name) ({__name__=~%s,namespace=%s})`, strconv.Quote(alerts.CircuitBreakersOpen), strconv.Quote(ns)), "{{envoy_cluster_name}}")))
 	hpa := fmt.Sprintf(`{namespace=%s,horizontalpodautoscaler=~%s}`, strconv.Quote(ns), strconv.Quote(alerts.RouterHPA))
 	g.add(8, 8, series("Router replicas", "Replicas of the router's autoscaler; the line is spec.spaces.router.maxReplicas (SpacesRouterAtMaxReplicas).", "short",
-		steps(green, at(red, float64(p.Spaces.Router.MaxReplicas))), soft(float64(p.Spaces.Router.MaxReplicas)),
+		steps(at(red, float64(p.Spaces.Router.MaxReplicas))), soft(float64(p.Spaces.Router.MaxReplicas)),
 		target(fmt.Sprintf(`max by (horizontalpodautoscaler) (%s%s)`, alerts.MetricHPACurrent, hpa), "{{horizontalpodautoscaler}}")))
 
 	g.row("API servers, etcd and the controller")
@@ -143,10 +143,10 @@ func Build(p *plan.Plan, pools []alerts.Pool) *Dashboard {
 	g.add(8, 8, series("API server and etcd pods by phase", "Control planes' API server (vcluster) and etcd pods, by phase; any Pending is SpacesControlPlanePodsPending.", "short",
 		nil, nil, target(fmt.Sprintf(`sum by (phase) (max by (namespace, pod, phase) (%s{%s}))`, alerts.MetricPodPhase, cp), "{{phase}}")))
 	g.add(8, 8, series(fmt.Sprintf("Restarts in %s", alerts.RestartWindow), fmt.Sprintf("API server and etcd pods that restarted; above the line (%d) SpacesControlPlanePodsRestarting fires.", alerts.RestartsTolerated), "short",
-		steps(green, at(orange, alerts.RestartsTolerated)), nil,
+		steps(at(orange, alerts.RestartsTolerated)), nil,
 		target(fmt.Sprintf(`sum by (namespace, pod) (increase(%s{%s}[%s])) > 0`, alerts.MetricRestarts, cp, alerts.RestartWindow), "{{namespace}}/{{pod}}")))
 	g.add(8, 8, series("Controller memory, share of its limit", "Working set of each spaces-controller container against its memory limit; the line is spec.monitoring.controllerMemoryPercent (SpacesControllerNearMemoryLimit).", "percent",
-		steps(green, at(red, float64(m.ControllerMemoryPercent))), soft(100),
+		steps(at(red, float64(m.ControllerMemoryPercent))), soft(100),
 		target(controllerMemory(ns), "{{pod}}/{{container}}")))
 
 	g.row("Node pools")
@@ -155,7 +155,7 @@ func Build(p *plan.Plan, pools []alerts.Pool) *Dashboard {
 	}
 	if karpenterPools(pools) {
 		g.add(24, 8, series("NodePool limits used", "What each Karpenter NodePool has provisioned of its limits (nodes, cpu, memory, which the function sizes from maxNodes); orange from spec.monitoring.nodePoolUsagePercent (SpacesNodePoolNearLimit), red at the limit.", "percent",
-			steps(green, at(orange, float64(m.NodePoolUsagePercent)), at(red, 100)), soft(100),
+			steps(at(orange, float64(m.NodePoolUsagePercent)), at(red, 100)), soft(100),
 			target(karpenterShare(pools), "{{nodepool}} {{resource_type}}")))
 	}
 
@@ -218,10 +218,10 @@ func target(expr, legend string) Target {
 	return Target{Expr: expr, LegendFormat: legend}
 }
 
-// steps are thresholds: base below the first step, then each step's color
+// steps are thresholds: green below the first step, then each step's color
 // from its value up.
-func steps(base string, more ...Step) *Thresholds {
-	return &Thresholds{Mode: "absolute", Steps: append([]Step{{Color: base}}, more...)}
+func steps(more ...Step) *Thresholds {
+	return &Thresholds{Mode: "absolute", Steps: append([]Step{{Color: green}}, more...)}
 }
 
 // at is a threshold step: color from v up.
@@ -321,9 +321,9 @@ func poolNodes(pl alerts.Pool, percent int32) Panel {
 	}
 	maxNodes := float64(pl.MaxNodes)
 	near := float64(max((int64(pl.MaxNodes)*int64(percent)+99)/100, 1))
-	t := steps(green, at(orange, near), at(red, maxNodes))
+	t := steps(at(orange, near), at(red, maxNodes))
 	if near >= maxNodes {
-		t = steps(green, at(red, maxNodes))
+		t = steps(at(red, maxNodes))
 	}
 	return series(fmt.Sprintf("%s pool: nodes of %d", pl.Role, pl.MaxNodes),
 		fmt.Sprintf("Nodes of the %s pool (minNodes %d, maxNodes %d); orange from spec.monitoring.nodePoolUsagePercent of maxNodes, red at maxNodes: past it no node is added.", pl.Role, pl.MinNodes, pl.MaxNodes),
