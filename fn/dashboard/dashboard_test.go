@@ -517,3 +517,18 @@ func TestLongNames(t *testing.T) {
 		t.Errorf("uid %q", uid)
 	}
 }
+
+// BenchmarkResource is what the dashboard adds to a call: building the
+// panels, encoding them and wrapping the ConfigMap.
+//
+//	go test ./fn/dashboard -run '^$' -bench Resource -benchmem
+func BenchmarkResource(b *testing.B) {
+	p := testPlan()
+	e := env(false, false)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Resource(p, e, karpenterNames); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
