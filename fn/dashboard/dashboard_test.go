@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/promql/promqltest"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/alerts"
@@ -530,5 +531,70 @@ func BenchmarkResource(b *testing.B) {
 		if _, err := Resource(p, e, karpenterNames); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestQueriesEvaluate runs some panels' queries with the PromQL engine on
+// sample series, as kube-state-metrics (two replicas), Karpenter and the
+// router's Envoy export them: each yields what its panel says it shows.
+func TestQueriesEvaluate(t *testing.T) {
+	own, karp := variants()["OwnPools"], variants()["Karpenter"]
+	const router = `namespace="upbound-system",envoy_http_conn_manager_prefix="ingress"`
+	cases := map[string]struct {
+		d     *Dashboard
+		panel string
+		load  string
+		want  []string
+	}{
+		// Three etcd nodes, each exported by both replicas, and a node of
+		// another pool: 3.
+		"OwnPoolNodes": {d: own, panel: "etcd pool: nodes of 9", load: `
+			kube_node_labels{node="a",label_target="etcd",instance="ksm-0"} 1+0x10
+			kube_node_labels{node="a",label_target="etcd",instance="ksm-1"} 1+0x10
+			kube_node_labels{node="b",label_target="etcd",instance="ksm-0"} 1+0x10
+			kube_node_labels{node="c",label_target="etcd",instance="ksm-1"} 1+0x10
+			kube_node_labels{node="d",label_target="apiserver",instance="ksm-0"} 1+0x10`,
+			want: []string{`{} 3`}},
+		"KarpenterPoolNodes": {d: karp, panel: "etcd pool: nodes of 9", load: `
+			karpenter_nodepools_usage{nodepool="prod-use1-etcd",resource_type="nodes"} 4+0x10
+			karpenter_nodepools_usage{nodepool="prod-use1-etcd",resource_type="cpu"} 32+0x10
+			karpenter_nodepools_usage{nodepool="prod-use1-apiserver",resource_type="nodes"} 2+0x10`,
+			want: []string{`{} 4`}},
+		"KarpenterLimitShare": {d: karp, panel: "NodePool limits used", load: `
+			karpenter_nodepools_usage{nodepool="prod-use1-etcd",resource_type="cpu"} 24+0x10
+			karpenter_nodepools_limit{nodepool="prod-use1-etcd",resource_type="cpu"} 48+0x10
+			karpenter_nodepools_usage{nodepool="other",resource_type="cpu"} 24+0x10
+			karpenter_nodepools_limit{nodepool="other",resource_type="cpu"} 24+0x10`,
+			want: []string{`{nodepool="prod-use1-etcd",resource_type="cpu"} 50`}},
+		// 10 requests a second, 1 of them 5xx; the admin listener's scrapes
+		// do not count.
+		"ErrorResponses": {d: own, panel: "Error responses", load: `
+			envoy_http_downstream_rq_xx{` + router + `,envoy_response_code_class="5"} 0+60x10
+			envoy_http_downstream_rq_xx{` + router + `,envoy_response_code_class="2"} 0+540x10
+			envoy_http_downstream_rq_total{` + router + `} 0+600x10
+			envoy_http_downstream_rq_total{namespace="upbound-system",envoy_http_conn_manager_prefix="admin"} 0+6000x10`,
+			want: []string{`{} 10`}},
+		"PodsByPhase": {d: own, panel: "API server and etcd pods by phase", load: `
+			kube_pod_status_phase{namespace="mxp-a-system",pod="etcd-0",phase="Running",instance="ksm-0"} 1+0x10
+			kube_pod_status_phase{namespace="mxp-a-system",pod="etcd-0",phase="Running",instance="ksm-1"} 1+0x10
+			kube_pod_status_phase{namespace="mxp-a-system",pod="etcd-0",phase="Pending",instance="ksm-0"} 0+0x10
+			kube_pod_status_phase{namespace="mxp-a-system",pod="etcd-1",phase="Running",instance="ksm-0"} 0+0x10
+			kube_pod_status_phase{namespace="mxp-a-system",pod="etcd-1",phase="Pending",instance="ksm-0"} 1+0x10
+			kube_pod_status_phase{namespace="mxp-a-system",pod="crossplane-0",phase="Running",instance="ksm-0"} 1+0x10`,
+			want: []string{`{phase="Running"} 1`, `{phase="Pending"} 1`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("load 1m\n")
+			for l := range strings.SplitSeq(strings.TrimSpace(tc.load), "\n") {
+				b.WriteString("  " + strings.TrimSpace(l) + "\n")
+			}
+			b.WriteString("\neval instant at 10m " + panel(t, tc.d, tc.panel).Targets[0].Expr + "\n")
+			for _, w := range tc.want {
+				b.WriteString("  " + w + "\n")
+			}
+			promqltest.RunTest(t, b.String(), promqltest.NewTestEngine(t, false, 0, promqltest.DefaultMaxSamplesPerQuery))
+		})
 	}
 }
