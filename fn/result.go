@@ -11,6 +11,7 @@ import (
 	"github.com/crossplane-contrib/function-space-scaling/fn/change"
 	"github.com/crossplane-contrib/function-space-scaling/fn/cloud"
 	"github.com/crossplane-contrib/function-space-scaling/fn/compose"
+	"github.com/crossplane-contrib/function-space-scaling/fn/dashboard"
 	"github.com/crossplane-contrib/function-space-scaling/fn/plan"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spaces"
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
@@ -103,6 +104,13 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	}
 	if p.Monitoring != nil {
 		out.Resources = append(out.Resources, alerts.Rule(p, env, pr.Cloud.KarpenterNodePool))
+		if p.Monitoring.Dashboard != nil {
+			d, err := dashboard.Resource(p, env, pr.Cloud.KarpenterNodePool)
+			if err != nil {
+				return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "monitoring", "dashboard"), errors.Wrap(err, errRender))}
+			}
+			out.Resources = append(out.Resources, d)
+		}
 	}
 	observing := observesRouter(obs, p.Spaces.Exposure.Type, env)
 	if observing {

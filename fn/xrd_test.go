@@ -201,6 +201,12 @@ func TestXRDAndGoRejectAlike(t *testing.T) {
 		"RuleLabelBadKey": {
 			edits: []edit{{"spec.monitoring.ruleLabels", map[string]any{"bad key!": "x"}}}, path: "spec.monitoring.ruleLabels",
 		},
+		"DashboardLabelBadValue": {
+			edits: []edit{{"spec.monitoring.dashboard", map[string]any{"labels": map[string]any{"grafana_dashboard": "-1-"}}}}, path: "spec.monitoring.dashboard.labels",
+		},
+		"DashboardNamespaceUpperCase": {
+			edits: []edit{{"spec.monitoring.dashboard", map[string]any{"namespace": "Monitoring"}}}, path: "spec.monitoring.dashboard.namespace",
+		},
 		"AzureZonesNotNumbers": {
 			edits: []edit{{"spec.cloud", "azure"}, {"spec.aws", nil}, {"spec.azure", azure}, {"spec.zones", []any{"1", "eastus-2"}}}, path: "spec.zones",
 		},

@@ -232,6 +232,7 @@ const (
 	ComponentDatabase          = "database"
 	ComponentSpaces            = "spacesRelease"
 	ComponentAlerts            = "alerts"
+	ComponentDashboard         = "dashboard"
 )
 
 // ComponentOf names the status component of a pool role.

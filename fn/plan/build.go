@@ -104,6 +104,13 @@ func Build(xrName string, s *spec.Spec, catalog Catalog) (*Plan, field.ErrorList
 			StuckControlPlanes:      m.StuckControlPlanes,
 			For:                     m.For,
 		}
+		if d := m.Dashboard; d.Enabled {
+			ns := d.Namespace
+			if ns == "" {
+				ns = p.Spaces.Namespace
+			}
+			p.Monitoring.Dashboard = &Dashboard{Namespace: ns, Labels: ruleLabels(d.Labels)}
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -362,7 +369,8 @@ func lookup(m map[string]any, path ...string) (any, bool) {
 	return cur, true
 }
 
-// ruleLabels copies the PrometheusRule's labels out of the spec.
+// ruleLabels copies the labels of the PrometheusRule (or of the dashboard's
+// ConfigMap) out of the spec.
 func ruleLabels(in map[string]spec.LabelValue) map[string]string {
 	if in == nil {
 		return nil

@@ -268,6 +268,17 @@ type Monitoring struct {
 	StuckControlPlanes    int32
 	// For is how long a condition holds before an alert fires.
 	For string
+	// Dashboard is the Grafana dashboard's ConfigMap; nil when it is off.
+	Dashboard *Dashboard
+}
+
+// Dashboard is where the Grafana dashboard's ConfigMap goes and how the
+// dashboard sidecar finds it.
+type Dashboard struct {
+	// Namespace of the ConfigMap.
+	Namespace string
+	// Labels of the ConfigMap, for the sidecar's selector.
+	Labels map[string]string
 }
 
 // Pool returns the pool of a role.

@@ -47,6 +47,12 @@ const (
 	DefaultAMIAlias                = "al2023@latest"
 	// NodeRolePrefix makes the default AWS node role KarpenterNodeRole-<clusterName>.
 	NodeRolePrefix = "KarpenterNodeRole-"
+	// DefaultDashboardLabel and DefaultDashboardLabelValue are the label
+	// Grafana's dashboard sidecar selects ConfigMaps by
+	// (kube-prometheus-stack's grafana.sidecar.dashboards.label and
+	// labelValue).
+	DefaultDashboardLabel      = "grafana_dashboard"
+	DefaultDashboardLabelValue = "1"
 )
 
 // Defaults returns a Spec with every cloud-neutral default set. Decoding an
@@ -106,6 +112,7 @@ func Defaults() Spec {
 			ControllerMemoryPercent: DefaultControllerMemoryPercent,
 			NodePoolUsagePercent:    DefaultNodePoolUsagePercent,
 			For:                     DefaultFor,
+			Dashboard:               Dashboard{Enabled: true},
 		},
 		DeletionPolicy: DeletionOrphan,
 		Delivery:       DeliveryObject,
@@ -288,6 +295,11 @@ func exactTypeKeys(b []byte) bool {
 func defaultOptional(s *Spec) {
 	if r := s.Spaces.ChartPullSecretRef; r != nil && r.Namespace == "" {
 		r.Namespace = DefaultChartPullSecretNS
+	}
+	// A map default applies only where the XR leaves the map out, as the
+	// API server's does: decoding over a default map would merge into it.
+	if s.Monitoring.Dashboard.Labels == nil {
+		s.Monitoring.Dashboard.Labels = map[string]LabelValue{DefaultDashboardLabel: DefaultDashboardLabelValue}
 	}
 	// AWS defaults that depend only on the AWS block itself.
 	if s.AWS != nil && s.AWS.AMIAlias == "" {

@@ -24,6 +24,7 @@ func TestDecodeAppliesDefaults(t *testing.T) {
 	want.Spaces.Account, want.Spaces.RouterHost = "acme", "spaces.acme.example.com"
 	want.Spaces.ChartPullSecretRef = &ChartPullSecretRef{Name: "pull", Namespace: DefaultChartPullSecretNS}
 	want.AWS = &AWS{AMIAlias: DefaultAMIAlias, DatabaseSubnetIDs: []string{"subnet-1"}, DatabaseSecurityGroupIDs: []string{"sg-1"}}
+	want.Monitoring.Dashboard.Labels = map[string]LabelValue{DefaultDashboardLabel: DefaultDashboardLabelValue}
 	if diff := cmp.Diff(want, xr.Spec); diff != "" {
 		t.Errorf("Decode: -want +got:\n%s", diff)
 	}
@@ -39,6 +40,32 @@ func TestDecodeKeepsExplicitFalse(t *testing.T) {
 	}
 	if xr.Spec.QueryAPI.Postgres.MinIOPS != DefaultMinIOPS {
 		t.Error("defaults of sibling fields must survive")
+	}
+}
+
+// TestDecodeDashboardLabels: the dashboard's labels default only when the
+// XR leaves them out, as the XRD's default does; labels the XR sets replace
+// the default rather than merge with it.
+func TestDecodeDashboardLabels(t *testing.T) {
+	cases := map[string]struct {
+		monitoring string
+		want       map[string]LabelValue
+	}{
+		"Absent": {`{}`, map[string]LabelValue{DefaultDashboardLabel: DefaultDashboardLabelValue}},
+		"Set":    {`{"dashboard":{"labels":{"dashboards":"spaces"}}}`, map[string]LabelValue{"dashboards": "spaces"}},
+		"Empty":  {`{"dashboard":{"labels":{}}}`, map[string]LabelValue{}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(minimal, `"spec":{`, `"spec":{"monitoring":`+tc.monitoring+`,`, 1)
+			xr, errs := Decode([]byte(doc))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			if diff := cmp.Diff(tc.want, xr.Spec.Monitoring.Dashboard.Labels); diff != "" {
+				t.Errorf("labels -want +got:\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -134,7 +134,7 @@ type Spec struct {
 	// +optional
 	QueryAPI QueryAPI `json:"queryAPI"`
 
-	// Monitoring configures the alerts.
+	// Monitoring configures the alerts and the Grafana dashboard.
 	// +kubebuilder:default={}
 	// +optional
 	Monitoring Monitoring `json:"monitoring"`
@@ -661,9 +661,10 @@ type Postgres struct {
 	AllowReplacement bool `json:"allowReplacement"`
 }
 
-// Monitoring configures the alerts.
+// Monitoring configures the alerts and the Grafana dashboard.
 type Monitoring struct {
-	// Enabled composes the PrometheusRule and turns on the pod monitors.
+	// Enabled composes the PrometheusRule (and the dashboard, unless
+	// dashboard.enabled is false) and turns on the pod monitors.
 	// +kubebuilder:default=true
 	// +optional
 	Enabled bool `json:"enabled"`
@@ -730,6 +731,41 @@ type Monitoring struct {
 	// +kubebuilder:default="10m"
 	// +optional
 	For string `json:"for"`
+
+	// Dashboard is the Grafana dashboard of the Space, composed beside the
+	// alerts while monitoring is enabled.
+	// +kubebuilder:default={}
+	// +optional
+	Dashboard Dashboard `json:"dashboard"`
+}
+
+// Dashboard configures the Grafana dashboard: a ConfigMap in the Space
+// cluster that Grafana's dashboard sidecar (kube-prometheus-stack's, which
+// watches every namespace for ConfigMaps labelled grafana_dashboard: "1")
+// loads.
+type Dashboard struct {
+	// Enabled composes the dashboard's ConfigMap; it needs
+	// monitoring.enabled.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled bool `json:"enabled"`
+
+	// Namespace of the ConfigMap; empty for spaces.namespace. The sidecar
+	// must watch it (kube-prometheus-stack's watches every namespace).
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$`
+	// +optional
+	Namespace string `json:"namespace,omitempty"`
+
+	// Labels of the ConfigMap: what the sidecar selects dashboards by
+	// (kube-prometheus-stack: grafana.sidecar.dashboards.label and
+	// labelValue). Setting them replaces the default.
+	// +kubebuilder:validation:MaxProperties=32
+	// +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$') && size(k.split('/')[size(k.split('/')) - 1]) <= 63 && size(k) <= 317)",message="keys must be label names, e.g. grafana_dashboard"
+	// +kubebuilder:validation:XValidation:rule="self.all(k, self[k].matches('^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$') && size(self[k]) <= 63)",message="values must be label values: at most 63 characters, alphanumeric at both ends"
+	// +kubebuilder:default={"grafana_dashboard":"1"}
+	// +optional
+	Labels map[string]LabelValue `json:"labels,omitempty"`
 }
 
 // LabelValue is the value of a Kubernetes label. Its bound lets the API

@@ -452,17 +452,11 @@ func validatePostgres(p *field.Path, pg *Postgres) field.ErrorList {
 }
 
 func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
-	var errs field.ErrorList
-	if len(m.RuleLabels) > 32 {
-		errs = append(errs, field.TooMany(p.Child("ruleLabels"), len(m.RuleLabels), 32))
-	}
-	// Reported on the map, as the XRD's rules do.
-	for _, k := range SortedKeys(m.RuleLabels) {
-		for _, e := range validation.IsQualifiedName(k) {
-			errs = append(errs, field.Invalid(p.Child("ruleLabels"), k, "key: "+e))
-		}
-		for _, e := range validation.IsValidLabelValue(string(m.RuleLabels[k])) {
-			errs = append(errs, field.Invalid(p.Child("ruleLabels"), m.RuleLabels[k], "value of "+k+": "+e))
+	errs := validateLabels(p.Child("ruleLabels"), m.RuleLabels)
+	errs = append(errs, validateLabels(p.Child("dashboard", "labels"), m.Dashboard.Labels)...)
+	if m.Dashboard.Namespace != "" {
+		for _, e := range validation.IsDNS1123Label(m.Dashboard.Namespace) {
+			errs = append(errs, field.Invalid(p.Child("dashboard", "namespace"), m.Dashboard.Namespace, e))
 		}
 	}
 	errs = append(errs, inRange(p.Child("errorRatePercent"), int64(m.ErrorRatePercent), 1, 100)...)
@@ -477,6 +471,24 @@ func validateMonitoring(p *field.Path, m *Monitoring) field.ErrorList {
 	// (prometheus-operator, monitoring.coreos.com_prometheusrules.yaml).
 	if _, err := model.ParseDuration(m.For); len(m.For) > 32 || err != nil {
 		errs = append(errs, field.Invalid(p.Child("for"), m.For, "must be a Prometheus duration, e.g. 10m or 1h30m (units y, w, d, h, m, s, ms, largest first)"))
+	}
+	return errs
+}
+
+// validateLabels checks a map of at most 32 Kubernetes labels. Errors are
+// reported on the map, as the XRD's rules do.
+func validateLabels(p *field.Path, labels map[string]LabelValue) field.ErrorList {
+	var errs field.ErrorList
+	if len(labels) > 32 {
+		errs = append(errs, field.TooMany(p, len(labels), 32))
+	}
+	for _, k := range SortedKeys(labels) {
+		for _, e := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(p, k, "key: "+e))
+		}
+		for _, e := range validation.IsValidLabelValue(string(labels[k])) {
+			errs = append(errs, field.Invalid(p, labels[k], "value of "+k+": "+e))
+		}
 	}
 	return errs
 }
