@@ -116,8 +116,10 @@ func FuzzInput(f *testing.F) {
 // decode (pick, pickStruct), the database endpoint, the installed
 // release's URL, the router's address, readiness and settling
 // (fn/status), the database check of the safety rules, and the XR's
-// recorded status and conditions. None may panic, and the partial decode
-// holds only values the full decode has at the same place.
+// recorded status and conditions. None may panic; the partial decode
+// holds only values the full decode has at the same place; readiness
+// follows the Ready condition where there is one, and a settled resource
+// has True Ready and Synced conditions.
 func FuzzObservedRead(f *testing.F) {
 	f.Add([]byte(`{"apiVersion":"rds.aws.upbound.io/v1beta3","kind":"Instance","metadata":{"name":"db","generation":3,"labels":{"spacescaling.crossplane.io/component":"database"}},"status":{"atProvider":{"address":"db.example.org","allocatedStorage":20},"conditions":[{"type":"Ready","status":"True","observedGeneration":3},{"type":"Synced","status":"True","observedGeneration":3}]}}`),
 		[]byte(`{"cloud":"aws","warnings":["w"],"components":[{"name":"database","ready":true}],"conditions":[{"type":"ComponentsReady","status":"True"}]}`))
@@ -151,12 +153,15 @@ func FuzzObservedRead(f *testing.F) {
 		_ = routerAddress(u)
 		_ = isDatabaseObserved("database-instance", u)
 		obs := status.NewObserved(map[string]*unstructured.Unstructured{"database-instance": u})
+		// A Ready condition decides; without one, a managed resource is not
+		// ready and a plain Kubernetes object is once it exists.
 		ready, _ := obs.Ready("database-instance")
-		if ready && !strings.Contains(string(observed), "True") {
-			t.Fatal("ready without a True condition")
+		if c := status.ReadyCondition(u); c.Type == "Ready" && ready != (c.Status == "True") {
+			t.Fatalf("ready %v with a Ready condition %q", ready, c.Status)
 		}
-		_ = status.Settled(u)
-		_ = status.ReadyCondition(u)
+		if status.Settled(u) && (!hasTrue(u, "Ready") || !hasTrue(u, "Synced")) {
+			t.Fatal("settled without True Ready and Synced conditions")
+		}
 
 		var st any
 		if json.Unmarshal(xrStatus, &st) != nil {
@@ -170,6 +175,19 @@ func FuzzObservedRead(f *testing.F) {
 		_ = hasCondition(xr, ConditionComponentsReady)
 		_ = readiness(xr, &spec.Status{}, nil)
 	})
+}
+
+// hasTrue reports whether o has a condition of type typ with status True.
+func hasTrue(o *unstructured.Unstructured, typ string) bool {
+	cs, _, _ := unstructured.NestedFieldNoCopy(o.Object, "status", "conditions")
+	list, _ := cs.([]any)
+	for _, c := range list {
+		m, _ := c.(map[string]any)
+		if m["type"] == typ && m["status"] == "True" {
+			return true
+		}
+	}
+	return false
 }
 
 // within fails when part (a partial decode) holds a value full does not
