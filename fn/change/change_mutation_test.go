@@ -1,0 +1,69 @@
+package change
+
+import (
+	"math"
+	"testing"
+)
+
+// Tests that pin behaviour the other tests left open, found by mutation
+// testing (docs/reliability.md, "Mutation testing").
+
+func TestEffectStringOutOfRange(t *testing.T) {
+	cases := map[Effect]string{
+		NoChange:                 "no change",
+		LosesData:                "loses data",
+		-1:                       "effect(-1)",
+		Effect(len(effectNames)): "effect(11)",
+	}
+	for e, want := range cases {
+		if got := e.String(); got != want {
+			t.Errorf("Effect(%d).String() = %q, want %q", int(e), got, want)
+		}
+	}
+}
+
+func TestFindTieKeepsTheFirstRule(t *testing.T) {
+	rs := Rules{
+		{Groups: []string{"g"}, Kind: "K", Path: "spec.a", Effect: RollsNodes},
+		{Groups: []string{"g"}, Kind: "K", Path: "spec.b", Effect: InPlace},
+		{Groups: []string{"g"}, Kind: "K", Path: "spec.a", Effect: RefusedByProvider},
+	}
+	if r := rs.find("g", "K", "spec.a.x"); r == nil || r.Effect != RollsNodes {
+		t.Errorf("find of two rules of the same path: %+v, want the first", r)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	m, err := Normalize(struct {
+		N int `json:"n"`
+	}{N: 3})
+	if err != nil || m["n"] != float64(3) {
+		t.Errorf("Normalize of a struct = %v, %v; want n: 3.0", m, err)
+	}
+	if _, err := Normalize(math.Inf(1)); err == nil {
+		t.Error("Normalize of what encoding/json cannot write: want an error")
+	}
+	if _, err := Normalize([]int{1}); err == nil {
+		t.Error("Normalize of an array: want an error (not an object)")
+	}
+}
+
+func TestClassifyObjectRenameNeedsBothNames(t *testing.T) {
+	manifest := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s"}}
+	object := func(name string) map[string]any {
+		md := map[string]any{}
+		if name != "" {
+			md["name"] = name
+		}
+		return map[string]any{"apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object", "metadata": md,
+			"spec": map[string]any{"forProvider": map[string]any{"manifest": manifest}}}
+	}
+	if c := Classify(Resource{Key: "k", Observed: object("a"), Desired: object("b")}, nil); c.Effect != Replace {
+		t.Errorf("an Object renamed: %v, want %v", c.Effect, Replace)
+	}
+	for _, names := range [][2]string{{"", "b"}, {"a", ""}, {"a", "a"}} {
+		if c := Classify(Resource{Key: "k", Observed: object(names[0]), Desired: object(names[1])}, nil); c.Effect == Replace {
+			t.Errorf("Object named %q observed, %q desired: replaced (%s)", names[0], names[1], c.Why)
+		}
+	}
+}
