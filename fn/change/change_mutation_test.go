@@ -67,3 +67,21 @@ func TestClassifyObjectRenameNeedsBothNames(t *testing.T) {
 		}
 	}
 }
+
+func TestDecreaseRuleNeedsASmallerNumber(t *testing.T) {
+	r := &Rule{When: Decrease}
+	cases := []struct {
+		obs, des any
+		want     bool
+	}{
+		{"16", float64(16), false}, // the same number, written two ways
+		{float64(20), "16", true},
+		{float64(16), float64(20), false},
+		{"x", float64(1), false},
+	}
+	for _, c := range cases {
+		if got := r.applies(c.obs, c.des); got != c.want {
+			t.Errorf("Decrease from %v to %v applies: %v, want %v", c.obs, c.des, got, c.want)
+		}
+	}
+}
