@@ -3,6 +3,8 @@ package change
 import (
 	"math"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Tests that pin behaviour the other tests left open, found by mutation
@@ -83,5 +85,17 @@ func TestDecreaseRuleNeedsASmallerNumber(t *testing.T) {
 		if got := r.applies(c.obs, c.des); got != c.want {
 			t.Errorf("Decrease from %v to %v applies: %v, want %v", c.obs, c.des, got, c.want)
 		}
+	}
+}
+
+func TestRolloutStagedPendingNamesItsFields(t *testing.T) {
+	desired := pool("prod-etcd", "new@sa", "n2-standard-8")
+	observed := map[string]Observed{"etcd-nodepool": {Object: pool("prod-etcd", "old@sa", "n2-standard-8"), Ready: true, Settled: true}}
+	o := Rollout([]Item{{Key: "etcd-nodepool", Component: "etcdPool", Object: desired}}, observed, rolloutRules, nil)
+	if len(o.Pending) == 0 || o.Pending[0].Action != ActionStaged {
+		t.Fatalf("pending %+v: want a staged pool first", o.Pending)
+	}
+	if diff := cmp.Diff([]string{"spec.forProvider.serviceAccount"}, o.Pending[0].Fields); diff != "" {
+		t.Errorf("the staged pool's fields (-want +got):\n%s", diff)
 	}
 }
