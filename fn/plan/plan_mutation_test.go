@@ -1,0 +1,65 @@
+package plan
+
+import (
+	"testing"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+
+	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
+)
+
+// Tests that pin behaviour the fn package's golden tests cover but this
+// package's own did not, found by mutation testing (docs/reliability.md,
+// "Mutation testing": Gremlins runs only the mutated package's tests).
+
+func TestExposure(t *testing.T) {
+	lb := exposure(spec.Exposure{Scheme: spec.SchemeInternal, LoadBalancerSourceRanges: []spec.CIDR{"10.0.0.0/8"}})
+	if lb.Type != ExposeLoadBalancer || !lb.Internal || len(lb.SourceRanges) != 1 || lb.Ingress != nil || lb.Gateway != nil {
+		t.Errorf("the default way in: %+v, want an internal load balancer with its source ranges", lb)
+	}
+	if e := exposure(spec.Exposure{Type: ExposeLoadBalancer}); e.Internal {
+		t.Error("a load balancer without scheme internal is internal")
+	}
+	in := exposure(spec.Exposure{Type: ExposeIngress, LoadBalancerSourceRanges: []spec.CIDR{"10.0.0.0/8"}})
+	if in.Ingress == nil || in.SourceRanges != nil || in.Gateway != nil {
+		t.Errorf("an Ingress without settings: %+v", in)
+	}
+	in = exposure(spec.Exposure{Type: ExposeIngress, Ingress: &spec.IngressExposure{ClassName: "nginx"}})
+	if in.Ingress == nil || in.Ingress.ClassName != "nginx" {
+		t.Errorf("an Ingress's class: %+v", in.Ingress)
+	}
+	gw := exposure(spec.Exposure{Type: ExposeGatewayAPI})
+	if gw.Gateway == nil || !gw.Gateway.ProvisionGateway || gw.Ingress != nil {
+		t.Errorf("the Gateway API by default provisions a Gateway: %+v", gw)
+	}
+}
+
+func TestSpacesPlanValues(t *testing.T) {
+	for raw, want := range map[string]string{"": "", "null": "", `{"a":1}`: `{"a":1}`} {
+		s := &spec.Spec{}
+		s.Spaces.Values = &apiextensionsv1.JSON{Raw: []byte(raw)}
+		got := spacesPlan(s).Values
+		if string(got) != want || (want == "" && got != nil) {
+			t.Errorf("values %q: plan has %q (nil %v), want %q", raw, got, got == nil, want)
+		}
+	}
+}
+
+func TestChartReplicasZero(t *testing.T) {
+	pod := ChartPod{ReplicasPath: []string{"r"}}
+	if n, errs := chartReplicas(map[string]any{"r": float64(0)}, pod, nil); n != 0 || len(errs) != 0 {
+		t.Errorf("0 replicas: %d, %v", n, errs)
+	}
+	if n, errs := chartReplicas(map[string]any{"r": float64(maxChartReplicas)}, pod, nil); n != maxChartReplicas || len(errs) != 0 {
+		t.Errorf("%d replicas: %d, %v", maxChartReplicas, n, errs)
+	}
+}
+
+func TestParseQuantityZero(t *testing.T) {
+	if _, err := parseQuantity("0"); err != nil {
+		t.Errorf("a zero quantity: %v", err)
+	}
+	if _, err := parseQuantity("-1Mi"); err == nil {
+		t.Error("a negative quantity: want an error")
+	}
+}
