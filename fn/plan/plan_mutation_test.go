@@ -63,3 +63,11 @@ func TestParseQuantityZero(t *testing.T) {
 		t.Error("a negative quantity: want an error")
 	}
 }
+
+func TestCapacityInputsEmptyValues(t *testing.T) {
+	s := &spec.Spec{}
+	s.Spaces.Values = &apiextensionsv1.JSON{}
+	if _, errs := capacityInputs(s); len(errs) != 0 {
+		t.Errorf("empty values: %v", errs)
+	}
+}
