@@ -36,7 +36,10 @@ out="${root}/_output/mutation"
 mkdir -p "${bin}" "${out}"
 
 # Build Gremlins at the version tools/gremlins/go.mod requires.
-want="$(awk '$1 == "require" && $2 == "github.com/go-gremlins/gremlins" { print $3 }' tools/gremlins/go.mod)"
+want="$(awk '
+	$1 == "require" { $1 = ""; $0 = $0 }
+	$1 == "github.com/go-gremlins/gremlins" && $2 ~ /^v/ { print $2; exit }
+' tools/gremlins/go.mod)"
 have="$(go version -m "${bin}/gremlins" 2>/dev/null | awk '$1 == "mod" { print $3; exit }' || true)"
 if [[ "${have}" != "${want}" ]]; then
 	echo "mutation: building _tools/bin/gremlins ${want}..."
