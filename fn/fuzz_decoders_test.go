@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
@@ -313,7 +314,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(a) != string(b) {
+		if !bytes.Equal(a, b) {
 			t.Fatal("the same request answered differently")
 		}
 		for key := range next.GetObserved().GetResources() {

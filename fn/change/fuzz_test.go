@@ -1,6 +1,7 @@
 package change
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -74,7 +75,7 @@ func FuzzChange(f *testing.F) {
 			t.Fatalf("Rollout is not deterministic:\n%s", d)
 		}
 		after, err := json.Marshal([]any{items, observed})
-		if err != nil || string(after) != string(before) {
+		if err != nil || !bytes.Equal(after, before) {
 			t.Fatalf("Rollout changed its arguments:\n%s\n%s", before, after)
 		}
 		for _, it := range out.Items {
