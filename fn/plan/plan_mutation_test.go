@@ -1,9 +1,12 @@
 package plan
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/crossplane-contrib/function-space-scaling/fn/spec"
 )
@@ -69,5 +72,37 @@ func TestCapacityInputsEmptyValues(t *testing.T) {
 	s.Spaces.Values = &apiextensionsv1.JSON{}
 	if _, errs := capacityInputs(s); len(errs) != 0 {
 		t.Errorf("empty values: %v", errs)
+	}
+}
+
+func TestChartRequestsUpToTheBound(t *testing.T) {
+	def, errs := capacityInputs(&spec.Spec{})
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	pod := ControlPlaneChartPods[0]
+	if pod.ReplicasPath != nil || pod.EnabledPath != nil {
+		t.Fatalf("%s: the test wants a pod that always runs once", pod.Name)
+	}
+	at := func(cpu int64) (Capacity, field.ErrorList) {
+		var values any = map[string]any{"cpu": fmt.Sprintf("%dm", cpu)}
+		for i := len(pod.RequestsPath) - 1; i >= 0; i-- {
+			values = map[string]any{pod.RequestsPath[i]: values}
+		}
+		raw, err := json.Marshal(values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &spec.Spec{}
+		s.Spaces.Values = &apiextensionsv1.JSON{Raw: raw}
+		return capacityInputs(s)
+	}
+	// The chart's pods of one control plane request exactly the bound.
+	exact := MaxPodMilliCPU - def.ControlPlanePodRequests.MilliCPU + pod.Requests.MilliCPU
+	if c, errs := at(exact); len(errs) != 0 || c.ControlPlanePodRequests.MilliCPU != MaxPodMilliCPU {
+		t.Errorf("requests summing to the bound: %d, %v", c.ControlPlanePodRequests.MilliCPU, errs)
+	}
+	if _, errs := at(exact + 1); len(errs) == 0 {
+		t.Error("requests summing to 1m over the bound: want an error")
 	}
 }
