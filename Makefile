@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 VERSION ?= v0.1.0
 
-.PHONY: test generate lint tools xpkg render perf
+.PHONY: test generate lint tools xpkg render perf fuzz mutation
 
 # The test command of the README: generation drift, vet, lint, every test.
 test:
@@ -28,3 +28,11 @@ render:
 # Benchmarks and the gRPC comparison with a canned server (docs/performance.md).
 perf:
 	./hack/perf.sh
+
+# Every fuzz target for FUZZTIME each (default 10m), summary in _output/fuzz (docs/reliability.md).
+fuzz:
+	./hack/fuzz.sh
+
+# Mutation testing of the decision code with Gremlins, table in _output/mutation (docs/reliability.md).
+mutation:
+	./hack/mutation.sh

@@ -104,7 +104,9 @@ func Settled(o *unstructured.Unstructured) bool {
 	v, _, _ := unstructured.NestedFieldNoCopy(o.Object, "status", "conditions")
 	cs, _ := v.([]any)
 	gen := o.GetGeneration()
-	seen := 0
+	// Each of the two must be there: a list that repeats one and lacks
+	// the other is not settled.
+	var ready, synced bool
 	for _, c := range cs {
 		m, _ := c.(map[string]any)
 		t, _ := m["type"].(string)
@@ -117,9 +119,13 @@ func Settled(o *unstructured.Unstructured) bool {
 		if og, ok := number(m["observedGeneration"]); ok && og != 0 && gen != 0 && og != gen {
 			return false
 		}
-		seen++
+		if t == string(xpv2.TypeReady) {
+			ready = true
+		} else {
+			synced = true
+		}
 	}
-	return seen == 2
+	return ready && synced
 }
 
 // number reads a JSON number as decoded from a request or YAML.
