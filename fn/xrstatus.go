@@ -100,7 +100,7 @@ func warnings(s *spec.Spec) []string {
 		// Plain composed objects have no deletionPolicy: the garbage
 		// collector deletes them with the XR through their owner references
 		// (crossplane/crossplane#6084, #7146).
-		w = append(w, "spec.delivery is Direct: the node pool objects, StorageClass, Secret and PrometheusRule are plain composed objects that Kubernetes deletes with the XR whatever spec.deletionPolicy says; delete the XR with kubectl delete --cascade=orphan to keep them")
+		w = append(w, "spec.delivery is Direct: the node pool objects, StorageClass, Secret, PrometheusRule and dashboard ConfigMap are plain composed objects that Kubernetes deletes with the XR whatever spec.deletionPolicy says; delete the XR with kubectl delete --cascade=orphan to keep them")
 	}
 	if s.Spaces.Exposure.Type == spec.ExposureNone {
 		// Since Spaces 1.16 the chart exposes nothing by default.

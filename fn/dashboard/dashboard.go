@@ -134,9 +134,10 @@ func Build(p *plan.Plan, pools []alerts.Pool) *Dashboard {
 		steps(at(red, 1)), nil,
 		target(fmt.Sprintf(`max by (envoy_cluster_name) ({__name__=~%s,namespace=%s})`, strconv.Quote(alerts.CircuitBreakersOpen), strconv.Quote(ns)), "{{envoy_cluster_name}}")))
 	hpa := fmt.Sprintf(`{namespace=%s,horizontalpodautoscaler=~%s}`, strconv.Quote(ns), strconv.Quote(alerts.RouterHPA))
-	g.add(8, 8, series("Router replicas", "Replicas of the router's autoscaler; the line is spec.spaces.router.maxReplicas (SpacesRouterAtMaxReplicas).", "short",
+	g.add(8, 8, series("Router replicas", "Replicas of the router's autoscaler and its maximum as the autoscaler has it; the line is spec.spaces.router.maxReplicas (SpacesRouterAtMaxReplicas).", "short",
 		steps(at(red, float64(p.Spaces.Router.MaxReplicas))), soft(float64(p.Spaces.Router.MaxReplicas)),
-		target(fmt.Sprintf(`max by (horizontalpodautoscaler) (%s%s)`, alerts.MetricHPACurrent, hpa), "{{horizontalpodautoscaler}}")))
+		target(fmt.Sprintf(`max by (horizontalpodautoscaler) (%s%s)`, alerts.MetricHPACurrent, hpa), "{{horizontalpodautoscaler}}"),
+		target(fmt.Sprintf(`max by (horizontalpodautoscaler) (%s%s)`, alerts.MetricHPAMax, hpa), "{{horizontalpodautoscaler}} max")))
 
 	g.row("API servers, etcd and the controller")
 	cp := fmt.Sprintf(`namespace=~%s,pod=~%s`, strconv.Quote(alerts.ControlPlaneNamespaces), strconv.Quote(alerts.ControlPlanePods))
