@@ -5,7 +5,9 @@
 #   bench.txt  go test -bench of RunFunction and of the protobuf floor, on the
 #              captured requests (fn/testdata/requests), for benchstat
 #   load.md    test/perf load: the function and a canned server over loopback
-#              mTLS, 1 and 8 callers on one connection
+#              plaintext gRPC and mTLS, create and steady, 1 and 8 callers on
+#              one connection, the CPU ratio to the canned server per row,
+#              binary size, peak RSS, first call after start, the targets
 #
 # Knobs: COUNT (benchmark runs, default 6), LOAD_FLAGS (e.g. "-rounds 5").
 # Bounded: every load phase stops after -calls calls or -duration, whichever

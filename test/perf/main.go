@@ -4,7 +4,8 @@
 //	                             (crossplane composition render) into
 //	                             fn/testdata/requests, create and steady state
 //	go run ./test/perf load      serves the function and a canned server over
-//	                             loopback mTLS and calls both side by side
+//	                             loopback plaintext gRPC and mTLS and calls
+//	                             both side by side
 //
 // `make perf` runs the benchmarks and the load comparison in one go; the
 // docs/performance.md explains the numbers.
