@@ -9,6 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 )
 
 // TestLoadSmoke runs a tiny load: both servers start over plaintext and
@@ -71,5 +78,82 @@ func TestProcCounters(t *testing.T) {
 	rss, err := peakRSS(pid)
 	if err != nil || rss <= 0 {
 		t.Errorf("peakRSS = %d, %v; want > 0", rss, err)
+	}
+}
+
+// TestGrowthSmoke runs the growth table once per request: the XRs compose
+// from the fewest resources to the most, the observed state grows to the
+// message limit, and the function answers the largest request, with the
+// answer it gives without the padding (runGrowth fails otherwise).
+func TestGrowthSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the function; skipped with -short")
+	}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := runGrowth(ctx, growthConfig{root: filepath.Join("..", ".."), calls: 2, warmup: 0, duration: 30 * time.Second, rounds: 1, out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + out.String())
+	if want := 2*len(growthVariants) + len(growthSizes); len(rep.rows) != want {
+		t.Fatalf("%d rows, want %d", len(rep.rows), want)
+	}
+	for _, r := range rep.rows {
+		if r.sample.calls != 2 {
+			t.Errorf("%s %s: %d calls, want 2", r.group, r.name, r.sample.calls)
+		}
+	}
+	if first, last := rep.rows[0], rep.rows[2*len(growthVariants)-2]; first.composed > 5 || last.composed < 13 {
+		t.Errorf("the XRs compose %d to %d resources, want from at most 5 to at least 13", first.composed, last.composed)
+	}
+	last := rep.rows[len(rep.rows)-1]
+	if n := proto.Size(last.req); n > messageLimit || n < messageLimit-8<<10 {
+		t.Errorf("the largest request is %d bytes, want within 8 KiB under the %d byte limit", n, messageLimit)
+	}
+	if !strings.Contains(out.String(), "no faster than linear") && !strings.Contains(out.String(), "FASTER than linear") {
+		t.Error("the report does not say how CPU grows with the observed state")
+	}
+}
+
+// TestMessageLimitIsReal: a request just over the limit is refused by the
+// function's server with its default flags, so the largest growth request
+// being answered says it fits the default limit, not that there is none.
+func TestMessageLimitIsReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the function; skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	root := filepath.Join("..", "..")
+	r, err := inProcessRenderer(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, steady, err := growthVariants[0].requests(r, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	over, err := padObserved(steady, messageLimit+8<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "function")
+	if err := build(ctx, root, bin, "."); err != nil {
+		t.Fatal(err)
+	}
+	addr, err := freeAddr(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := start(ctx, insecure.NewCredentials(), create, bin, "--insecure", "--address", addr, "--metrics-address", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.stop()
+	_, err = fnv1.NewFunctionRunnerServiceClient(p.conn).RunFunction(ctx, over)
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Errorf("a %d byte request: %v, want ResourceExhausted", proto.Size(over), err)
 	}
 }
