@@ -84,7 +84,10 @@ func TestProcCounters(t *testing.T) {
 // TestGrowthSmoke runs the growth table once per request: the XRs compose
 // from the fewest resources to the most, the observed state grows to the
 // message limit, and the function answers the largest request, with the
-// answer it gives without the padding (runGrowth fails otherwise).
+// answer it gives without the padding (runGrowth fails otherwise). A
+// request just over the limit is refused by the same server binary with
+// its default flags, so answering the largest one says it fits the
+// default limit, not that there is none.
 func TestGrowthSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts the function; skipped with -short")
@@ -92,7 +95,12 @@ func TestGrowthSmoke(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	rep, err := runGrowth(ctx, growthConfig{root: filepath.Join("..", ".."), calls: 2, warmup: 0, duration: 30 * time.Second, rounds: 1, out: &out})
+	root := filepath.Join("..", "..")
+	bin := filepath.Join(t.TempDir(), "function")
+	if err := build(ctx, root, bin, "."); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := runGrowth(ctx, growthConfig{root: root, bin: bin, calls: 1, warmup: 0, duration: 30 * time.Second, rounds: 1, out: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +109,8 @@ func TestGrowthSmoke(t *testing.T) {
 		t.Fatalf("%d rows, want %d", len(rep.rows), want)
 	}
 	for _, r := range rep.rows {
-		if r.sample.calls != 2 {
-			t.Errorf("%s %s: %d calls, want 2", r.group, r.name, r.sample.calls)
+		if r.sample.calls != 1 {
+			t.Errorf("%s %s: %d calls, want 1", r.group, r.name, r.sample.calls)
 		}
 	}
 	if first, last := rep.rows[0], rep.rows[2*len(growthVariants)-2]; first.composed > 5 || last.composed < 13 {
@@ -115,39 +123,16 @@ func TestGrowthSmoke(t *testing.T) {
 	if !strings.Contains(out.String(), "no faster than linear") && !strings.Contains(out.String(), "FASTER than linear") {
 		t.Error("the report does not say how CPU grows with the observed state")
 	}
-}
 
-// TestMessageLimitIsReal: a request just over the limit is refused by the
-// function's server with its default flags, so the largest growth request
-// being answered says it fits the default limit, not that there is none.
-func TestMessageLimitIsReal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the function; skipped with -short")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	root := filepath.Join("..", "..")
-	r, err := inProcessRenderer(root)
+	over, err := padObserved(rep.rows[1].req, messageLimit+8<<10)
 	if err != nil {
-		t.Fatal(err)
-	}
-	create, steady, err := growthVariants[0].requests(r, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	over, err := padObserved(steady, messageLimit+8<<10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "function")
-	if err := build(ctx, root, bin, "."); err != nil {
 		t.Fatal(err)
 	}
 	addr, err := freeAddr(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := start(ctx, insecure.NewCredentials(), create, bin, "--insecure", "--address", addr, "--metrics-address", "")
+	p, err := start(ctx, insecure.NewCredentials(), rep.rows[0].req, bin, "--insecure", "--address", addr, "--metrics-address", "")
 	if err != nil {
 		t.Fatal(err)
 	}
