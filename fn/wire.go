@@ -126,19 +126,31 @@ func pickStruct(s *structpb.Struct, t fieldTree) *structpb.Struct {
 	return out
 }
 
-// pick decodes the parts of s that t names.
+// pick decodes the parts of s that t names. The tree names the fields of
+// every cloud's kinds and an object holds few of them: it walks the smaller
+// of the two and sizes the map for what both hold at most.
 func pick(s *structpb.Struct, t fieldTree) map[string]any {
-	out := make(map[string]any, len(t))
-	for k, sub := range t {
-		v, ok := s.GetFields()[k]
-		if !ok {
-			continue
-		}
+	fields := s.GetFields()
+	out := make(map[string]any, min(len(t), len(fields)))
+	add := func(k string, v *structpb.Value, sub fieldTree) {
 		if st := v.GetStructValue(); st != nil && sub != nil {
 			out[k] = pick(st, sub)
-			continue
+			return
 		}
 		out[k] = v.AsInterface()
+	}
+	if len(fields) < len(t) {
+		for k, v := range fields {
+			if sub, ok := t[k]; ok {
+				add(k, v, sub)
+			}
+		}
+		return out
+	}
+	for k, sub := range t {
+		if v, ok := fields[k]; ok {
+			add(k, v, sub)
+		}
 	}
 	return out
 }

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/crossplane-contrib/function-space-scaling/internal/pbjson"
 )
 
 // Effect is what a change does to a running resource, ordered from
@@ -268,6 +270,12 @@ type Change struct {
 // Normalize is o as encoding/json writes it, decoded into maps: numbers
 // are float64 whatever they were (YAML ints, typed structs).
 func Normalize(o any) (map[string]any, error) {
+	if v, err := jsonValue(o); err == nil {
+		if m, ok := v.(map[string]any); ok {
+			return m, nil
+		}
+	}
+	// Not an object: encoding/json's own answer (nil or its error).
 	b, err := json.Marshal(o)
 	if err != nil {
 		return nil, err
@@ -277,4 +285,16 @@ func Normalize(o any) (map[string]any, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// jsonValue is v as encoding/json writes it, decoded into maps, slices and
+// float64s, as json.Unmarshal into an any decodes it: pbjson encodes by
+// encoding/json's rules without writing and parsing the text, which was
+// most of the cost of comparing on every reconcile (docs/performance.md).
+func jsonValue(v any) (any, error) {
+	pv, err := pbjson.Encode(v)
+	if err != nil {
+		return nil, err
+	}
+	return pv.AsInterface(), nil
 }

@@ -1,7 +1,6 @@
 package change
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 )
@@ -19,12 +18,8 @@ func Project(obj any, paths []string) (map[string]any, error) {
 		if !ok || v.IsZero() {
 			continue
 		}
-		b, err := json.Marshal(v.Interface())
+		n, err := jsonValue(v.Interface())
 		if err != nil {
-			return nil, err
-		}
-		var n any
-		if err := json.Unmarshal(b, &n); err != nil {
 			return nil, err
 		}
 		setSegs(out, segs, n)

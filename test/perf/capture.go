@@ -72,7 +72,11 @@ func capture(args []string) error {
 
 	for _, ex := range captureExamples {
 		xrPath := filepath.Join(*root, "example", ex+".yaml")
-		create, steady, err := r.capture(xrPath)
+		xr, err := readYAML(xrPath)
+		if err != nil {
+			return err
+		}
+		create, steady, err := r.capture(xr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ex, err)
 		}
@@ -117,14 +121,10 @@ type renderer struct {
 // maxRounds bounds the reconciles it takes an example to settle.
 const maxRounds = 5
 
-// capture renders xrPath with nothing observed, then again with what the
+// capture renders the XR with nothing observed, then again with what the
 // function composed observed as ready, until the composed set stops
 // changing; it returns the first and the last request.
-func (r renderer) capture(xrPath string) (create, steady *fnv1.RunFunctionRequest, err error) {
-	xr, err := readYAML(xrPath)
-	if err != nil {
-		return nil, nil, err
-	}
+func (r renderer) capture(xr map[string]any) (create, steady *fnv1.RunFunctionRequest, err error) {
 	x := newXRState(xr)
 	req, rsp, err := r.render(x.observedXR(nil), nil)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -31,19 +32,20 @@ import (
 
 // loadConfig bounds a load run: every phase stops at calls or duration,
 // whichever comes first, so a run takes at most
-// rounds x states x len(callers) x 2 servers x duration.
+// rounds x transports x states x len(callers) x 2 servers x duration.
 type loadConfig struct {
-	root     string // the module root, to build the function
-	bin      string // a built function; empty builds one
-	requests string // the captured requests
-	example  string // which cloud's requests
-	calls    int
-	warmup   int
-	duration time.Duration
-	rounds   int
-	starts   int // extra starts of each server, to take the median start-up
-	callers  []int
-	out      io.Writer
+	root       string // the module root, to build the function
+	bin        string // a built function; empty builds one
+	requests   string // the captured requests
+	example    string // which cloud's requests
+	calls      int
+	warmup     int
+	duration   time.Duration
+	rounds     int
+	starts     int // extra starts of each server, to take the median start-up
+	callers    []int
+	transports []string
+	out        io.Writer
 }
 
 func load(args []string) error {
@@ -55,10 +57,11 @@ func load(args []string) error {
 	fs.StringVar(&c.example, "example", "aws", "the cloud whose example XR is called: aws, gcp or azure")
 	fs.IntVar(&c.calls, "calls", 3000, "calls per phase, at most")
 	fs.IntVar(&c.warmup, "warmup", 100, "unmeasured calls before each phase")
-	fs.DurationVar(&c.duration, "duration", 4*time.Second, "time per phase, at most")
+	fs.DurationVar(&c.duration, "duration", 3*time.Second, "time per phase, at most")
 	fs.IntVar(&c.rounds, "rounds", 3, "rounds; the servers alternate who goes first")
 	fs.IntVar(&c.starts, "starts", 7, "starts of each server; the report shows the median time to the first call")
 	callers := fs.String("callers", "1,8", "concurrent callers on one connection, per phase")
+	transports := fs.String("transports", plaintext+","+mTLS, "the transports, each measured with both servers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +72,13 @@ func load(args []string) error {
 		}
 		c.callers = append(c.callers, n)
 	}
+	for f := range strings.SplitSeq(*transports, ",") {
+		t := strings.TrimSpace(f)
+		if t != plaintext && t != mTLS {
+			return fmt.Errorf("-transports: %q is neither %s nor %s", f, plaintext, mTLS)
+		}
+		c.transports = append(c.transports, t)
+	}
 	_, err := runLoad(context.Background(), c)
 	return err
 }
@@ -77,6 +87,13 @@ func load(args []string) error {
 const (
 	function = "function"
 	floor    = "canned"
+)
+
+// The transports: plaintext gRPC (the function's --insecure, the canned
+// server without TLS) and mTLS (RSA 2048 certificates, as Crossplane's).
+const (
+	plaintext = "plaintext"
+	mTLS      = "mtls"
 )
 
 // state is one shape of request: create or steady.
@@ -96,20 +113,78 @@ type sample struct {
 }
 
 type key struct {
-	server, state string
-	callers       int
+	transport, server, state string
+	callers                  int
+}
+
+// server is one server process of one transport.
+type server struct {
+	transport, name string
 }
 
 // loadReport is what a run measured.
 type loadReport struct {
 	states  []*state
 	samples map[key]*sample
-	startup map[string][]time.Duration
-	peakRSS map[string]int64 // bytes
-	memory  map[string]memory
+	startup map[server][]time.Duration
+	peakRSS map[server]int64 // bytes
+	memory  map[server]memory
+	size    map[string]int64 // binary size, by server name
 }
 
-// runLoad runs both servers over loopback mTLS and calls them side by side.
+// setup is how one run starts its servers.
+type setup struct {
+	crt       *certs
+	certsDir  string
+	responses string
+	bins      map[string]string // by server name
+}
+
+// args are a server's arguments for a transport, listening at addr.
+// metrics, for the function, is the metrics listener ("" for none).
+func (s setup) args(srv server, addr, metrics string) []string {
+	switch {
+	case srv.name == function && srv.transport == plaintext:
+		return []string{"--insecure", "--address", addr, "--metrics-address", metrics}
+	case srv.name == function:
+		return []string{"--tls-certs-dir", s.certsDir, "--address", addr, "--metrics-address", metrics}
+	case srv.transport == plaintext:
+		return []string{"--insecure", "--address", addr, "--responses", s.responses}
+	default:
+		return []string{"--certs", s.certsDir, "--address", addr, "--responses", s.responses}
+	}
+}
+
+// creds are the client's credentials for a transport.
+func (s setup) creds(transport string) credentials.TransportCredentials {
+	if transport == plaintext {
+		return insecure.NewCredentials()
+	}
+	return credentials.NewTLS(s.crt.client.Clone())
+}
+
+// run starts srv listening on a fresh port, and the function with its
+// metrics on when metrics is set.
+func (s setup) run(ctx context.Context, srv server, req *fnv1.RunFunctionRequest, metrics bool) (*proc, error) {
+	addr, err := freeAddr(ctx)
+	if err != nil {
+		return nil, err
+	}
+	maddr := ""
+	if metrics {
+		if maddr, err = freeAddr(ctx); err != nil {
+			return nil, err
+		}
+	}
+	p, err := start(ctx, s.creds(srv.transport), req, s.bins[srv.name], s.args(srv, addr, maddr)...)
+	if err != nil {
+		return nil, fmt.Errorf("%s over %s: %w", srv.name, srv.transport, err)
+	}
+	return p, nil
+}
+
+// runLoad runs both servers over each transport and calls them side by
+// side.
 func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 	tmp, err := os.MkdirTemp("", "perf-load-")
 	if err != nil {
@@ -120,18 +195,29 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	bin := c.bin
-	if bin == "" {
-		bin = filepath.Join(tmp, "function")
-		if err := build(ctx, c.root, bin, "."); err != nil {
+	st := setup{crt: crt, certsDir: tmp, responses: filepath.Join(tmp, "responses"), bins: map[string]string{
+		function: c.bin, floor: filepath.Join(tmp, "canned"),
+	}}
+	if st.bins[function] == "" {
+		st.bins[function] = filepath.Join(tmp, "function")
+		if err := build(ctx, c.root, st.bins[function], "."); err != nil {
 			return nil, fmt.Errorf("cannot build the function: %w", err)
 		}
 	}
-	cannedBin := filepath.Join(tmp, "canned")
-	if err := build(ctx, c.root, cannedBin, "./test/perf/canned"); err != nil {
+	if err := build(ctx, c.root, st.bins[floor], "./test/perf/canned"); err != nil {
 		return nil, fmt.Errorf("cannot build the canned server: %w", err)
 	}
-	rep := &loadReport{samples: map[key]*sample{}, startup: map[string][]time.Duration{}, peakRSS: map[string]int64{}, memory: map[string]memory{}}
+	rep := &loadReport{
+		samples: map[key]*sample{}, startup: map[server][]time.Duration{}, peakRSS: map[server]int64{},
+		memory: map[server]memory{}, size: map[string]int64{},
+	}
+	for name, bin := range st.bins {
+		fi, err := os.Stat(bin)
+		if err != nil {
+			return nil, err
+		}
+		rep.size[name] = fi.Size()
+	}
 	for _, name := range []string{"create", "steady"} {
 		req, err := readRequest(filepath.Join(c.root, c.requests, c.example+"-"+name+".json"))
 		if err != nil {
@@ -140,29 +226,27 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 		rep.states = append(rep.states, &state{name: name, req: req, observed: len(req.GetObserved().GetResources())})
 	}
 
-	fnAddr, err := freeAddr(ctx)
-	if err != nil {
-		return nil, err
+	procs := map[server]*proc{}
+	defer func() {
+		for _, p := range procs {
+			p.stop()
+		}
+	}()
+	for _, t := range c.transports {
+		srv := server{t, function}
+		p, err := st.run(ctx, srv, rep.states[0].req, true)
+		if err != nil {
+			return nil, err
+		}
+		procs[srv] = p
 	}
-	metricsAddr, err := freeAddr(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fnProc, err := start(ctx, crt, rep.states[0].req, bin,
-		"--tls-certs-dir", tmp, "--address", fnAddr, "--metrics-address", metricsAddr)
-	if err != nil {
-		return nil, fmt.Errorf("function: %w", err)
-	}
-	defer fnProc.stop()
-	fnArgs := []string{"--tls-certs-dir", tmp, "--address", fnAddr, "--metrics-address", metricsAddr}
 
 	// The canned server answers with the function's own responses.
-	rspDir := filepath.Join(tmp, "responses")
-	if err := os.Mkdir(rspDir, 0o700); err != nil {
+	if err := os.Mkdir(st.responses, 0o700); err != nil {
 		return nil, err
 	}
 	for _, s := range rep.states {
-		s.rsp, err = fnv1.NewFunctionRunnerServiceClient(fnProc.conn).RunFunction(ctx, s.req)
+		s.rsp, err = fnv1.NewFunctionRunnerServiceClient(procs[server{c.transports[0], function}].conn).RunFunction(ctx, s.req)
 		if err != nil {
 			return nil, fmt.Errorf("function, %s: %w", s.name, err)
 		}
@@ -170,45 +254,45 @@ func runLoad(ctx context.Context, c loadConfig) (*loadReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(rspDir, strconv.Itoa(s.observed)+".binpb"), b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(st.responses, strconv.Itoa(s.observed)+".binpb"), b, 0o600); err != nil {
 			return nil, err
 		}
 	}
-	cannedAddr, err := freeAddr(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cannedProc, err := start(ctx, crt, rep.states[0].req, cannedBin, "--address", cannedAddr, "--certs", tmp, "--responses", rspDir)
-	if err != nil {
-		return nil, fmt.Errorf("canned server: %w", err)
-	}
-	defer cannedProc.stop()
-	procs := map[string]*proc{function: fnProc, floor: cannedProc}
-	cannedArgs := []string{"--address", cannedAddr, "--certs", tmp, "--responses", rspDir}
-
-	if err := measureStarts(ctx, c, crt, rep, map[string]command{function: {bin, fnArgs}, floor: {cannedBin, cannedArgs}}); err != nil {
-		return nil, err
-	}
-
-	for _, s := range rep.states {
-		got, err := fnv1.NewFunctionRunnerServiceClient(cannedProc.conn).RunFunction(ctx, s.req)
+	for _, t := range c.transports {
+		srv := server{t, floor}
+		p, err := st.run(ctx, srv, rep.states[0].req, false)
 		if err != nil {
-			return nil, fmt.Errorf("canned server, %s: %w", s.name, err)
+			return nil, err
 		}
-		if !proto.Equal(got, s.rsp) {
-			return nil, fmt.Errorf("canned server, %s: the response differs from the function's", s.name)
+		procs[srv] = p
+	}
+
+	if err := measureStarts(ctx, c, st, rep); err != nil {
+		return nil, err
+	}
+
+	// Every server answers every state with the same response.
+	for srv, p := range procs {
+		for _, s := range rep.states {
+			got, err := fnv1.NewFunctionRunnerServiceClient(p.conn).RunFunction(ctx, s.req)
+			if err != nil {
+				return nil, fmt.Errorf("%s over %s, %s: %w", srv.name, srv.transport, s.name, err)
+			}
+			if !proto.Equal(got, s.rsp) {
+				return nil, fmt.Errorf("%s over %s, %s: the response differs from the function's first", srv.name, srv.transport, s.name)
+			}
 		}
 	}
 
 	if err := runPhases(ctx, c, rep, procs); err != nil {
 		return nil, err
 	}
-	for name, p := range procs {
+	for srv, p := range procs {
 		m, err := readMemory(p.cmd.Process.Pid)
 		if err != nil {
 			return nil, err
 		}
-		rep.peakRSS[name], rep.memory[name] = m.peak, m
+		rep.peakRSS[srv], rep.memory[srv] = m.peak, m
 	}
 	err = rep.print(c)
 	return rep, err
@@ -228,58 +312,49 @@ func build(ctx context.Context, root, out, pkg string) error {
 	return nil
 }
 
-// command is a server's binary and arguments.
-type command struct {
-	bin  string
-	args []string
-}
-
-// measureStarts starts each server c.starts times on a fresh port,
-// alternating the two, and records the time to the first successful call.
-func measureStarts(ctx context.Context, c loadConfig, crt *certs, rep *loadReport, cmds map[string]command) error {
+// measureStarts starts each server c.starts times per transport on a fresh
+// port, alternating the two, and records the time to the first successful
+// call. The function starts with its metrics listener, as it runs.
+func measureStarts(ctx context.Context, c loadConfig, st setup, rep *loadReport) error {
 	for i := range c.starts {
-		order := []string{function, floor}
-		if i%2 == 1 {
-			order = []string{floor, function}
-		}
-		for _, srv := range order {
-			args := slices.Clone(cmds[srv].args)
-			addr, err := freeAddr(ctx)
-			if err != nil {
-				return err
+		for _, t := range c.transports {
+			order := []string{function, floor}
+			if i%2 == 1 {
+				order = []string{floor, function}
 			}
-			args[slices.Index(args, "--address")+1] = addr
-			if i := slices.Index(args, "--metrics-address"); i >= 0 {
-				args[i+1] = "" // a second metrics listener would clash with the running one
+			for _, name := range order {
+				srv := server{t, name}
+				p, err := st.run(ctx, srv, rep.states[0].req, name == function)
+				if err != nil {
+					return fmt.Errorf("start %d: %w", i, err)
+				}
+				p.stop()
+				rep.startup[srv] = append(rep.startup[srv], p.startup)
 			}
-			p, err := start(ctx, crt, rep.states[0].req, cmds[srv].bin, args...)
-			if err != nil {
-				return fmt.Errorf("%s start %d: %w", srv, i, err)
-			}
-			p.stop()
-			rep.startup[srv] = append(rep.startup[srv], p.startup)
 		}
 	}
 	return nil
 }
 
-// runPhases calls both servers, per round, state and caller count,
-// alternating which goes first.
-func runPhases(ctx context.Context, c loadConfig, rep *loadReport, procs map[string]*proc) error {
+// runPhases calls both servers, per round, transport, state and caller
+// count, alternating which goes first.
+func runPhases(ctx context.Context, c loadConfig, rep *loadReport, procs map[server]*proc) error {
 	for r := range c.rounds {
-		for _, s := range rep.states {
-			for _, n := range c.callers {
-				order := []string{function, floor}
-				if r%2 == 1 {
-					order = []string{floor, function}
-				}
-				for _, srv := range order {
-					k := key{server: srv, state: s.name, callers: n}
-					if rep.samples[k] == nil {
-						rep.samples[k] = &sample{}
+		for _, t := range c.transports {
+			for _, s := range rep.states {
+				for _, n := range c.callers {
+					order := []string{function, floor}
+					if r%2 == 1 {
+						order = []string{floor, function}
 					}
-					if err := phase(ctx, procs[srv], s.req, n, c, rep.samples[k]); err != nil {
-						return fmt.Errorf("%s, %s, %d callers: %w", srv, s.name, n, err)
+					for _, name := range order {
+						k := key{transport: t, server: name, state: s.name, callers: n}
+						if rep.samples[k] == nil {
+							rep.samples[k] = &sample{}
+						}
+						if err := phase(ctx, procs[server{t, name}], s.req, n, c, rep.samples[k]); err != nil {
+							return fmt.Errorf("%s over %s, %s, %d callers: %w", name, t, s.name, n, err)
+						}
 					}
 				}
 			}
@@ -364,8 +439,8 @@ type proc struct {
 const startTimeout = 20 * time.Second
 
 // start runs a server and measures the time from starting the process to
-// the first successful RunFunction over mTLS.
-func start(ctx context.Context, crt *certs, req *fnv1.RunFunctionRequest, bin string, args ...string) (*proc, error) {
+// the first successful RunFunction with the given client credentials.
+func start(ctx context.Context, creds credentials.TransportCredentials, req *fnv1.RunFunctionRequest, bin string, args ...string) (*proc, error) {
 	addr := args[slices.Index(args, "--address")+1]
 	cmd := exec.CommandContext(ctx, bin, args...) //nolint:gosec // G204: the binaries this tool built or is.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
@@ -391,7 +466,7 @@ func start(ctx context.Context, crt *certs, req *fnv1.RunFunctionRequest, bin st
 			continue
 		}
 		_ = c.Close()
-		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(crt.client.Clone())))
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
 		if err != nil {
 			return nil, err
 		}
@@ -534,42 +609,83 @@ func (s *sample) quantile(q float64) time.Duration {
 	return l[min(len(l)-1, int(q*float64(len(l))))]
 }
 
+// The targets of issue 26, checked in every run's output.
+const (
+	targetRatio   = 1.5
+	targetPeakRSS = 32 << 20
+	targetStartup = 15 * time.Millisecond
+)
+
 // print writes the report as docs/performance.md shows it.
 func (r *loadReport) print(c loadConfig) error {
 	var w strings.Builder
 	fmt.Fprintf(&w, "machine: %s, %d CPUs, %s %s/%s; example %s; %d rounds of at most %d calls or %s per phase\n\n",
 		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, c.example, c.rounds, c.calls, c.duration)
-	w.WriteString("| state | request | response | callers | server | calls | req/s | p50 | p99 | CPU/call | CPU ratio |" + "\n")
-	w.WriteString("|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|" + "\n")
 	for _, s := range r.states {
-		for _, n := range c.callers {
-			fnS, flS := r.samples[key{function, s.name, n}], r.samples[key{floor, s.name, n}]
-			for _, srv := range []string{function, floor} {
-				sm := r.samples[key{srv, s.name, n}]
-				ratio := ""
-				if srv == function && flS.perCall(flS.cpu) > 0 {
-					ratio = fmt.Sprintf("%.2fx", float64(fnS.perCall(fnS.cpu))/float64(flS.perCall(flS.cpu)))
+		fmt.Fprintf(&w, "%s: request %s (%d observed resources), response %s\n", s.name, kb(proto.Size(s.req)), s.observed, kb(proto.Size(s.rsp)))
+	}
+	w.WriteString("\n| transport | state | callers | calls function / canned | req/s function / canned | p50 function / canned | p99 function / canned | CPU/call function | CPU/call canned | CPU ratio |\n")
+	w.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	worst, worstRow := 0.0, ""
+	for _, t := range c.transports {
+		for _, s := range r.states {
+			for _, n := range c.callers {
+				fnS, flS := r.samples[key{t, function, s.name, n}], r.samples[key{t, floor, s.name, n}]
+				ratio := 0.0
+				if flS.perCall(flS.cpu) > 0 {
+					ratio = float64(fnS.perCall(fnS.cpu)) / float64(flS.perCall(flS.cpu))
 				}
-				fmt.Fprintf(&w, "| %s | %s | %s | %d | %s | %d | %.0f | %s | %s | %s | %s |\n",
-					s.name, kb(proto.Size(s.req)), kb(proto.Size(s.rsp)), n, srv, sm.calls,
-					float64(sm.calls)/sm.wall.Seconds(), ms(sm.quantile(0.5)), ms(sm.quantile(0.99)), ms(sm.perCall(sm.cpu)), ratio)
+				if ratio > worst {
+					worst, worstRow = ratio, fmt.Sprintf("%s %s %d callers", t, s.name, n)
+				}
+				fmt.Fprintf(&w, "| %s | %s | %d | %d / %d | %.0f / %.0f | %s / %s | %s / %s | %s | %s | %.2fx |\n",
+					t, s.name, n, fnS.calls, flS.calls, fnS.rate(), flS.rate(),
+					ms(fnS.quantile(0.5)), ms(flS.quantile(0.5)), ms(fnS.quantile(0.99)), ms(flS.quantile(0.99)),
+					ms(fnS.perCall(fnS.cpu)), ms(flS.perCall(flS.cpu)), ratio)
 			}
 		}
 	}
-	w.WriteString("\n")
-	w.WriteString("| server | first successful call after start (median, min of starts) | peak RSS (VmHWM) | RSS at the end: anonymous + file |" + "\n")
-	w.WriteString("|---|--:|--:|--:|" + "\n")
-	for _, srv := range []string{function, floor} {
-		st := slices.Sorted(slices.Values(r.startup[srv]))
-		med, least := time.Duration(0), time.Duration(0)
-		if len(st) > 0 {
-			med, least = st[len(st)/2], st[0]
+	w.WriteString("\n| transport | server | binary | first successful call after start (median, min of starts) | peak RSS (VmHWM) | RSS at the end: anonymous + file |\n")
+	w.WriteString("|---|---|--:|--:|--:|--:|\n")
+	var fnPeak int64
+	var fnStart time.Duration
+	for _, t := range c.transports {
+		for _, name := range []string{function, floor} {
+			srv := server{t, name}
+			st := slices.Sorted(slices.Values(r.startup[srv]))
+			med, least := time.Duration(0), time.Duration(0)
+			if len(st) > 0 {
+				med, least = st[len(st)/2], st[0]
+			}
+			if name == function {
+				fnPeak, fnStart = max(fnPeak, r.peakRSS[srv]), max(fnStart, med)
+			}
+			m := r.memory[srv]
+			fmt.Fprintf(&w, "| %s | %s | %.1f MB | %s (min %s, %d starts) | %s | %s + %s |\n",
+				t, name, float64(r.size[name])/1e6, ms(med), ms(least), len(st), mib(r.peakRSS[srv]), mib(m.anon), mib(m.file))
 		}
-		m := r.memory[srv]
-		fmt.Fprintf(&w, "| %s | %s (min %s, %d starts) | %s | %s + %s |\n", srv, ms(med), ms(least), len(st), mib(r.peakRSS[srv]), mib(m.anon), mib(m.file))
 	}
+	fmt.Fprintf(&w, "\ntargets (function): CPU per call <= %.1fx the canned server's in every row: %s (worst %.2fx, %s); "+
+		"peak RSS <= %s with %d callers: %s (%s); first successful call <= %s after start: %s (median %s); binary %.1f MB\n",
+		targetRatio, holds(worst <= targetRatio), worst, worstRow,
+		mib(targetPeakRSS), slices.Max(c.callers), holds(fnPeak <= targetPeakRSS), mib(fnPeak),
+		ms(targetStartup), holds(fnStart <= targetStartup), ms(fnStart), float64(r.size[function])/1e6)
 	_, err := io.WriteString(c.out, w.String())
 	return err
+}
+
+func holds(ok bool) string {
+	if ok {
+		return "holds"
+	}
+	return "does not hold"
+}
+
+func (s *sample) rate() float64 {
+	if s.wall <= 0 {
+		return 0
+	}
+	return float64(s.calls) / s.wall.Seconds()
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -4,7 +4,11 @@
 //	                             (crossplane composition render) into
 //	                             fn/testdata/requests, create and steady state
 //	go run ./test/perf load      serves the function and a canned server over
-//	                             loopback mTLS and calls both side by side
+//	                             loopback plaintext gRPC and mTLS and calls
+//	                             both side by side
+//	go run ./test/perf growth    CPU per call as the XR composes more
+//	                             resources and the observed state grows to
+//	                             the 4 MiB message limit
 //
 // `make perf` runs the benchmarks and the load comparison in one go; the
 // docs/performance.md explains the numbers.
@@ -17,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: perf capture|load [flags]")
+		fmt.Fprintln(os.Stderr, "usage: perf capture|load|growth [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -26,8 +30,10 @@ func main() {
 		err = capture(os.Args[2:])
 	case "load":
 		err = load(os.Args[2:])
+	case "growth":
+		err = growth(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: want capture or load", os.Args[1])
+		err = fmt.Errorf("unknown command %q: want capture, load or growth", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "perf:", err)

@@ -5,6 +5,7 @@
 // and start-up are what any function pays before doing any work.
 //
 //	canned --address A --certs DIR --responses DIR
+//	canned --address A --insecure --responses DIR
 //
 // DIR holds <observed count>.binpb responses; the load tool (go run
 // ./test/perf load) writes them and builds this binary with the image's
@@ -27,6 +28,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
@@ -62,6 +64,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("canned", flag.ContinueOnError)
 	address := fs.String("address", "127.0.0.1:9443", "where to listen")
 	certsDir := fs.String("certs", "", "ca.crt, tls.crt and tls.key")
+	plain := fs.Bool("insecure", false, "serve plaintext gRPC, as the function's --insecure")
 	responses := fs.String("responses", "", "a folder of <observed count>.binpb responses")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,9 +89,11 @@ func run(args []string) error {
 		}
 		s.byObserved[n] = rsp
 	}
-	creds, err := serverTLS(*certsDir)
-	if err != nil {
-		return err
+	creds := insecure.NewCredentials()
+	if !*plain {
+		if creds, err = serverTLS(*certsDir); err != nil {
+			return err
+		}
 	}
 	lis, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", *address)
 	if err != nil {
