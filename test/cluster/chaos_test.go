@@ -53,6 +53,7 @@ type experiment struct {
 func chaosExperiments() []experiment {
 	return []experiment{
 		{"load", chaosLoad},
+		{"faults", chaosFaults},
 	}
 }
 
@@ -88,6 +89,9 @@ type chaosPlane struct {
 	*plane
 	e     env
 	start time.Time
+	// t is the experiment's test: what respawn starts lives as long as the
+	// plane, not as long as the subtest that restarted it.
+	t *testing.T
 	// restarts counts the processes found dead after a fault and started
 	// again, as a kubelet would (restartPolicy Always).
 	restarts map[string]int
@@ -115,7 +119,7 @@ func newChaosPlane(ctx context.Context, t *testing.T, e env) *chaosPlane {
 	step("cluster-scoped XRD and Composition")
 	pl.s.install(ctx, t, "example/xrd.yaml", "example/composition.yaml")
 	step("plane ready")
-	return &chaosPlane{plane: pl, e: e, start: start, restarts: map[string]int{}}
+	return &chaosPlane{plane: pl, e: e, start: start, t: t, restarts: map[string]int{}}
 }
 
 // xr is the example of cloud i (mod 3) renamed, in a Spaces namespace of its
@@ -187,10 +191,10 @@ func (c *chaosPlane) respawn(ctx context.Context, t *testing.T, name string) {
 	case "function":
 		ns = c.xp.ns
 	case "provider-kubernetes":
-		ns = newNetNS(t, name, "")
-		ns.bridge(ctx, t, c.cp.apiAddr)
+		ns = newNetNS(c.t, name, "")
+		ns.bridge(context.WithoutCancel(ctx), t, c.cp.apiAddr)
 	}
-	c.p.start(t, name, ns, cmd)
+	c.p.start(c.t, name, ns, cmd)
 	switch name {
 	case "kube-apiserver":
 		waitReady(ctx, t, c.p, name, "https://"+c.cp.apiAddr+"/readyz", c.cp.pki.caPEM)
@@ -431,17 +435,19 @@ func (c *chaosPlane) waitAllReady(ctx context.Context, t *testing.T, names []str
 // created for an Object, and how many objects of each kind carry the XR's
 // label (a duplicate would add one).
 type identity struct {
-	uids   map[string]string // kind/namespace/name -> uid
+	xrs    map[string]bool   // the XRs it covers
+	uids   map[string]string // "xr kind/namespace/name" -> uid
 	counts map[string]int    // xr/kind -> objects labelled with the XR
 	refs   map[string]int    // xr/kind -> resources the XR references
 }
 
 func (c *chaosPlane) identity(ctx context.Context, t *testing.T, names []string) identity {
 	t.Helper()
-	id := identity{uids: map[string]string{}, counts: map[string]int{}, refs: map[string]int{}}
+	id := identity{xrs: map[string]bool{}, uids: map[string]string{}, counts: map[string]int{}, refs: map[string]int{}}
 	gvk := c.xr(t, 0, "probe").GroupVersionKind()
 	kinds := map[schema.GroupVersionKind]bool{}
 	for _, n := range names {
+		id.xrs[n] = true
 		xr, cs, err := c.s.composedOf(ctx, gvk, n)
 		if err != nil || xr == nil {
 			t.Fatalf("cannot read %s and what it composed: %v", n, err)
@@ -452,7 +458,7 @@ func (c *chaosPlane) identity(ctx context.Context, t *testing.T, names []string)
 			}
 			kinds[cr.ref] = true
 			id.refs[n+"/"+cr.ref.Kind]++
-			id.uids[cr.ref.Kind+"/"+key(cr.obj)] = string(cr.obj.GetUID())
+			id.uids[n+" "+cr.ref.Kind+"/"+key(cr.obj)] = string(cr.obj.GetUID())
 			if cr.ref.Kind != "Object" {
 				continue
 			}
@@ -463,7 +469,7 @@ func (c *chaosPlane) identity(ctx context.Context, t *testing.T, names []string)
 				t.Fatalf("cannot read %s %s: %v", u.GetKind(), key(u), err)
 			}
 			if got != nil {
-				id.uids["space:"+u.GetKind()+"/"+key(got)] = string(got.GetUID())
+				id.uids[n+" in the Space: "+u.GetKind()+"/"+key(got)] = string(got.GetUID())
 			}
 		}
 	}
@@ -485,7 +491,8 @@ func (c *chaosPlane) identity(ctx context.Context, t *testing.T, names []string)
 	return id
 }
 
-// diff lists what changed from was to now: deleted, recreated, duplicated.
+// diff lists what changed from was to now for the XRs was covers: deleted,
+// recreated, new.
 func (was identity) diff(now identity) []string {
 	var out []string
 	for k, uid := range was.uids {
@@ -497,7 +504,8 @@ func (was identity) diff(now identity) []string {
 		}
 	}
 	for k := range now.uids {
-		if _, ok := was.uids[k]; !ok {
+		xr, _, _ := strings.Cut(k, " ")
+		if _, ok := was.uids[k]; !ok && was.xrs[xr] {
 			out = append(out, k+" is new")
 		}
 	}
