@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 VERSION ?= v0.1.0
 
-.PHONY: test generate lint tools xpkg render perf
+.PHONY: test generate lint tools xpkg render perf chaos
 
 # The test command of the README: generation drift, vet, lint, every test.
 test:
@@ -28,3 +28,7 @@ render:
 # Benchmarks and the gRPC comparison with a canned server (docs/performance.md).
 perf:
 	./hack/perf.sh
+
+# Faults and load on the real control plane, minutes (docs/reliability.md).
+chaos: tools
+	./hack/chaos.sh
