@@ -54,6 +54,8 @@ func chaosExperiments() []experiment {
 	return []experiment{
 		{"load", chaosLoad},
 		{"faults", chaosFaults},
+		{"unreachable", chaosUnreachable},
+		{"readopt", chaosReadopt},
 	}
 }
 
