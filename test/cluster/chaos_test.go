@@ -56,6 +56,7 @@ func chaosExperiments() []experiment {
 		{"faults", chaosFaults},
 		{"unreachable", chaosUnreachable},
 		{"readopt", chaosReadopt},
+		{"badinput", chaosBadInput},
 	}
 }
 
