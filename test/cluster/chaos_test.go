@@ -609,6 +609,9 @@ func (s *chaosSummary) write(dir string) (string, error) {
 func cell(v any) string {
 	switch x := v.(type) {
 	case float64:
+		if x == float64(int64(x)) {
+			return strconv.FormatInt(int64(x), 10)
+		}
 		return strconv.FormatFloat(x, 'f', 1, 64)
 	case time.Duration:
 		return strconv.FormatFloat(x.Seconds(), 'f', 1, 64) + " s"
