@@ -14,7 +14,7 @@
 # `flock /tmp/heavy.lock ./hack/chaos.sh`.
 # Environment:
 #   CHAOS_ONLY     comma-separated experiments: load, faults, unreachable,
-#                  readopt, badinput, storm (default: all)
+#                  readopt, badinput (default: all)
 #   CHAOS_LOAD     XR counts of the load experiment (default 8,32,64)
 #   CHAOS_TIMEOUT  go test -timeout (default 100m)
 set -euo pipefail
