@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 VERSION ?= v0.1.0
 
-.PHONY: test generate lint tools xpkg render perf fuzz mutation
+.PHONY: test generate lint tools xpkg render perf fuzz mutation chaos
 
 # The test command of the README: generation drift, vet, lint, every test.
 test:
@@ -36,3 +36,7 @@ fuzz:
 # Mutation testing of the decision code with Gremlins, table in _output/mutation (docs/reliability.md).
 mutation:
 	./hack/mutation.sh
+
+# Faults and load on the real control plane, minutes (docs/reliability.md).
+chaos: tools
+	./hack/chaos.sh
