@@ -355,12 +355,21 @@ func (pl *plane) uninstallConfigurations(ctx context.Context, t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(ctx, t, stepTimeout, "the Configuration packages to be deleted", func() (bool, string, error) {
+	// The garbage collector deletes what the base package's revision owned
+	// once the revision is gone; a Composition of the same name applied
+	// before then would be updated in place, keep the owner reference and
+	// be deleted with it (seen in CI).
+	comp := readObjects(t, filepath.Join(pl.s.root, "example", "composition.yaml"))[0]
+	eventually(ctx, t, stepTimeout, "the Configuration packages and their Composition to be deleted", func() (bool, string, error) {
 		for _, n := range names {
 			o, err := pl.s.k.get(ctx, gvkConfiguration, "", n)
 			if err != nil || o != nil {
 				return false, n + " still there", err
 			}
+		}
+		o, err := pl.s.k.get(ctx, gvkComposition, "", comp.GetName())
+		if err != nil || o != nil {
+			return false, "Composition " + comp.GetName() + " still there", err
 		}
 		return true, "", nil
 	}, pl.s.report)
