@@ -350,23 +350,33 @@ func (pl *plane) uninstallConfigurations(ctx context.Context, t *testing.T) {
 		}
 		names = append(names, c.Metadata.Name)
 	}
-	for _, n := range names {
-		if err := pl.s.k.delete(ctx, gvkConfiguration, "", n); err != nil {
-			t.Fatal(err)
+	// The cloud packages first, then the base package they depend on: a
+	// package others still depend on was seen to outlive a 3-minute wait
+	// when all four were deleted at once.
+	gone := func(what string, names []string) {
+		for _, n := range names {
+			if err := pl.s.k.delete(ctx, gvkConfiguration, "", n); err != nil {
+				t.Fatal(err)
+			}
 		}
+		eventually(ctx, t, 2*stepTimeout, what+" to be deleted", func() (bool, string, error) {
+			for _, n := range names {
+				o, err := pl.s.k.get(ctx, gvkConfiguration, "", n)
+				if err != nil || o != nil {
+					return false, n + " still there", err
+				}
+			}
+			return true, "", nil
+		}, pl.s.report)
 	}
+	gone("the cloud Configuration packages", names[1:])
+	gone("the base Configuration package", names[:1])
 	// The garbage collector deletes what the base package's revision owned
 	// once the revision is gone; a Composition of the same name applied
 	// before then would be updated in place, keep the owner reference and
 	// be deleted with it (seen in CI).
 	comp := readObjects(t, filepath.Join(pl.s.root, "example", "composition.yaml"))[0]
-	eventually(ctx, t, stepTimeout, "the Configuration packages and their Composition to be deleted", func() (bool, string, error) {
-		for _, n := range names {
-			o, err := pl.s.k.get(ctx, gvkConfiguration, "", n)
-			if err != nil || o != nil {
-				return false, n + " still there", err
-			}
-		}
+	eventually(ctx, t, stepTimeout, "the base package's Composition to be collected", func() (bool, string, error) {
 		o, err := pl.s.k.get(ctx, gvkComposition, "", comp.GetName())
 		if err != nil || o != nil {
 			return false, "Composition " + comp.GetName() + " still there", err
