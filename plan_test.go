@@ -43,11 +43,14 @@ func running(t *testing.T, xr map[string]any, annotate bool) []map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Twice: what the first render composes, settled, is observed by the
-	// second, which composes what waits for it (the router's observer).
+	// Until it composes nothing more: what one render composes, settled,
+	// is observed by the next, which composes what waits for it (the
+	// Release, then the router's observer and what lives in the Spaces
+	// namespace).
 	observed := map[string]*fnv1.Resource{}
 	var rsp *fnv1.RunFunctionResponse
-	for range 2 {
+	for n := -1; n < len(observed); {
+		n = len(observed)
 		rsp, err = fn.New().RunFunction(context.Background(), &fnv1.RunFunctionRequest{
 			Observed: &fnv1.State{Composite: &fnv1.Resource{Resource: s}, Resources: observed}, Desired: &fnv1.State{},
 		})
@@ -99,6 +102,15 @@ func settle(o map[string]any) {
 		return map[string]any{"type": typ, "status": "True", "reason": reason, "observedGeneration": float64(1), "lastTransitionTime": "2026-12-01T10:00:00Z"}
 	}
 	o["status"] = map[string]any{"conditions": []any{cond("Synced", "ReconcileSuccess"), cond("Ready", "Available")}}
+	// The endpoint a database reports once created, which the Release
+	// waits for.
+	name, _ := o["metadata"].(map[string]any)["name"].(string)
+	switch o["kind"] {
+	case "DatabaseInstance": // sql.gcp
+		o["status"].(map[string]any)["atProvider"] = map[string]any{"privateIpAddress": "10.20.0.5"}
+	case "FlexibleServer": // dbforpostgresql.azure
+		o["status"].(map[string]any)["atProvider"] = map[string]any{"fqdn": name + ".postgres.database.azure.com"}
+	}
 }
 
 func set(m map[string]any, path string, v any) {

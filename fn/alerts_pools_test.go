@@ -38,7 +38,9 @@ func TestNodePoolAlertNamesComposedPools(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			rsp := run(t, newRequest(t, readXR(t, tc.xr), nil))
+			// The alerts live in the Spaces namespace: composed once the
+			// Release is observed.
+			rsp := run(t, newRequest(t, readXR(t, tc.xr), map[string]map[string]any{"spaces-release": observedRelease(false)}))
 			var manifests []map[string]any
 			expr := ""
 			for _, r := range rsp.GetDesired().GetResources() {

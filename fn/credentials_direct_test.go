@@ -16,7 +16,8 @@ func renderObserved(t *testing.T, xr map[string]any) map[string]map[string]any {
 	t.Helper()
 	var obs map[string]map[string]any
 	var rsp *fnv1.RunFunctionResponse
-	for range 2 {
+	// The database, then the Release, then what lives in its namespace.
+	for range 3 {
 		rsp = run(t, newRequest(t, xr, obs))
 		obs = map[string]map[string]any{}
 		for k, r := range rsp.GetDesired().GetResources() {

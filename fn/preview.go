@@ -203,9 +203,13 @@ func KeyObserved(req *fnv1.RunFunctionRequest, objs []map[string]any) (map[strin
 			}
 		}
 		type id struct{ component, kind, name string }
-		// Twice: some resources are composed only once others are
-		// observed (the router's observer once the Release is).
-		for range 2 {
+		// Until nothing more matches: some resources are composed only
+		// once others are observed (the Release once the database is,
+		// the router's observer and what lives in the Spaces namespace
+		// once the Release is). Each round matches at least one more or
+		// ends, so the rounds are bounded by the objects given.
+		for matched := true; matched && len(rest) > 0; {
+			matched = false
 			observed := map[string]*unstructured.Unstructured{}
 			for k, o := range out {
 				observed[k] = &unstructured.Unstructured{Object: o}
@@ -233,6 +237,7 @@ func KeyObserved(req *fnv1.RunFunctionRequest, objs []map[string]any) (map[strin
 				k, ok := keys[id{u.GetLabels()[compose.LabelComponent], u.GetKind(), u.GetName()}]
 				if _, taken := out[k]; ok && !taken {
 					out[k] = o
+					matched = true
 					continue
 				}
 				left = append(left, o)

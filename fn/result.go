@@ -85,8 +85,8 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		if out.Database.Endpoint == "" {
 			out.Database.Endpoint = releasedEndpoint(req.Observed[spaces.ReleaseKey])
 		}
-		out.Resources = append(out.Resources, spaces.Credentials(p, out.Database, env)...)
-		out.Resources = append(out.Resources, spaces.CA(p, out.Database, env)...)
+		out.Resources = append(out.Resources, inSpacesNamespace(obs, spaces.Credentials(p, out.Database, env))...)
+		out.Resources = append(out.Resources, inSpacesNamespace(obs, spaces.CA(p, out.Database, env))...)
 	}
 	rel, err := spaces.Release(p, out.Database, env)
 	var badValues *spaces.ValuesError
@@ -103,13 +103,17 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 		out.Resources = append(out.Resources, rel)
 	}
 	if p.Monitoring != nil {
-		out.Resources = append(out.Resources, alerts.Rule(p, env, pr.Cloud.KarpenterNodePool))
+		out.Resources = append(out.Resources, inSpacesNamespace(obs, []compose.Resource{alerts.Rule(p, env, pr.Cloud.KarpenterNodePool)})...)
 		if p.Monitoring.Dashboard != nil {
 			d, err := dashboard.Resource(p, env, pr.Cloud.KarpenterNodePool)
 			if err != nil {
 				return nil, field.ErrorList{field.InternalError(field.NewPath("spec", "monitoring", "dashboard"), errors.Wrap(err, errRender))}
 			}
-			out.Resources = append(out.Resources, d)
+			if p.Monitoring.Dashboard.Namespace == p.Spaces.Namespace {
+				out.Resources = append(out.Resources, inSpacesNamespace(obs, []compose.Resource{d})...)
+			} else {
+				out.Resources = append(out.Resources, d)
+			}
 		}
 	}
 	observing := observesRouter(obs, p.Spaces.Exposure.Type, env)
@@ -159,6 +163,28 @@ func composeGuarded(req Request, guard bool) (*Result, field.ErrorList) {
 	res.Warnings = newWarnings(pr.Recorded.Warnings, all)
 	res.Status.PendingChanges, res.Events = pendingChanges(ro.Pending, pr.Recorded.PendingChanges)
 	return res, nil
+}
+
+// inSpacesNamespace returns the resources that live in the Spaces
+// namespace once they may be composed: once the Release is observed, since
+// Helm creates that namespace when it installs the chart, and from then on
+// as long as each is observed, so that nothing composed there is dropped
+// again. Composed earlier, each would fail to create ("namespaces ... not
+// found") and retry for as long as the database takes to provision, Synced
+// False and an event at every retry; the chart's pods wait for the
+// Secrets they mount, which provider-kubernetes creates within seconds of
+// the namespace.
+func inSpacesNamespace(obs *status.Observed, rs []compose.Resource) []compose.Resource {
+	if obs.Get(spaces.ReleaseKey) != nil {
+		return rs
+	}
+	out := rs[:0:0]
+	for _, r := range rs {
+		if obs.Get(r.Key) != nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // observesRouter says whether to compose the observe-only Object of the

@@ -113,7 +113,7 @@ func TestGrowthSmoke(t *testing.T) {
 			t.Errorf("%s %s: %d calls, want 1", r.group, r.name, r.sample.calls)
 		}
 	}
-	if first, last := rep.rows[0], rep.rows[2*len(growthVariants)-2]; first.composed > 5 || last.composed < 13 {
+	if first, last := rep.rows[0], rep.rows[2*len(growthVariants)-1]; first.composed > 5 || last.composed < 13 {
 		t.Errorf("the XRs compose %d to %d resources, want from at most 5 to at least 13", first.composed, last.composed)
 	}
 	last := rep.rows[len(rep.rows)-1]
