@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/crossplane-contrib/function-space-scaling/internal/testutil"
 )
@@ -14,6 +15,9 @@ type env struct {
 	root    string // the module root
 	bin     string // the tools built by hack/tools.sh
 	crdsDir string // upstream CRDs of the cloud providers and provider-helm
+	// providerPoll is provider-kubernetes' --poll on the planes started
+	// with this env; zero is the suite's 10s.
+	providerPoll time.Duration
 }
 
 func (e env) tool(name string) string { return filepath.Join(e.bin, name) }

@@ -23,6 +23,17 @@ import (
 // released: a resource composed to replace another is not Ready at once.
 const fakeCreateDuration = 5 * time.Second
 
+// fakeWorkers is how many resources the fake reconciles at once: a cloud
+// provider's controllers reconcile many resources concurrently
+// (--max-reconcile-rate), and one at a time makes the fake, not the
+// function, the bottleneck of a load of dozens of XRs.
+const fakeWorkers = 8
+
+// fakeRecheck is how long the fake leaves a settled resource alone while
+// nothing in it changes: its poll interval. A change of the resource
+// (a new resourceVersion) is seen at the next pass.
+const fakeRecheck = 20 * time.Second
+
 // fakeFinalizer is the finalizer every Crossplane managed resource
 // reconciler adds (crossplane-runtime pkg/reconciler/managed).
 const fakeFinalizer = "finalizer.managedresource.crossplane.io"
@@ -56,7 +67,15 @@ type fakeCloud struct {
 	external map[string]*externalRecord // "kind/namespace/name" -> what the cloud holds
 	cycles   []*cycleRecord             // every AKS node pool cycle, in order
 	writes   map[string]int             // status writes per resource and generation
+	settled  map[string]settledAt       // "kind/namespace/name" -> when it had nothing left to do
 	errs     []string
+}
+
+// settledAt is the resourceVersion at which a resource had nothing left for
+// the fake to do, and when.
+type settledAt struct {
+	rv string
+	at time.Time
 }
 
 // fakeManaged reports whether a CRD from the upstream folder is a managed
@@ -67,7 +86,7 @@ func fakeManaged(group string) bool {
 
 func startFakeCloud(ctx context.Context, t *testing.T, k *kube, crds []*unstructured.Unstructured) *fakeCloud {
 	t.Helper()
-	f := &fakeCloud{k: k, released: map[string]bool{}, external: map[string]*externalRecord{}, writes: map[string]int{}}
+	f := &fakeCloud{k: k, released: map[string]bool{}, external: map[string]*externalRecord{}, writes: map[string]int{}, settled: map[string]settledAt{}}
 	for _, c := range crds {
 		group, _, _ := unstructured.NestedString(c.Object, "spec", "group")
 		kind, _, _ := unstructured.NestedString(c.Object, "spec", "names", "kind")
@@ -143,6 +162,11 @@ func (f *fakeCloud) fail(format string, args ...any) {
 }
 
 func (f *fakeCloud) reconcile(ctx context.Context) {
+	type item struct {
+		o       *unstructured.Unstructured
+		managed bool
+	}
+	var items []item
 	for _, gvk := range f.kinds {
 		l, err := f.k.list(ctx, gvk)
 		if err != nil {
@@ -150,8 +174,8 @@ func (f *fakeCloud) reconcile(ctx context.Context) {
 			continue
 		}
 		for i := range l {
-			if err := f.reconcileManaged(ctx, &l[i]); err != nil && ctx.Err() == nil {
-				f.fail("%s %s: %v", gvk.Kind, key(&l[i]), err)
+			if !f.isSettled(&l[i]) {
+				items = append(items, item{o: &l[i], managed: true})
 			}
 		}
 	}
@@ -162,11 +186,54 @@ func (f *fakeCloud) reconcile(ctx context.Context) {
 			continue
 		}
 		for i := range l {
-			if err := f.reconcileKarpenter(ctx, &l[i]); err != nil && ctx.Err() == nil {
-				f.fail("%s %s: %v", gvk.Kind, key(&l[i]), err)
-			}
+			items = append(items, item{o: &l[i]})
 		}
 	}
+	// Each resource appears once in a pass, so no two workers reconcile
+	// the same one; what they share is behind f.mu.
+	work := make(chan item)
+	var wg sync.WaitGroup
+	for range fakeWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				var err error
+				if it.managed {
+					var settled bool
+					settled, err = f.reconcileManaged(ctx, it.o)
+					if settled && err == nil {
+						f.settle(it.o)
+					}
+				} else {
+					err = f.reconcileKarpenter(ctx, it.o)
+				}
+				if err != nil && ctx.Err() == nil {
+					f.fail("%s %s: %v", it.o.GetKind(), key(it.o), err)
+				}
+			}
+		}()
+	}
+	for _, it := range items {
+		work <- it
+	}
+	close(work)
+	wg.Wait()
+}
+
+// isSettled reports whether a resource had nothing left to do at this
+// resourceVersion less than fakeRecheck ago.
+func (f *fakeCloud) isSettled(o *unstructured.Unstructured) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.settled[externalKey(o)]
+	return ok && s.rv == o.GetResourceVersion() && time.Since(s.at) < fakeRecheck
+}
+
+func (f *fakeCloud) settle(o *unstructured.Unstructured) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.settled[externalKey(o)] = settledAt{rv: o.GetResourceVersion(), at: time.Now()}
 }
 
 // reconcileManaged does for one managed resource what its provider does:
@@ -174,17 +241,17 @@ func (f *fakeCloud) reconcile(ctx context.Context) {
 // the external resource, and on a later change of spec.forProvider update it
 // the way upjet does (upjet_test.go): refuse a ForceNew change, fail an update
 // azurerm fails, cycle an AKS node pool, or apply the change in place.
-func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstructured) error {
+func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstructured) (settled bool, err error) {
 	if o.GetDeletionTimestamp() != nil {
-		return f.deleteManaged(ctx, o)
+		return false, f.deleteManaged(ctx, o)
 	}
 	if !slices.Contains(o.GetFinalizers(), fakeFinalizer) {
-		return f.k.mergePatch(ctx, o, mustJSON(map[string]any{"metadata": map[string]any{
+		return false, f.k.mergePatch(ctx, o, mustJSON(map[string]any{"metadata": map[string]any{
 			"finalizers": append(o.GetFinalizers(), fakeFinalizer),
 		}}))
 	}
 	if err := f.generatePasswords(ctx, o); err != nil {
-		return err
+		return false, err
 	}
 	fp, _, _ := unstructured.NestedMap(o.Object, "spec", "forProvider")
 	desired := normalizeMap(parameters(fp))
@@ -214,7 +281,7 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 		// An async update runs: upjet's Observe reports the resource up
 		// to date and leaves its status as it is.
 		f.mu.Unlock()
-		return nil
+		return false, nil
 	default:
 		if rec.cycle != nil {
 			rec.cycle.End = time.Now()
@@ -233,7 +300,7 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 				rec.cycle, rec.cycleTo = c, filledIn(kind, rec.params, desired)
 				f.cycles = append(f.cycles, c)
 				f.mu.Unlock()
-				return nil
+				return false, nil
 			default:
 				rec.params = filledIn(kind, rec.params, desired)
 				rec.revision++
@@ -254,17 +321,24 @@ func (f *fakeCloud) reconcileManaged(ctx context.Context, o *unstructured.Unstru
 		}
 		status["atProvider"] = at
 		if err := f.writeSecrets(ctx, o); err != nil {
-			return err
+			return false, err
 		}
+	}
+	if failure == "" {
+		// Helm creates the release's namespace and applies the chart's
+		// manifests when the install starts; the Release is Ready once
+		// they are.
 		if err := f.createReleaseNamespace(ctx, o); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if !saysNew(o, status) {
-		return nil // nothing new to say; keep lastTransitionTime
+		// Nothing new to say; keep lastTransitionTime. Created, with
+		// nothing failing: settled until the resource changes.
+		return released && failure == "", nil
 	}
 	f.countWrite(o)
-	return f.k.mergePatchStatus(ctx, o, mustJSON(map[string]any{"status": status}))
+	return false, f.k.mergePatchStatus(ctx, o, mustJSON(map[string]any{"status": status}))
 }
 
 // countWrite notes a status write; a resource written at every pass for

@@ -68,12 +68,17 @@ func startProviderKubernetes(ctx context.Context, t *testing.T, e env, p *procs,
 
 	ns := newNetNS(t, "provider-kubernetes", "")
 	ns.bridge(ctx, t, cp.apiAddr)
+	poll := 10 * time.Second
+	if e.providerPoll > 0 {
+		poll = e.providerPoll
+	}
 	cmd := command(context.WithoutCancel(ctx), e.tool("provider-kubernetes"),
 		// Object status must not carry the data of Secrets it manages.
 		"--sanitize-secrets",
 		// Re-observe every 10s instead of 10m, so readiness the
-		// emulated controllers report shows up within the suite's waits.
-		"--poll=10s",
+		// emulated controllers report shows up within the suite's waits
+		// (the load experiments poll less often: chaos_load_test.go).
+		"--poll="+poll.String(),
 		"--debug",
 	)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.kubeconfig,
